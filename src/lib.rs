@@ -1,0 +1,5 @@
+//! regimes: an agent-based simulator of how institutions organise the production
+//! of knowledge. [`model`] is the pure engine; [`experiment`] runs scenarios and
+//! sweeps; [`output`] writes tables and charts; [`cli`] is the command line.
+
+pub mod model;

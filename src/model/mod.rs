@@ -1,0 +1,18 @@
+//! The model: pure and deterministic. It knows nothing of files, terminals or charts.
+//!
+//! Read it in step order: [`config`] (parameters, regimes, presets), [`landscape`]
+//! (NK fitness), [`rng`] (keyed random streams), [`state`] (producers and problems
+//! in flat arrays), then the phases of one step as [`simulation::Simulation::step`]
+//! calls them: [`shocks`], [`allocation`], [`adoption`], [`search`], [`disclosure`],
+//! [`market`], [`reward`], [`governance`], [`adaptation`], and finally [`metrics`].
+
+pub mod config;
+pub mod metrics;
+pub mod simulation;
+
+pub use config::{
+    Adopt, Allocation, Config, ConfigError, NetworkKind, PRESETS, Preset, Regime, Split,
+    Visibility, World,
+};
+pub use metrics::{HEADLINE, METRIC_COUNT, METRICS, MetricInfo, Metrics, Unit, metric_info};
+pub use simulation::Simulation;
