@@ -4,9 +4,26 @@
 //! (NK fitness), [`rng`] (keyed random streams), [`state`] (producers and problems
 //! in flat arrays), then the phases of one step as [`simulation::Simulation::step`]
 //! calls them: [`shocks`], [`allocation`], [`adoption`], [`search`], [`disclosure`],
-//! [`market`], [`reward`], [`governance`], [`adaptation`], and finally [`metrics`].
+//! [`market`], [`reward`], [`governance`], [`adaptation`], and finally [`observation`], which
+//! computes the [`metrics`].
 
 pub mod config;
+pub mod landscape;
+pub mod network;
+pub mod rng;
+pub mod state;
+
+pub mod adaptation;
+pub mod adoption;
+pub mod allocation;
+pub mod disclosure;
+pub mod governance;
+pub mod market;
+pub mod observation;
+pub mod reward;
+pub mod search;
+pub mod shocks;
+
 pub mod metrics;
 pub mod simulation;
 

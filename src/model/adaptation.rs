@@ -1,0 +1,87 @@
+//! Phase 9, adaptation (MODEL.md §2.9): effort is learned by payoff imitation
+//! within one's intrinsic type, wealth buys compute when it pays, and producers
+//! whose debts pass the limit exit and are replaced by entrants.
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::config::Visibility;
+use super::rng::{Phase, stream};
+use super::simulation::Simulation;
+use super::state::map_into;
+
+pub(super) fn run(sim: &mut Simulation) {
+    let w = &sim.config.world;
+    let r = &sim.config.regime;
+    let (t, seed) = (sim.time, sim.seed);
+    let n = sim.producers.len();
+    let p = &mut sim.producers;
+
+    for i in 0..n {
+        let e = p.exerted[i] as f64;
+        let money = p.income[i] + p.outside[i] - p.fine[i];
+        let payoff = money + p.intrinsic[i] * e;
+        p.payoff[i] = w.payoff_decay * p.payoff[i] + (1.0 - w.payoff_decay) * payoff;
+        p.wealth[i] += money - w.upkeep;
+    }
+
+    // Imitation: compare payoff per budget unit with a random peer of one's type.
+    let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
+    let mut propensity: Vec<f64> = Vec::new();
+    map_into(n, &mut propensity, |i| {
+        let own = p_ro.propensity[i];
+        let mut rng = stream(seed, t, Phase::Adaptation, i as u64);
+        if !rng.random_bool(w.learning_rate) {
+            return own;
+        }
+        let pool = peers.on(keys[i] as usize);
+        let peer = pool[rng.random_range(0..pool.len())] as usize;
+        let gap = p_ro.payoff[peer] / p_ro.budget[peer] - p_ro.payoff[i] / p_ro.budget[i];
+        let copy = 1.0 / (1.0 + (-gap / w.temperature).exp());
+        if rng.random_bool(copy.clamp(0.0, 1.0)) {
+            let z: f64 = StandardNormal.sample(&mut rng);
+            (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0)
+        } else {
+            own
+        }
+    });
+    p.propensity.copy_from_slice(&propensity);
+
+    // Capital: wealth buys compute for next step when a trial earns more than it costs.
+    let mut compute = 0.0;
+    for i in 0..n {
+        let e = p.exerted[i] as f64;
+        let mut bought = 0.0;
+        if r.invest_rate > 0.0 && e > 0.0 && p.income[i] / e > r.compute_price && p.wealth[i] > 0.0
+        {
+            bought =
+                (r.invest_rate * p.wealth[i] / r.compute_price).min(w.max_budget - w.base_budget);
+            let spent = bought * r.compute_price;
+            p.wealth[i] -= spent;
+            compute += spent;
+        }
+        p.budget[i] = w.base_budget + bought;
+    }
+    sim.ledger.compute_spent = compute;
+
+    // Exit and entry.
+    let bankrupt: Vec<usize> = (0..n).filter(|&i| p.wealth[i] < -w.debt_limit).collect();
+    sim.ledger.exits = bankrupt.len() as u32;
+    if bankrupt.is_empty() {
+        return;
+    }
+    if r.visibility != Visibility::Groups {
+        let mut gone = vec![false; n];
+        for &i in &bankrupt {
+            gone[i] = true;
+        }
+        let q = &mut sim.problems;
+        for j in 0..q.len() {
+            q.drop_holders(j, &gone);
+            q.recompute_frontier(j);
+        }
+    }
+    for &i in &bankrupt {
+        sim.draw_producer(i, t, Phase::Entry);
+    }
+}

@@ -1,0 +1,231 @@
+//! Phase 3, adoption (MODEL.md §2.3): what a producer starts from. Knowledge is
+//! non-rival, so copying a visible solution costs no trial; what a producer may
+//! see is the regime's visibility rule. Lineages record which random genome a
+//! solution descends from, so forks (pluralism) and monocultures can be told apart.
+
+use rand::RngExt;
+
+use super::config::{Adopt, Allocation, Visibility};
+use super::network::Graph;
+use super::rng::{Phase, stream};
+use super::simulation::{PROBLEM_ENTITY, Simulation};
+use super::state::{Solution, map_into};
+
+/// At most this many workers on a problem are looked at through a complete graph,
+/// so that seeing "everybody" stays `O(1)` per producer.
+const COMPLETE_GRAPH_LOOK: usize = 64;
+
+/// A new lineage id, unique per (step, entity).
+#[inline]
+pub(crate) fn lineage_id(t: u32, entity: u64) -> u64 {
+    ((t as u64 + 1) << 42) + entity
+}
+
+/// What a producer ends adoption with.
+#[derive(Clone, Copy)]
+struct Start {
+    solution: Solution,
+    sees_frontier: bool,
+    /// Started a planned team lineage from a random genome.
+    new_team_lineage: bool,
+}
+
+pub(super) fn run(sim: &mut Simulation) {
+    sim.problems
+        .frontier_start
+        .copy_from_slice(&sim.problems.frontier);
+    let t = sim.time;
+    let seed = sim.seed;
+    let r = &sim.config.regime;
+    let nk = sim.nk;
+    let (p, q, sight, teams) = (&sim.producers, &sim.problems, &sim.sight, &sim.teams);
+    let plan = r.allocation == Allocation::Plan;
+    let k = r.plan_lineages as usize;
+
+    // Calls `f` on every solution on `j` that producer `i` may see.
+    let visit = |i: usize, j: usize, f: &mut dyn FnMut(&Solution)| {
+        if let Some(s) = &q.open[j] {
+            f(s);
+        }
+        let group = p.group[i];
+        for rec in q.records(j) {
+            if sight.sees_holder(i, group, rec.holder) {
+                f(&rec.solution);
+            }
+        }
+        if !p.switched[i] {
+            f(&own(p, i));
+        }
+        if sight.visibility == Visibility::Network {
+            let neighbour = |b: usize, f: &mut dyn FnMut(&Solution)| {
+                if b != i && p.target[b] as usize == j && !p.switched[b] {
+                    f(&own(p, b));
+                }
+            };
+            match &sight.graph {
+                Some(Graph::Complete) => {
+                    for &b in teams.on(j).iter().take(COMPLETE_GRAPH_LOOK) {
+                        neighbour(b as usize, f);
+                    }
+                }
+                Some(g) => {
+                    for &b in g.neighbours(i) {
+                        neighbour(b as usize, f);
+                    }
+                }
+                None => {}
+            }
+        }
+    };
+
+    let mut starts: Vec<Start> = Vec::new();
+    map_into(p.len(), &mut starts, |i| {
+        let j = p.target[i] as usize;
+        let mut rng = stream(seed, t, Phase::Adoption, i as u64);
+        let mut best: Option<Solution> = None;
+        visit(i, j, &mut |s| {
+            if best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(*s);
+            }
+        });
+        let sees_frontier = best.is_some_and(|b| b.quality >= q.frontier_start[j]);
+        let current = own(p, i);
+        let switched = p.switched[i];
+        let random = |rng: &mut rand_pcg::Pcg64Mcg, entity: u64| {
+            let genome = rng.random::<u64>() & nk.genome_mask();
+            let fitness = nk.fitness(q.landscape[j], genome);
+            Solution {
+                genome,
+                fitness,
+                quality: nk.quality(fitness),
+                lineage: lineage_id(t, entity),
+            }
+        };
+        let keep = |solution| Start {
+            solution,
+            sees_frontier,
+            new_team_lineage: false,
+        };
+
+        if plan {
+            // Member k of the team follows team lineage k mod plan_lineages.
+            let slot = j * k + p.team_rank[i] as usize % k;
+            let lineage = q.plan_lineage[slot];
+            let mut lineage_best: Option<Solution> = None;
+            if lineage != 0 {
+                visit(i, j, &mut |s| {
+                    if s.lineage == lineage && lineage_best.is_none_or(|b| s.quality > b.quality) {
+                        lineage_best = Some(*s);
+                    }
+                });
+            }
+            return match lineage_best {
+                Some(b) if switched => keep(b),
+                Some(b) if rng.random_bool(r.adopt_prob) && b.quality > current.quality => keep(b),
+                None if switched => {
+                    // Every member of the slot draws the same genome from the slot's stream.
+                    let entity = PROBLEM_ENTITY + slot as u64;
+                    let mut slot_rng = stream(seed, t, Phase::Adoption, entity);
+                    Start {
+                        solution: random(&mut slot_rng, entity),
+                        sees_frontier,
+                        new_team_lineage: true,
+                    }
+                }
+                _ => keep(current),
+            };
+        }
+
+        let Some(best) = best else {
+            return keep(if switched {
+                random(&mut rng, i as u64)
+            } else {
+                current
+            });
+        };
+        match (r.adopt, switched) {
+            (Adopt::Best, true) => keep(best),
+            (Adopt::Best, false) => {
+                if rng.random_bool(r.adopt_prob) && best.quality > current.quality {
+                    keep(best)
+                } else {
+                    keep(current)
+                }
+            }
+            (Adopt::Fork, true) => {
+                // Join the least crowded lineage whose best is within tolerance of the best.
+                let floor = best.quality - r.fork_tolerance;
+                let mut choice = best;
+                let mut choice_crowd = usize::MAX;
+                visit(i, j, &mut |c| {
+                    if c.quality < floor {
+                        return;
+                    }
+                    let mut crowd = 0;
+                    let mut lineage_best = *c;
+                    visit(i, j, &mut |s| {
+                        if s.lineage == c.lineage {
+                            crowd += 1;
+                            if s.quality > lineage_best.quality {
+                                lineage_best = *s;
+                            }
+                        }
+                    });
+                    if crowd < choice_crowd
+                        || (crowd == choice_crowd && lineage_best.quality > choice.quality)
+                    {
+                        choice = lineage_best;
+                        choice_crowd = crowd;
+                    }
+                });
+                keep(choice)
+            }
+            (Adopt::Fork, false) => {
+                if !rng.random_bool(r.adopt_prob) {
+                    return keep(current);
+                }
+                let mut lineage_best = current;
+                visit(i, j, &mut |s| {
+                    if s.lineage == current.lineage && s.quality > lineage_best.quality {
+                        lineage_best = *s;
+                    }
+                });
+                if best.quality > lineage_best.quality + r.fork_tolerance {
+                    keep(best)
+                } else {
+                    keep(lineage_best)
+                }
+            }
+        }
+    });
+
+    let p = &mut sim.producers;
+    for (i, s) in starts.iter().enumerate() {
+        p.genome[i] = s.solution.genome;
+        p.fitness[i] = s.solution.fitness;
+        p.quality[i] = s.solution.quality;
+        p.lineage[i] = s.solution.lineage;
+        p.start_quality[i] = s.solution.quality;
+        p.sees_frontier[i] = s.sees_frontier;
+    }
+    if plan {
+        let q = &mut sim.problems;
+        for (i, s) in starts.iter().enumerate() {
+            let slot = p.target[i] as usize * k + p.team_rank[i] as usize % k;
+            if s.new_team_lineage || q.plan_lineage[slot] == 0 {
+                q.plan_lineage[slot] = s.solution.lineage;
+            }
+        }
+    }
+}
+
+/// A producer's working solution.
+#[inline]
+fn own(p: &super::state::Producers, i: usize) -> Solution {
+    Solution {
+        genome: p.genome[i],
+        fitness: p.fitness[i],
+        quality: p.quality[i],
+        lineage: p.lineage[i],
+    }
+}

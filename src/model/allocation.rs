@@ -1,0 +1,253 @@
+//! Phase 2, allocation (MODEL.md §2.2): who works on what. Under `market` and
+//! `registry` producers choose from a few candidates they know about; under
+//! `plan` a planner assigns everyone from noisy, stale estimates.
+
+use rand::RngExt;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::config::Allocation;
+use super::rng::{Phase, gumbel, stream};
+use super::simulation::{PROBLEM_ENTITY, Simulation};
+use super::state::map_into;
+
+pub(super) fn run(sim: &mut Simulation) {
+    // Last step's targets are this step's registry claims.
+    let claims = &mut sim.problems.claims;
+    claims.iter_mut().for_each(|c| *c = 0);
+    if sim.time > 0 {
+        for &j in &sim.producers.target {
+            claims[j as usize] += 1;
+        }
+    }
+    match sim.config.regime.allocation {
+        Allocation::Market | Allocation::Registry => choose(sim),
+        Allocation::Plan => {
+            if sim.time % sim.config.regime.plan_interval == 0 {
+                plan(sim);
+            } else {
+                // Targets stay; entrants take over their slot's assignment as newcomers.
+                let p = &mut sim.producers;
+                for i in 0..p.len() {
+                    p.switched[i] = p.fresh[i];
+                    p.fresh[i] = false;
+                }
+            }
+        }
+    }
+    sim.teams.build(&sim.producers.target, sim.problems.len());
+}
+
+/// Match of a producer to a problem: its skill, reduced outside its domain.
+#[inline]
+pub(crate) fn matching(skill: f64, own: u16, problem: u16, cross_domain: f64) -> f64 {
+    if own == problem {
+        skill
+    } else {
+        skill * cross_domain
+    }
+}
+
+/// Market and registry: each producer compares its target with `consider` candidates.
+fn choose(sim: &mut Simulation) {
+    let t = sim.time;
+    let seed = sim.seed;
+    let w = &sim.config.world;
+    let registry = sim.config.regime.allocation == Allocation::Registry;
+    let (p, q) = (&sim.producers, &sim.problems);
+    let by_domain = &sim.domain_problems;
+    let m = q.len();
+    let score = |i: usize, j: usize| -> f64 {
+        let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
+        let s = if registry {
+            q.value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + q.claims[j] as f64)
+        } else {
+            q.value[j] * fit * (1.0 - q.frontier[j]) / (1.0 + q.record_count[j] as f64)
+        };
+        s.ln()
+    };
+    let mut choices: Vec<u32> = Vec::new();
+    map_into(p.len(), &mut choices, |i| {
+        let mut rng = stream(seed, t, Phase::Allocation, i as u64);
+        let current = p.target[i] as usize;
+        let must = p.fresh[i];
+        if !must && !rng.random_bool(w.switch_rate) {
+            return current as u32;
+        }
+        let mut best = current;
+        let mut best_score = if must {
+            f64::NEG_INFINITY
+        } else {
+            score(i, current) + w.choice_noise * gumbel(&mut rng)
+        };
+        for _ in 0..w.consider {
+            let own = by_domain.on(p.domain[i] as usize);
+            let j = if !own.is_empty() && rng.random_bool(w.domain_focus) {
+                own[rng.random_range(0..own.len())] as usize
+            } else {
+                rng.random_range(0..m)
+            };
+            let s = score(i, j) + w.choice_noise * gumbel(&mut rng);
+            if s > best_score || (must && best_score == f64::NEG_INFINITY) {
+                best = j;
+                best_score = s;
+            }
+        }
+        best as u32
+    });
+    let p = &mut sim.producers;
+    for (i, &j) in choices.iter().enumerate() {
+        p.switched[i] = p.fresh[i] || j != p.target[i];
+        p.target[i] = j;
+        p.fresh[i] = false;
+    }
+}
+
+/// The planner (MODEL.md §2.2, `plan`): ranks problems by estimated priority,
+/// sizes teams in proportion to it, and fills each team with the best-estimated
+/// free producers of the problem's domain first, then with the rest.
+/// `O(N log N + M log M)`: producers are sorted once per domain, never per problem.
+fn plan(sim: &mut Simulation) {
+    let t = sim.time;
+    let seed = sim.seed;
+    let r = &sim.config.regime;
+    let w = &sim.config.world;
+    let (n, m) = (sim.producers.len(), sim.problems.len());
+    let stale = sim.value_history.front().unwrap_or(&sim.problems.value);
+
+    // Estimated priorities: stale values with log-normal noise, times the open gap.
+    let priority: Vec<f64> = (0..m)
+        .map(|j| {
+            let mut rng = stream(seed, t, Phase::Plan, PROBLEM_ENTITY + j as u64);
+            let z: f64 = StandardNormal.sample(&mut rng);
+            stale[j] * (r.plan_noise * z).exp() * (1.0 - sim.problems.open_quality(j))
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| priority[b].total_cmp(&priority[a]).then(a.cmp(&b)));
+    let sizes = team_sizes(&priority, n);
+
+    // Estimated skills: the planner sees each producer's skill with noise.
+    let estimate: Vec<f64> = (0..n)
+        .map(|i| {
+            let mut rng = stream(seed, t, Phase::Plan, i as u64);
+            let z: f64 = StandardNormal.sample(&mut rng);
+            sim.producers.skill[i] * (r.plan_noise * z).exp()
+        })
+        .collect();
+    let by_estimate = |a: &u32, b: &u32| {
+        estimate[*b as usize]
+            .total_cmp(&estimate[*a as usize])
+            .then(a.cmp(b))
+    };
+    // Free producers of each domain, best estimate first (popped from the front).
+    let mut pools: Vec<Vec<u32>> = vec![Vec::new(); w.domains as usize];
+    for i in 0..n {
+        pools[sim.producers.domain[i] as usize].push(i as u32);
+    }
+    for pool in &mut pools {
+        pool.sort_by(by_estimate);
+    }
+    let mut taken = vec![false; n];
+    let mut cursor = vec![0usize; w.domains as usize];
+    let mut target = vec![0u32; n];
+    let mut rank = vec![0u32; n];
+    let mut filled = vec![0u32; m];
+    // Pass 1: every team takes producers of its own domain while there are any.
+    for &j in &order {
+        let d = sim.problems.domain[j] as usize;
+        while filled[j] < sizes[j] && cursor[d] < pools[d].len() {
+            let i = pools[d][cursor[d]] as usize;
+            cursor[d] += 1;
+            taken[i] = true;
+            target[i] = j as u32;
+            rank[i] = filled[j];
+            filled[j] += 1;
+        }
+    }
+    // Pass 2: the remaining places go to the remaining producers, best estimate first.
+    let mut rest: Vec<u32> = (0..n as u32).filter(|&i| !taken[i as usize]).collect();
+    rest.sort_by(by_estimate);
+    let mut next = rest.into_iter();
+    for &j in &order {
+        while filled[j] < sizes[j] {
+            let Some(i) = next.next() else { break };
+            let i = i as usize;
+            target[i] = j as u32;
+            rank[i] = filled[j];
+            filled[j] += 1;
+        }
+    }
+
+    let p = &mut sim.producers;
+    for i in 0..n {
+        p.switched[i] = p.fresh[i] || p.target[i] != target[i];
+        p.fresh[i] = false;
+        p.target[i] = target[i];
+        p.team_rank[i] = rank[i];
+    }
+    reset_team_lineages(sim);
+}
+
+/// Team sizes proportional to priority, summing to `n` (largest remainders).
+pub(crate) fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
+    let m = priority.len();
+    let total: f64 = priority.iter().sum();
+    let quota: Vec<f64> = if total > 0.0 {
+        priority.iter().map(|p| p / total * n as f64).collect()
+    } else {
+        vec![n as f64 / m as f64; m]
+    };
+    let mut sizes: Vec<u32> = quota.iter().map(|q| q.floor() as u32).collect();
+    let assigned: usize = sizes.iter().map(|&s| s as usize).sum();
+    let mut by_remainder: Vec<usize> = (0..m).collect();
+    by_remainder.sort_by(|&a, &b| {
+        (quota[b] - quota[b].floor())
+            .total_cmp(&(quota[a] - quota[a].floor()))
+            .then(a.cmp(&b))
+    });
+    for &j in by_remainder.iter().take(n.saturating_sub(assigned)) {
+        sizes[j] += 1;
+    }
+    sizes
+}
+
+/// At each plan the team lineages of a problem restart from its best distinct
+/// lineages known; slots left empty will start from a random genome.
+fn reset_team_lineages(sim: &mut Simulation) {
+    let k = sim.config.regime.plan_lineages as usize;
+    let q = &mut sim.problems;
+    for j in 0..q.len() {
+        let mut slots = [0u64; 64];
+        let mut used = 0;
+        let candidates = q.open[j]
+            .iter()
+            .map(|s| s.lineage)
+            .chain(q.records(j).iter().map(|r| r.solution.lineage));
+        for lineage in candidates {
+            if used == k.min(64) {
+                break;
+            }
+            if !slots[..used].contains(&lineage) {
+                slots[used] = lineage;
+                used += 1;
+            }
+        }
+        let row = &mut q.plan_lineage[j * k..(j + 1) * k];
+        row.fill(0);
+        row[..used].copy_from_slice(&slots[..used]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_sizes_are_proportional_and_sum_to_n() {
+        let s = team_sizes(&[3.0, 1.0, 0.0, 6.0], 10);
+        assert_eq!(s, vec![3, 1, 0, 6]);
+        let s = team_sizes(&[1.0, 1.0, 1.0], 10);
+        assert_eq!(s.iter().sum::<u32>(), 10);
+        assert_eq!(team_sizes(&[0.0, 0.0], 3).iter().sum::<u32>(), 3);
+    }
+}

@@ -1,0 +1,104 @@
+//! Phase 5, disclosure, frontier and the accounting of effort (MODEL.md §2.5).
+//! Each producer's result updates its holder's record; open regimes publish at
+//! once and patents publish after their term. Every effective trial of the step
+//! is then classified as catch-up, race, exploration or frontier work, against
+//! the world frontier W at the step's start.
+
+use super::config::Visibility;
+use super::simulation::Simulation;
+use super::state::{NONE, Solution};
+
+pub(super) fn run(sim: &mut Simulation) {
+    publish(sim);
+    account(sim);
+}
+
+/// Records, open solutions, patents, the new frontier and the race winners.
+fn publish(sim: &mut Simulation) {
+    let t = sim.time;
+    let open_at_once = sim.sight.visibility == Visibility::Open;
+    let term = sim.config.regime.patent_term.map(|p| p as usize);
+    let (p, q, sight, teams) = (&sim.producers, &mut sim.problems, &sim.sight, &sim.teams);
+    let mut innovation = 0.0;
+    for j in 0..q.len() {
+        let members = teams.on(j);
+        let mut improvement: Option<Solution> = None;
+        let w_old = q.frontier_start[j];
+        let mut winner = NONE;
+        let mut winner_quality = w_old;
+        for &i in members {
+            let i = i as usize;
+            let s = Solution {
+                genome: p.genome[i],
+                fitness: p.fitness[i],
+                quality: p.quality[i],
+                lineage: p.lineage[i],
+            };
+            q.offer(j, sight.holder(i, p.group[i]), s, t);
+            if s.quality > p.start_quality[i] && improvement.is_none_or(|b| s.quality > b.quality) {
+                improvement = Some(s);
+            }
+            // Ties go to the lower index: members are in index order.
+            if s.quality > winner_quality {
+                winner = i as u32;
+                winner_quality = s.quality;
+            }
+        }
+        q.winner[j] = winner;
+        if open_at_once {
+            if let Some(best) = q.records(j).first().map(|r| r.solution)
+                && best.quality > q.open_quality(j)
+            {
+                q.open[j] = Some(best);
+            }
+        } else if let Some(term) = term {
+            // The best private improvement of P steps ago enters the public domain.
+            let slot = j * term + t as usize % term;
+            if let Some(expired) = q.patent_ring[slot]
+                && expired.quality > q.open_quality(j)
+            {
+                q.open[j] = Some(expired);
+            }
+            q.patent_ring[slot] = improvement;
+        }
+        q.recompute_frontier(j);
+        innovation += q.value[j] * (q.frontier[j] - w_old).max(0.0);
+    }
+    sim.ledger.innovation = innovation;
+}
+
+/// Classifies every effective trial and computes this step's credit.
+fn account(sim: &mut Simulation) {
+    let (p, q, sight) = (&mut sim.producers, &sim.problems, &sim.sight);
+    let ledger = &mut sim.ledger;
+    for i in 0..p.len() {
+        let j = p.target[i] as usize;
+        let trials = p.effective[i] as f64;
+        let w = q.frontier_start[j];
+        let (start, end) = (p.start_quality[i], p.quality[i]);
+        let winner = q.winner[j];
+        let lost_race = end > w
+            && winner != i as u32
+            && !sight.sees_producer(i, p.group[i], winner as usize, p.group[winner as usize]);
+        let duplicated = if lost_race {
+            ledger.race += trials;
+            true
+        } else if start < w && !p.sees_frontier[i] {
+            ledger.catchup += trials;
+            true
+        } else {
+            if start < w {
+                ledger.exploration += trials;
+            } else {
+                ledger.frontier += trials;
+            }
+            false
+        };
+        // Priority rule: only value added above the old frontier earns credit.
+        p.new_credit[i] = if duplicated {
+            0.0
+        } else {
+            q.value[j] * (end - start.max(w)).max(0.0)
+        };
+    }
+}

@@ -1,0 +1,98 @@
+//! Phase 6, market and consumption (MODEL.md §2.6). On each problem a unit mass
+//! of users with type theta ~ U[0,1] values quality q at theta * v * q. The holder
+//! of the best private solution can charge only for its premium over the best
+//! alternative; pricing leaves the users below the price unserved (deadweight loss).
+//! On every problem: potential surplus = consumer surplus + revenue + deadweight loss.
+
+use super::config::Visibility;
+use super::simulation::Simulation;
+
+/// Surplus split of one problem.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sale {
+    pub potential: f64,
+    pub consumer_surplus: f64,
+    pub revenue: f64,
+    pub deadweight_loss: f64,
+}
+
+/// The monopoly-on-a-premium outcome of MODEL.md §2.6 for value `v`, the leader's
+/// quality `q1`, the best rival's `q2` (0 if none), the open quality and the frontier.
+pub fn sale(v: f64, q1: Option<f64>, q2: f64, open: f64, frontier: f64, exclusive: bool) -> Sale {
+    let potential = v * frontier / 2.0;
+    let alternative = if exclusive { open } else { q2.max(open) };
+    match q1 {
+        Some(q1) if q1 - alternative > 0.0 => {
+            let delta = q1 - alternative;
+            Sale {
+                potential,
+                consumer_surplus: v * alternative / 2.0 + v * delta / 8.0,
+                revenue: v * delta / 4.0,
+                deadweight_loss: v * delta / 8.0,
+            }
+        }
+        _ => Sale {
+            potential,
+            consumer_surplus: potential,
+            revenue: 0.0,
+            deadweight_loss: 0.0,
+        },
+    }
+}
+
+pub(super) fn run(sim: &mut Simulation) {
+    let private = sim.sight.visibility != Visibility::Open;
+    let exclusive = sim.config.regime.exclusive;
+    let q = &sim.problems;
+    sim.holder_revenue.iter_mut().for_each(|r| *r = 0.0);
+    let l = &mut sim.ledger;
+    for j in 0..q.len() {
+        let records = if private { q.records(j) } else { &[] };
+        // One record per holder, best first: the second record is the best rival.
+        let leader = records.first();
+        let q2 = records.get(1).map_or(0.0, |r| r.solution.quality);
+        let s = sale(
+            q.value[j],
+            leader.map(|r| r.solution.quality),
+            q2,
+            q.open_quality(j),
+            q.frontier[j],
+            exclusive,
+        );
+        if let Some(leader) = leader
+            && s.revenue > 0.0
+        {
+            sim.holder_revenue[leader.holder as usize] += s.revenue;
+        }
+        l.potential_surplus += s.potential;
+        l.consumer_surplus += s.consumer_surplus;
+        l.revenue += s.revenue;
+        l.deadweight_loss += s.deadweight_loss;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lone_private_holder_takes_a_quarter_and_wastes_a_quarter() {
+        let (v, q) = (2.0, 0.6);
+        let s = sale(v, Some(q), 0.0, 0.0, q, false);
+        assert!((s.revenue - v * q / 4.0).abs() < 1e-12);
+        assert!((s.consumer_surplus - v * q / 8.0).abs() < 1e-12);
+        assert!((s.deadweight_loss - v * q / 8.0).abs() < 1e-12);
+        assert!((s.potential - v * q / 2.0).abs() < 1e-12);
+        assert_eq!(s, sale(v, Some(q), 0.0, 0.0, q, true));
+    }
+
+    #[test]
+    fn an_equal_rival_drives_the_price_to_zero_without_exclusive_rights() {
+        let s = sale(1.0, Some(0.5), 0.5, 0.2, 0.5, false);
+        assert_eq!(s.revenue, 0.0);
+        assert_eq!(s.consumer_surplus, 0.25);
+        // With exclusive rights the rival may not sell: only the open solution competes.
+        let s = sale(1.0, Some(0.5), 0.5, 0.2, 0.5, true);
+        assert!((s.revenue - 0.3 / 4.0).abs() < 1e-12);
+    }
+}

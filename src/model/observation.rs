@@ -1,0 +1,211 @@
+//! Phase 10, observation (MODEL.md §2.10): the step's metrics, computed from the
+//! state the other phases left. Floating sums run sequentially in index order so
+//! that results are bit-identical for any number of threads.
+
+use super::metrics::Metrics;
+use super::simulation::Simulation;
+
+/// Pairwise diversity looks at no more than this many producers per problem.
+const DIVERSITY_SAMPLE: usize = 32;
+
+pub(super) fn run(sim: &mut Simulation) -> Metrics {
+    let w = &sim.config.world;
+    let (p, q, teams, l) = (&sim.producers, &sim.problems, &sim.teams, &sim.ledger);
+    let n = p.len();
+    let m = q.len();
+    let loci = sim.nk.loci() as f64;
+
+    let trials = l.catchup + l.race + l.exploration + l.frontier;
+    let share = |x: f64| x / trials;
+
+    let value_total: f64 = q.value.iter().sum();
+    let frontier_quality = (0..m).map(|j| q.value[j] * q.frontier[j]).sum::<f64>() / value_total;
+    let access_quality = (0..m).map(|j| q.value[j] * q.open_quality(j)).sum::<f64>() / value_total;
+    let mean_quality = p.quality.iter().sum::<f64>() / n as f64;
+
+    // Diversity and the spread of effort, problem by problem.
+    let (mut diversity_sum, mut diverse_problems) = (0.0, 0usize);
+    let (mut distinct_sum, mut worked) = (0.0, 0usize);
+    let (mut entropy, mut effort_total, mut tail_effort) = (0.0, 0.0, 0.0);
+    let mut genomes = [0u64; DIVERSITY_SAMPLE];
+    let exerted_total: f64 = p.exerted.iter().map(|&e| e as f64).sum();
+    for j in 0..m {
+        let members = teams.on(j);
+        if members.is_empty() {
+            continue;
+        }
+        worked += 1;
+        let sample = members.len().min(DIVERSITY_SAMPLE);
+        for (k, &i) in members.iter().take(sample).enumerate() {
+            genomes[k] = p.genome[i as usize];
+        }
+        if sample >= 2 {
+            let mut distance = 0u64;
+            for a in 0..sample {
+                for b in a + 1..sample {
+                    distance += (genomes[a] ^ genomes[b]).count_ones() as u64;
+                }
+            }
+            let pairs = (sample * (sample - 1) / 2) as f64;
+            diversity_sum += distance as f64 / pairs / loci;
+            diverse_problems += 1;
+        }
+        distinct_sum +=
+            distinct(members.iter().map(|&i| p.genome[i as usize]), &mut genomes) as f64;
+        let effort: f64 = members.iter().map(|&i| p.exerted[i as usize] as f64).sum();
+        if effort > 0.0 {
+            let s = effort / exerted_total;
+            entropy -= s * s.ln();
+        }
+        effort_total += effort;
+        if q.in_tail[j] {
+            tail_effort += effort;
+        }
+    }
+
+    let misplaced = (0..n)
+        .filter(|&i| p.domain[i] != q.domain[p.target[i] as usize])
+        .count();
+    let effort_cost = w.outside_wage * exerted_total;
+    let real_costs = effort_cost + l.compute_spent + l.monitoring_cost + w.upkeep * n as f64;
+
+    let mut scratch = std::mem::take(&mut sim.scratch);
+    scratch.clear();
+    scratch.extend(p.wealth.iter().map(|&x| x.max(0.0)));
+    scratch.sort_unstable_by(f64::total_cmp);
+    let gini_wealth = gini_sorted(&scratch);
+    let wealth_total: f64 = scratch.iter().sum();
+    let top = n.div_ceil(100);
+    let top1_share = scratch[n - top..].iter().sum::<f64>() / wealth_total;
+
+    scratch.clear();
+    scratch.extend((0..n).map(|i| p.earnings(i).max(0.0)));
+    scratch.sort_unstable_by(f64::total_cmp);
+    let gini_income = gini_sorted(&scratch);
+    let first_positive = scratch.partition_point(|&x| x <= 0.0);
+    let positive = &scratch[first_positive..];
+    let pay_ratio = if positive.is_empty() {
+        f64::NAN
+    } else {
+        quantile_sorted(positive, 0.9) / quantile_sorted(positive, 0.1)
+    };
+
+    let revenue_total: f64 = sim.holder_revenue.iter().sum();
+    let hhi_revenue = if revenue_total > 0.0 {
+        sim.holder_revenue
+            .iter()
+            .map(|r| (r / revenue_total).powi(2))
+            .sum()
+    } else {
+        f64::NAN
+    };
+    sim.scratch = scratch;
+
+    Metrics {
+        trials,
+        duplicated_share: share(l.catchup + l.race),
+        catchup_share: share(l.catchup),
+        race_share: share(l.race),
+        exploration_share: share(l.exploration),
+        frontier_share: share(l.frontier),
+        frontier_quality,
+        access_quality,
+        mean_quality,
+        innovation: l.innovation,
+        approach_diversity: diversity_sum / diverse_problems as f64,
+        lineages: distinct_sum / worked as f64,
+        effort_entropy: if m > 1 && effort_total > 0.0 {
+            entropy / (m as f64).ln()
+        } else {
+            f64::NAN
+        },
+        tail_coverage: tail_effort / effort_total / 0.8,
+        potential_surplus: l.potential_surplus,
+        consumer_surplus: l.consumer_surplus,
+        producer_revenue: l.revenue,
+        deadweight_loss: l.deadweight_loss,
+        real_costs,
+        welfare: l.consumer_surplus + l.revenue - real_costs,
+        gini_wealth,
+        gini_income,
+        pay_ratio,
+        hhi_revenue,
+        top1_share,
+        contribution: p.propensity.iter().sum::<f64>() / n as f64,
+        sanctions: l.sanctions as f64 / n as f64,
+        exits: l.exits as f64 / n as f64,
+        misallocation: misplaced as f64 / n as f64,
+    }
+}
+
+/// Distinct values among `values`, counted with a small sorted buffer when they
+/// fit in it and by pairwise comparison beyond, without allocating.
+fn distinct(values: impl Iterator<Item = u64> + Clone, buffer: &mut [u64]) -> usize {
+    let mut len = 0;
+    let mut overflow = false;
+    for v in values.clone() {
+        if len < buffer.len() {
+            buffer[len] = v;
+            len += 1;
+        } else {
+            overflow = true;
+            break;
+        }
+    }
+    if !overflow {
+        let b = &mut buffer[..len];
+        b.sort_unstable();
+        return 1 + b.windows(2).filter(|w| w[0] != w[1]).count();
+    }
+    // Large teams: a value counts if no earlier value equals it.
+    let mut count = 0;
+    for (k, v) in values.clone().enumerate() {
+        if !values.clone().take(k).any(|u| u == v) {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Gini coefficient of non-negative values sorted ascending (NaN if all are zero).
+pub fn gini_sorted(x: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let total: f64 = x.iter().sum();
+    let weighted: f64 = x
+        .iter()
+        .enumerate()
+        .map(|(k, v)| (k as f64 + 1.0) * v)
+        .sum();
+    let g = 2.0 * weighted / (n * total) - (n + 1.0) / n;
+    if g.is_nan() {
+        g
+    } else {
+        g.clamp(0.0, 1.0 - 1.0 / n)
+    }
+}
+
+/// Nearest-rank quantile of values sorted ascending.
+fn quantile_sorted(x: &[f64], p: f64) -> f64 {
+    let rank = ((p * x.len() as f64).ceil() as usize).clamp(1, x.len());
+    x[rank - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gini_of_known_distributions() {
+        assert_eq!(gini_sorted(&[1.0, 1.0, 1.0, 1.0]), 0.0);
+        // One of n holds everything: (n-1)/n.
+        assert!((gini_sorted(&[0.0, 0.0, 0.0, 4.0]) - 0.75).abs() < 1e-12);
+        assert!(gini_sorted(&[0.0, 0.0]).is_nan());
+    }
+
+    #[test]
+    fn distinct_counts_small_and_large_teams() {
+        let mut buf = [0u64; 4];
+        assert_eq!(distinct([3u64, 1, 3, 2].into_iter(), &mut buf), 3);
+        assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter(), &mut buf), 4);
+    }
+}
