@@ -189,7 +189,7 @@ fn plan(sim: &mut Simulation) {
 }
 
 /// Team sizes proportional to priority, summing to `n` (largest remainders).
-pub(crate) fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
+pub fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
     let m = priority.len();
     let total: f64 = priority.iter().sum();
     let quota: Vec<f64> = if total > 0.0 {

@@ -43,7 +43,7 @@ pub fn sale(v: f64, q1: Option<f64>, q2: f64, open: f64, frontier: f64, exclusiv
 pub(super) fn run(sim: &mut Simulation) {
     let private = sim.sight.visibility != Visibility::Open;
     let exclusive = sim.config.regime.exclusive;
-    let q = &sim.problems;
+    let q = &mut sim.problems;
     sim.holder_revenue.iter_mut().for_each(|r| *r = 0.0);
     let l = &mut sim.ledger;
     for j in 0..q.len() {
@@ -64,6 +64,7 @@ pub(super) fn run(sim: &mut Simulation) {
         {
             sim.holder_revenue[leader.holder as usize] += s.revenue;
         }
+        q.sales[j] = s;
         l.potential_surplus += s.potential;
         l.consumer_surplus += s.consumer_surplus;
         l.revenue += s.revenue;

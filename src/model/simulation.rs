@@ -117,6 +117,7 @@ impl Simulation {
         problems.claims = vec![0; m];
         problems.winner = vec![super::state::NONE; m];
         problems.in_tail = vec![false; m];
+        problems.sales = vec![Default::default(); m];
         if r.allocation == Allocation::Plan {
             problems.plan_lineage = vec![0; m * r.plan_lineages as usize];
         }
@@ -247,6 +248,15 @@ impl Simulation {
 
     /// Runs one step, phase by phase in the order of MODEL.md §2, and returns its metrics.
     pub fn step(&mut self) -> Metrics {
+        self.step_timed(&mut |_, _| {})
+    }
+
+    /// Like [`Simulation::step`], handing each phase's name and wall time to `lap`
+    /// (for profiles of where a step's time goes).
+    pub fn step_timed(
+        &mut self,
+        lap: &mut dyn FnMut(&'static str, std::time::Duration),
+    ) -> Metrics {
         // Fines and monitoring costs of the last step settle through this step's pool.
         let carried = (self.ledger.fines, self.ledger.monitoring_cost);
         self.ledger = Ledger {
@@ -254,20 +264,42 @@ impl Simulation {
             monitoring_carried: carried.1,
             ..Ledger::default()
         };
-
-        shocks::run(self);
-        allocation::run(self);
-        adoption::run(self);
-        search::run(self);
-        disclosure::run(self);
-        market::run(self);
-        reward::run(self);
-        governance::run(self);
-        adaptation::run(self);
+        let phases: [(&'static str, fn(&mut Simulation)); 9] = [
+            ("shocks", shocks::run),
+            ("allocation", allocation::run),
+            ("adoption", adoption::run),
+            ("search", search::run),
+            ("disclosure", disclosure::run),
+            ("market", market::run),
+            ("reward", reward::run),
+            ("governance", governance::run),
+            ("adaptation", adaptation::run),
+        ];
+        for (name, phase) in phases {
+            let start = std::time::Instant::now();
+            phase(self);
+            lap(name, start.elapsed());
+        }
+        let start = std::time::Instant::now();
         let metrics = observation::run(self);
+        lap("observation", start.elapsed());
         self.time += 1;
         metrics
     }
+
+    /// Names of the phases of a step, in order.
+    pub const PHASES: [&'static str; 10] = [
+        "shocks",
+        "allocation",
+        "adoption",
+        "search",
+        "disclosure",
+        "market",
+        "reward",
+        "governance",
+        "adaptation",
+        "observation",
+    ];
 
     /// Runs `steps` steps, handing each step's index and metrics to `observe`.
     pub fn run(&mut self, steps: u32, mut observe: impl FnMut(u32, &Metrics)) {

@@ -124,6 +124,8 @@ pub struct Problems {
     pub plan_lineage: Vec<u64>,
     /// Best private improvement of each of the last P steps, `M x P`.
     pub patent_ring: Vec<Option<Solution>>,
+    /// This step's surplus split on each problem.
+    pub sales: Vec<super::market::Sale>,
     pub max_records: usize,
 }
 

@@ -1,0 +1,323 @@
+//! Mechanisms and invariants of the engine (MODEL.md §2): accounting identities,
+//! regime rules, determinism. None of these tests asks which regime "wins".
+
+use proptest::prelude::*;
+use regimes::model::allocation::team_sizes;
+use regimes::model::*;
+
+fn small_world() -> World {
+    World {
+        producers: 120,
+        problems: 30,
+        groups: 12,
+        ..World::default()
+    }
+}
+
+fn config(regime: Regime) -> Config {
+    Config {
+        world: small_world(),
+        regime,
+    }
+}
+
+/// Runs `steps` steps and calls `check` after each with the simulation and metrics.
+fn run_checking(cfg: &Config, seed: u64, steps: u32, mut check: impl FnMut(&Simulation, &Metrics)) {
+    let mut sim = Simulation::new(cfg, seed).expect("valid config");
+    for _ in 0..steps {
+        let m = sim.step();
+        check(&sim, &m);
+    }
+}
+
+fn any_regime() -> impl Strategy<Value = Regime> {
+    (
+        prop_oneof![
+            Just(Visibility::Private),
+            Just(Visibility::Groups),
+            Just(Visibility::Network),
+            Just(Visibility::Open)
+        ],
+        any::<bool>(),
+        prop_oneof![Just(None), (1u32..6).prop_map(Some)],
+        prop_oneof![
+            Just(Allocation::Market),
+            Just(Allocation::Registry),
+            Just(Allocation::Plan)
+        ],
+        prop_oneof![Just(Adopt::Best), Just(Adopt::Fork)],
+        (
+            0.0f64..0.5,
+            any::<bool>(),
+            prop_oneof![Just(None), (1.0f64..8.0).prop_map(Some)],
+        ),
+        (0.0f64..0.6, 0.0f64..0.5, 0.0f64..0.3),
+        prop_oneof![
+            Just(NetworkKind::Ring),
+            Just(NetworkKind::SmallWorld),
+            Just(NetworkKind::Random),
+            Just(NetworkKind::Complete)
+        ],
+    )
+        .prop_map(
+            |(
+                visibility,
+                exclusive,
+                patent_term,
+                allocation,
+                adopt,
+                (levy, by_credit, pay_cap),
+                (monitoring, invest_rate, integration_cost),
+                network,
+            )| {
+                Regime {
+                    visibility,
+                    exclusive,
+                    patent_term,
+                    allocation,
+                    adopt,
+                    levy,
+                    pool_rule: if by_credit {
+                        Split::Contribution
+                    } else {
+                        Split::Equal
+                    },
+                    group_share: if by_credit {
+                        Split::Contribution
+                    } else {
+                        Split::Equal
+                    },
+                    pay_cap,
+                    monitoring,
+                    invest_rate,
+                    integration_cost,
+                    network,
+                    plan_interval: 3,
+                    plan_lag: 2,
+                    plan_lineages: 2,
+                    ..Regime::default()
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// §2.6 and §2.7: surplus and money are accounted for exactly, every step,
+    /// under any combination of rules.
+    #[test]
+    fn surplus_and_money_identities_hold_under_random_regimes(regime in any_regime(), seed: u64) {
+        let mut cfg = config(regime);
+        cfg.world.upkeep = 0.01; // some producers exit: records vanish with them
+        cfg.world.shock_rate = 0.3;
+        run_checking(&cfg, seed, 30, |sim, m| {
+            for (j, s) in sim.problems().sales.iter().enumerate() {
+                let parts = s.consumer_surplus + s.revenue + s.deadweight_loss;
+                assert!((s.potential - parts).abs() < 1e-9, "problem {j}: {s:?}");
+                assert!(s.revenue >= 0.0 && s.deadweight_loss >= 0.0);
+            }
+            let l = sim.ledger();
+            let inflow = l.revenue + l.levy + l.fines_carried - l.monitoring_carried;
+            assert!((l.paid - inflow).abs() < 1e-9 * inflow.abs().max(1.0), "paid {} vs {}", l.paid, inflow);
+            let shares = m.catchup_share + m.race_share + m.exploration_share + m.frontier_share;
+            if m.trials > 0.0 {
+                assert!((shares - 1.0).abs() < 1e-9);
+                assert!((m.duplicated_share - m.catchup_share - m.race_share).abs() < 1e-12);
+            }
+        });
+    }
+}
+
+#[test]
+fn open_visibility_has_no_catch_up_duplication() {
+    for preset in ["commons", "collectivist", "open_access"] {
+        let cfg = config(Regime::preset(preset).unwrap());
+        let mut trials = 0.0;
+        run_checking(&cfg, 5, 40, |_, m| {
+            assert_eq!(m.catchup_share, 0.0, "{preset}");
+            assert_eq!(m.race_share, 0.0, "{preset}");
+            trials += m.trials;
+        });
+        assert!(trials > 0.0);
+    }
+}
+
+#[test]
+fn private_visibility_with_crowded_problems_duplicates_effort() {
+    let mut cfg = config(Regime::preset("enclosure").unwrap());
+    cfg.world.problems = 10; // about 12 producers per problem
+    let mut duplicated = 0.0;
+    run_checking(&cfg, 6, 40, |_, m| {
+        duplicated += m.duplicated_share * m.trials
+    });
+    assert!(duplicated > 0.0);
+}
+
+#[test]
+fn a_perfectly_informed_planner_places_everyone_it_can_in_their_domain() {
+    let mut regime = Regime::preset("collectivist").unwrap();
+    regime.plan_noise = 0.0;
+    regime.plan_lag = 0;
+    let cfg = config(regime);
+    let mut sim = Simulation::new(&cfg, 8).unwrap();
+    sim.step(); // the planner assigns everyone at t = 0, before anything is open
+    let (p, q) = (sim.producers(), sim.problems());
+    let domains = cfg.world.domains as usize;
+    let sizes = team_sizes(&q.value, p.len());
+    let mut supply = vec![0usize; domains];
+    let mut places = vec![0usize; domains];
+    for &d in &p.domain {
+        supply[d as usize] += 1;
+    }
+    for (j, &s) in sizes.iter().enumerate() {
+        places[q.domain[j] as usize] += s as usize;
+    }
+    let possible: usize = (0..domains).map(|d| supply[d].min(places[d])).sum();
+    let placed = (0..p.len())
+        .filter(|&i| p.domain[i] == q.domain[p.target[i] as usize])
+        .count();
+    assert_eq!(placed, possible);
+    // and every team has exactly its planned size
+    for (j, &s) in sizes.iter().enumerate() {
+        assert_eq!(
+            p.target.iter().filter(|&&t| t as usize == j).count(),
+            s as usize
+        );
+    }
+}
+
+#[test]
+fn same_run_on_one_and_two_threads_is_bit_identical() {
+    // Large enough that the per-producer phases split into parallel chunks.
+    let world = World {
+        producers: 5000,
+        problems: 400,
+        ..World::default()
+    };
+    for preset in ["enclosure", "commons", "collectivist", "cooperative"] {
+        let cfg = Config {
+            world: world.clone(),
+            regime: Regime::preset(preset).unwrap(),
+        };
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut sim = Simulation::new(&cfg, 11).unwrap();
+                let mut out = Vec::new();
+                sim.run(12, |_, m| out.extend(m.values().map(f64::to_bits)));
+                out
+            })
+        };
+        assert_eq!(run(1), run(2), "{preset}");
+    }
+}
+
+#[test]
+fn every_preset_keeps_shares_and_ginis_in_range() {
+    let shares = [
+        "duplicated_share",
+        "catchup_share",
+        "race_share",
+        "exploration_share",
+        "frontier_share",
+        "top1_share",
+        "contribution",
+        "sanctions",
+        "exits",
+        "misallocation",
+        "approach_diversity",
+    ];
+    for preset in PRESETS {
+        let cfg = config(preset.regime());
+        run_checking(&cfg, 3, 50, |_, m| {
+            for name in shares {
+                let v = m.get(name).unwrap();
+                assert!(
+                    v.is_nan() || (0.0..=1.0).contains(&v),
+                    "{} {name} = {v}",
+                    preset.name
+                );
+            }
+            for name in ["gini_wealth", "gini_income"] {
+                let v = m.get(name).unwrap();
+                assert!(
+                    v.is_nan() || (0.0..1.0).contains(&v),
+                    "{} {name} = {v}",
+                    preset.name
+                );
+            }
+            assert!(m.frontier_quality >= m.access_quality - 1e-12);
+            assert!(m.welfare.is_finite());
+        });
+    }
+}
+
+#[test]
+fn a_pay_cap_bounds_earnings_each_step() {
+    let mut regime = Regime::preset("enclosure").unwrap();
+    regime.pay_cap = Some(4.0);
+    regime.levy = 0.05;
+    let cfg = config(regime);
+    run_checking(&cfg, 12, 30, |sim, _| {
+        let p = sim.producers();
+        let pay: Vec<f64> = (0..p.len())
+            .map(|i| p.income[i] + p.outside[i])
+            .filter(|&y| y > 0.0)
+            .collect();
+        let max = pay.iter().cloned().fold(f64::MIN, f64::max);
+        let min = pay.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(max <= 4.0 * min * (1.0 + 1e-9), "{max} / {min}");
+    });
+}
+
+#[test]
+fn patents_put_knowledge_in_the_public_domain_after_their_term() {
+    let mut regime = Regime::preset("patents").unwrap();
+    regime.patent_term = Some(5);
+    let cfg = config(regime);
+    run_checking(&cfg, 4, 30, |sim, m| {
+        // No improvement can be public before it has been made term steps ago.
+        if sim.time() <= 5 {
+            assert_eq!(m.access_quality, 0.0);
+        }
+    });
+    let mut access = 0.0;
+    run_checking(&cfg, 4, 30, |_, m| access = m.access_quality);
+    assert!(access > 0.0);
+}
+
+#[test]
+fn monitoring_sanctions_shirkers_and_costs_money() {
+    let mut regime = Regime::preset("open_access").unwrap();
+    regime.monitoring = 1.0;
+    regime.norm = 1.0; // nobody who leaves a trial unexerted meets it
+    let cfg = config(regime);
+    let mut sanctioned = 0.0;
+    run_checking(&cfg, 2, 10, |sim, m| {
+        sanctioned += m.sanctions;
+        let l = sim.ledger();
+        let n = sim.producers().len() as f64;
+        assert!((l.monitoring_cost - n * cfg.regime.monitoring_cost).abs() < 1e-12);
+        // A fine never exceeds the step's positive earnings.
+        let p = sim.producers();
+        for i in 0..p.len() {
+            assert!(p.fine[i] <= (p.income[i] + p.outside[i]).max(0.0) + 1e-12);
+        }
+    });
+    assert!(sanctioned > 0.0);
+}
+
+#[test]
+fn invalid_configurations_are_refused_not_panicked() {
+    let mut cfg = Config::default();
+    cfg.world.interactions = cfg.world.loci;
+    let err = Simulation::new(&cfg, 1).err().expect("K >= L is refused");
+    assert_eq!(err.parameter, "world.interactions");
+    cfg = Config::default();
+    cfg.world.problems = 0;
+    assert!(Simulation::new(&cfg, 1).is_err());
+}
