@@ -2,4 +2,7 @@
 //! of knowledge. [`model`] is the pure engine; [`experiment`] runs scenarios and
 //! sweeps; [`output`] writes tables and charts; [`cli`] is the command line.
 
+pub mod cli;
+pub mod experiment;
 pub mod model;
+pub mod output;

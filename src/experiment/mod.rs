@@ -1,0 +1,2 @@
+//! Experiments over the model: scenario files, sweeps, seeds, shards and the
+//! parallel runner.

@@ -1,0 +1,3 @@
+//! Everything that lands on disk: Parquet and CSV tables, summaries and charts.
+
+pub mod chart_spec;
