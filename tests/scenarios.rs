@@ -23,8 +23,15 @@ fn regimes() -> Command {
 #[test]
 fn every_scenario_file_validates() {
     let files = scenario_files();
-    assert!(files.len() >= 11, "expected the default, the example and nine claims: {files:?}");
-    let out = regimes().arg("validate").args(&files).output().expect("runs");
+    assert!(
+        files.len() >= 11,
+        "expected the default, the example and nine claims: {files:?}"
+    );
+    let out = regimes()
+        .arg("validate")
+        .args(&files)
+        .output()
+        .expect("runs");
     assert!(
         out.status.success(),
         "validate failed:\n{}",
@@ -41,7 +48,14 @@ fn every_scenario_runs_end_to_end_with_tables_and_charts() {
         let out = regimes()
             .arg("run")
             .arg(&file)
-            .args(["--set", "steps=12", "--set", "replicates=2", "--set", "world.producers=200"])
+            .args([
+                "--set",
+                "steps=12",
+                "--set",
+                "replicates=2",
+                "--set",
+                "world.producers=200",
+            ])
             .args(["--format", "png", "--quiet", "--out"])
             .arg(&out_dir)
             .output()
@@ -51,7 +65,13 @@ fn every_scenario_runs_end_to_end_with_tables_and_charts() {
             "{name} failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        for table in ["timeseries.parquet", "runs.parquet", "summary.csv", "scenario.toml", "manifest.json"] {
+        for table in [
+            "timeseries.parquet",
+            "runs.parquet",
+            "summary.csv",
+            "scenario.toml",
+            "manifest.json",
+        ] {
             let path = out_dir.join(table);
             let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
             assert!(size > 0, "{name}: {table} missing or empty");
