@@ -1,3 +1,5 @@
 //! Everything that lands on disk: Parquet and CSV tables, summaries and charts.
 
 pub mod chart_spec;
+pub mod summary;
+pub mod tables;

@@ -1,0 +1,215 @@
+//! Runs a scenario's runs in parallel on a dedicated rayon pool. Each run streams
+//! its recorded rows to a [`Sink`] in chunks as it goes and keeps only a rolling
+//! window for its summary, so memory does not grow with steps or runs.
+
+use std::collections::VecDeque;
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+
+use super::scenario::Scenario;
+use super::sweep::RunSpec;
+use crate::model::{METRIC_COUNT, METRICS, Simulation};
+
+/// One metric row per recorded step.
+pub type Values = [f64; METRIC_COUNT];
+
+/// Recorded rows of one run, a chunk at a time.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Rows {
+    pub steps: Vec<u32>,
+    pub values: Vec<Values>,
+}
+
+/// What a finished run leaves besides its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Chunks handed to the sink, numbered from 0.
+    pub chunks: u32,
+    pub rows: u64,
+    /// Search trials performed (for throughput).
+    pub trials: u64,
+    /// Each metric averaged over the last `window` recorded steps, NaN skipped.
+    pub window: Values,
+    /// Welfare summed over every step (recorded or not), NaN skipped.
+    pub cumulative_welfare: f64,
+}
+
+/// Where runs put their results; called from many threads at once.
+pub trait Sink: Sync {
+    /// Chunk `chunk` of a run's rows, in order.
+    fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()>;
+    /// Called once after the run's last chunk.
+    fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()>;
+}
+
+/// How to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Worker threads; 0 uses every core.
+    pub threads: usize,
+    /// No progress bar.
+    pub quiet: bool,
+    /// Rows a run holds before handing them to the sink.
+    pub chunk_rows: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            threads: 0,
+            quiet: false,
+            chunk_rows: 100_000,
+        }
+    }
+}
+
+/// What an invocation of the runner did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub threads: usize,
+    pub runs: usize,
+    pub trials: u64,
+    pub seconds: f64,
+}
+
+/// Runs the runs of `scenario` with the given indices, in parallel.
+pub fn execute(
+    scenario: &Scenario,
+    indices: &[u32],
+    options: &Options,
+    sink: &dyn Sink,
+) -> Result<Report> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let bar = if options.quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        let style = ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} runs, ETA {eta}",
+        )
+        .expect("a valid template")
+        .progress_chars("=> ");
+        ProgressBar::new(indices.len() as u64).with_style(style)
+    };
+    let start = Instant::now();
+    let trials: u64 = pool.install(|| {
+        indices
+            .par_iter()
+            .map(|&i| {
+                let spec = scenario.run_spec(i);
+                let outcome = simulate(scenario, &spec, options.chunk_rows, sink)
+                    .with_context(|| format!("run {i} failed"))?;
+                bar.inc(1);
+                Ok::<u64, anyhow::Error>(outcome.trials)
+            })
+            .try_reduce(|| 0, |a, b| Ok(a + b))
+    })?;
+    bar.finish_and_clear();
+    Ok(Report {
+        threads: pool.current_num_threads(),
+        runs: indices.len(),
+        trials,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// One whole run: its steps, its rows in chunks, then its outcome.
+pub fn simulate(
+    scenario: &Scenario,
+    spec: &RunSpec,
+    chunk_rows: usize,
+    sink: &dyn Sink,
+) -> Result<Outcome> {
+    let config = scenario
+        .config(spec.point, spec.regime)
+        .map_err(anyhow::Error::msg)?;
+    let mut sim = Simulation::new(&config, spec.seed)?;
+    let welfare = METRICS
+        .iter()
+        .position(|m| m.name == "welfare")
+        .expect("welfare is a metric");
+    let window = scenario.window as usize;
+    let mut recent: VecDeque<Values> = VecDeque::with_capacity(window);
+    let mut rows = Rows::default();
+    let (mut chunks, mut count, mut cumulative) = (0u32, 0u64, 0.0f64);
+    for t in 0..scenario.steps {
+        let values = sim.step().values();
+        if !values[welfare].is_nan() {
+            cumulative += values[welfare];
+        }
+        if t % scenario.record_every != 0 {
+            continue;
+        }
+        if recent.len() == window {
+            recent.pop_front();
+        }
+        recent.push_back(values);
+        rows.steps.push(t);
+        rows.values.push(values);
+        count += 1;
+        if rows.steps.len() >= chunk_rows {
+            sink.chunk(spec, chunks, &rows)?;
+            chunks += 1;
+            rows = Rows::default();
+        }
+    }
+    if !rows.steps.is_empty() {
+        sink.chunk(spec, chunks, &rows)?;
+        chunks += 1;
+    }
+    let outcome = Outcome {
+        chunks,
+        rows: count,
+        trials: sim.search_trials(),
+        window: window_means(&recent),
+        cumulative_welfare: cumulative,
+    };
+    sink.finish(spec, &outcome)?;
+    Ok(outcome)
+}
+
+/// Mean of each metric over the rows, NaN skipped (NaN when nothing is left).
+fn window_means(rows: &VecDeque<Values>) -> Values {
+    let mut means = [f64::NAN; METRIC_COUNT];
+    for (k, mean) in means.iter_mut().enumerate() {
+        let (mut sum, mut n) = (0.0, 0u32);
+        for row in rows {
+            if !row[k].is_nan() {
+                sum += row[k];
+                n += 1;
+            }
+        }
+        if n > 0 {
+            *mean = sum / n as f64;
+        }
+    }
+    means
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    #[test]
+    fn window_means_skip_nan() {
+        let mut a = [1.0; METRIC_COUNT];
+        let mut b = [3.0; METRIC_COUNT];
+        a[0] = f64::NAN;
+        b[1] = f64::NAN;
+        let mut c = [f64::NAN; METRIC_COUNT];
+        c[2] = 5.0;
+        let rows: VecDeque<Values> = [a, b, c].into_iter().collect();
+        let m = window_means(&rows);
+        assert_eq!(m[0], 3.0);
+        assert_eq!(m[1], 1.0);
+        assert_eq!(m[2], 3.0);
+        assert!(window_means(&VecDeque::new())[0].is_nan());
+    }
+}
