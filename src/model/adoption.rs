@@ -120,7 +120,8 @@ pub(super) fn run(sim: &mut Simulation) {
                 });
             }
             return match lineage_best {
-                Some(b) if switched => keep(b),
+                // Newcomers and members of another lineage join the team's lineage.
+                Some(b) if switched || current.lineage != lineage => keep(b),
                 Some(b) if rng.random_bool(r.adopt_prob) && b.quality > current.quality => keep(b),
                 None if switched => {
                     // Every member of the slot draws the same genome from the slot's stream.

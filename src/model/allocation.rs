@@ -212,29 +212,34 @@ pub fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
 }
 
 /// At each plan the team lineages of a problem restart from its best distinct
-/// lineages known; slots left empty will start from a random genome.
+/// lineages known (open or held, best first); slots left empty will start from a
+/// random genome.
 fn reset_team_lineages(sim: &mut Simulation) {
     let k = sim.config.regime.plan_lineages as usize;
     let q = &mut sim.problems;
+    let mut known: Vec<(f64, u64)> = Vec::with_capacity(q.max_records + 1);
     for j in 0..q.len() {
-        let mut slots = [0u64; 64];
+        known.clear();
+        known.extend(q.open[j].iter().map(|s| (s.quality, s.lineage)));
+        known.extend(
+            q.records(j)
+                .iter()
+                .map(|r| (r.solution.quality, r.solution.lineage)),
+        );
+        // Stable: on equal quality the open solution, then earlier records, come first.
+        known.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let row = &mut q.plan_lineage[j * k..(j + 1) * k];
+        row.fill(0);
         let mut used = 0;
-        let candidates = q.open[j]
-            .iter()
-            .map(|s| s.lineage)
-            .chain(q.records(j).iter().map(|r| r.solution.lineage));
-        for lineage in candidates {
-            if used == k.min(64) {
+        for &(_, lineage) in &known {
+            if used == k {
                 break;
             }
-            if !slots[..used].contains(&lineage) {
-                slots[used] = lineage;
+            if !row[..used].contains(&lineage) {
+                row[used] = lineage;
                 used += 1;
             }
         }
-        let row = &mut q.plan_lineage[j * k..(j + 1) * k];
-        row.fill(0);
-        row[..used].copy_from_slice(&slots[..used]);
     }
 }
 

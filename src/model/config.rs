@@ -503,6 +503,7 @@ impl Config {
         c.non_negative("world.upkeep", w.upkeep);
         c.non_negative("world.debt_limit", w.debt_limit);
         c.share("world.switch_rate", w.switch_rate);
+        c.at_least("world.consider", w.consider, 1);
         c.non_negative("world.choice_noise", w.choice_noise);
         c.share("world.domain_focus", w.domain_focus);
         if w.flip_bits < 1 || w.flip_bits > w.loci {
@@ -531,8 +532,12 @@ impl Config {
             c.fail("regime.plan_interval", r.plan_interval, "an integer >= 1");
         }
         c.non_negative("regime.plan_noise", r.plan_noise);
-        if r.plan_lineages < 1 {
-            c.fail("regime.plan_lineages", r.plan_lineages, "an integer >= 1");
+        if !(1..=64).contains(&r.plan_lineages) {
+            c.fail(
+                "regime.plan_lineages",
+                r.plan_lineages,
+                "an integer in 1..=64",
+            );
         }
         if !(0.0..1.0).contains(&r.plan_overhead) {
             c.fail("regime.plan_overhead", r.plan_overhead, "a share in [0, 1)");

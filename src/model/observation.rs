@@ -28,6 +28,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let (mut distinct_sum, mut worked) = (0.0, 0usize);
     let (mut entropy, mut effort_total, mut tail_effort) = (0.0, 0.0, 0.0);
     let mut genomes = [0u64; DIVERSITY_SAMPLE];
+    let mut sim_words = std::mem::take(&mut sim.words);
     let exerted_total: f64 = p.exerted.iter().map(|&e| e as f64).sum();
     for j in 0..m {
         let members = teams.on(j);
@@ -50,8 +51,10 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
             diversity_sum += distance as f64 / pairs / loci;
             diverse_problems += 1;
         }
-        distinct_sum +=
-            distinct(members.iter().map(|&i| p.genome[i as usize]), &mut genomes) as f64;
+        distinct_sum += distinct(
+            members.iter().map(|&i| p.genome[i as usize]),
+            &mut sim_words,
+        ) as f64;
         let effort: f64 = members.iter().map(|&i| p.exerted[i as usize] as f64).sum();
         if effort > 0.0 {
             let s = effort / exerted_total;
@@ -100,6 +103,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         f64::NAN
     };
     sim.scratch = scratch;
+    sim.words = sim_words;
 
     Metrics {
         trials,
@@ -138,33 +142,13 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     }
 }
 
-/// Distinct values among `values`, counted with a small sorted buffer when they
-/// fit in it and by pairwise comparison beyond, without allocating.
-fn distinct(values: impl Iterator<Item = u64> + Clone, buffer: &mut [u64]) -> usize {
-    let mut len = 0;
-    let mut overflow = false;
-    for v in values.clone() {
-        if len < buffer.len() {
-            buffer[len] = v;
-            len += 1;
-        } else {
-            overflow = true;
-            break;
-        }
-    }
-    if !overflow {
-        let b = &mut buffer[..len];
-        b.sort_unstable();
-        return 1 + b.windows(2).filter(|w| w[0] != w[1]).count();
-    }
-    // Large teams: a value counts if no earlier value equals it.
-    let mut count = 0;
-    for (k, v) in values.clone().enumerate() {
-        if !values.clone().take(k).any(|u| u == v) {
-            count += 1;
-        }
-    }
-    count
+/// Distinct values among `values`, sorting them in `buffer` (reused across steps).
+fn distinct(values: impl Iterator<Item = u64>, buffer: &mut Vec<u64>) -> usize {
+    buffer.clear();
+    buffer.extend(values);
+    buffer.sort_unstable();
+    buffer.dedup();
+    buffer.len()
 }
 
 /// Gini coefficient of non-negative values sorted ascending (NaN if all are zero).
@@ -203,8 +187,8 @@ mod tests {
     }
 
     #[test]
-    fn distinct_counts_small_and_large_teams() {
-        let mut buf = [0u64; 4];
+    fn distinct_counts_each_value_once() {
+        let mut buf = Vec::new();
         assert_eq!(distinct([3u64, 1, 3, 2].into_iter(), &mut buf), 3);
         assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter(), &mut buf), 4);
     }

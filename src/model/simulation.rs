@@ -72,6 +72,7 @@ pub struct Simulation {
     /// Revenue earned this step per holder (producer or group).
     pub(crate) holder_revenue: Vec<f64>,
     pub(crate) scratch: Vec<f64>,
+    pub(crate) words: Vec<u64>,
 }
 
 impl Simulation {
@@ -181,6 +182,7 @@ impl Simulation {
             ledger: Ledger::default(),
             holder_revenue: vec![0.0; n.max(w.groups)],
             scratch: Vec::with_capacity(n),
+            words: Vec::new(),
         };
         for i in 0..n {
             sim.draw_producer(i, 0, Phase::Init);
