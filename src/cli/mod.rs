@@ -1,8 +1,195 @@
-//! The command line: one file per command.
+//! The command line: one file per command. Exit codes: 0 done, 2 bad input (a
+//! scenario, an option or a directory refused, with a message naming the file,
+//! the key, the value and what is allowed), 1 anything else.
 
+mod explain;
+mod list;
+mod merge;
+mod plot;
+mod run;
+mod validate;
+
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use clap::{Parser, Subcommand};
+
+use crate::experiment::{InputError, Override, Scenario};
+
+/// Compare institutions of knowledge production (enclosure, governed commons,
+/// planning) on duplicated effort, diversity and welfare.
+#[derive(Parser, Debug)]
+#[command(name = "regimes", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a scenario (the embedded default if none is given) and write its tables and charts.
+    Run(run::RunArgs),
+    /// Check scenario files without running them.
+    Validate(validate::ValidateArgs),
+    /// List the scenarios under scenarios/ and the preset regimes.
+    List,
+    /// Explain a preset, a regime axis, a parameter or a metric in plain words.
+    Explain(explain::ExplainArgs),
+    /// Combine the output directories of `run --shard` into the tables of the whole scenario.
+    Merge(merge::MergeArgs),
+    /// Redraw the charts of an output directory from its tables.
+    Plot(plot::PlotArgs),
+}
 
 /// Parses the arguments, runs the command and maps errors to exit codes.
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::List => list::run(),
+        Command::Explain(args) => explain::run(args),
+        Command::Merge(args) => merge::run(args),
+        Command::Plot(args) => plot::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => match e.downcast_ref::<InputError>() {
+            Some(input) => {
+                for line in &input.problems {
+                    eprintln!("error: {line}");
+                }
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("error: {e:#}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+/// The file a scenario argument names: a path, else `scenarios/NAME.toml`.
+fn scenario_path(arg: &str) -> PathBuf {
+    let path = Path::new(arg);
+    let named = Path::new("scenarios").join(format!("{arg}.toml"));
+    if !path.exists() && named.exists() {
+        named
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Loads a scenario argument with overrides; none, or `default` without such a
+/// file, is the embedded default.
+fn load_scenario(arg: Option<&str>, overrides: &[Override]) -> Result<Scenario, InputError> {
+    match arg {
+        None => Scenario::default_with(overrides),
+        Some(a) => {
+            let path = scenario_path(a);
+            if a == "default" && !path.exists() {
+                Scenario::default_with(overrides)
+            } else {
+                Scenario::load(&path, overrides)
+            }
+        }
+    }
+}
+
+/// A time as RFC 3339 in UTC, to the second (`2026-11-21T19:30:58Z`).
+fn timestamp(t: SystemTime) -> String {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3_600,
+        rem % 3_600 / 60,
+        rem % 60
+    )
+}
+
+/// Wraps text to `width` columns, each line indented by `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && indent.len() + line.len() + 1 + word.len() > width {
+            out.push_str(indent);
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(indent);
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        let at = |s: u64| timestamp(UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(at(4_107_542_399), "2100-02-28T23:59:59Z");
+    }
+
+    #[test]
+    fn wraps_words() {
+        assert_eq!(wrap("aa bb cc", 7, "  "), "  aa bb\n  cc\n");
+        assert_eq!(wrap("", 10, ""), "");
+    }
+
+    #[test]
+    fn command_line_parses() {
+        let cli = Cli::try_parse_from([
+            "regimes",
+            "run",
+            "x.toml",
+            "--set",
+            "steps=3",
+            "--set",
+            "world.loci=10",
+            "--shard",
+            "1/2",
+            "--threads",
+            "2",
+            "--resume",
+            "--quiet",
+            "--format",
+            "svg",
+        ])
+        .unwrap();
+        assert!(matches!(cli.command, Command::Run(_)));
+        assert!(Cli::try_parse_from(["regimes", "run", "--set", "steps"]).is_err());
+        assert!(Cli::try_parse_from(["regimes", "run", "--shard", "2/2"]).is_err());
+        assert!(Cli::try_parse_from(["regimes", "merge", "a", "b", "--out", "c"]).is_ok());
+        assert!(Cli::try_parse_from(["regimes", "merge", "a"]).is_err());
+    }
 }

@@ -1,10 +1,12 @@
-//! Experiments over the model: scenario files, sweeps, seeds, shards and the
-//! parallel runner.
+//! Experiments over the model: scenario files, sweeps, seeds, shards, resuming
+//! and the parallel runner.
 
 pub mod params;
+pub mod resume;
 pub mod runner;
 pub mod scenario;
 pub mod seeds;
+pub mod shard;
 pub mod suggest;
 pub mod sweep;
 

@@ -388,10 +388,18 @@ impl Locate for Parts {
     }
 }
 
+/// What [`assemble`] learnt on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assembled {
+    /// The headline metrics, for the screen.
+    pub overview: Overview,
+    /// Search trials of every run.
+    pub trials: u64,
+}
+
 /// Builds `timeseries.parquet`, `runs.parquet` and `summary.csv` in `out` from the
-/// parts of every run of the scenario, streaming in run order. Returns the
-/// overview of the headline metrics for the screen.
-pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<Overview> {
+/// parts of every run of the scenario, streaming in run order.
+pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<Assembled> {
     let layout = Layout::new(scenario);
     let total = scenario.runs() as u32;
     let metric_names: Vec<&str> = METRICS
@@ -424,6 +432,7 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<O
         pooled_points: (!per_point).then_some(scenario.points()),
     };
     let mut pooled = vec![vec![Accumulator::default(); headline.len()]; scenario.regimes.len()];
+    let mut trials = 0u64;
 
     let ts_path = out.join(TIMESERIES);
     let runs_path = out.join(RUNS);
@@ -453,6 +462,7 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<O
                 ts.push(ParquetReader::new(file).finish()?)?;
             }
             let values = marker.values()?;
+            trials += marker.trials;
             for (acc, &x) in group.iter_mut().zip(&values) {
                 acc.push(x);
             }
@@ -511,7 +521,7 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<O
             })
             .collect();
     }
-    Ok(overview)
+    Ok(Assembled { overview, trials })
 }
 
 /// `summary.csv`, written a batch of groups at a time.
@@ -651,7 +661,8 @@ mod tests {
             fake_run(&sink, &s, run, 5, 1 + run as usize % 3);
         }
         assert_eq!(parts.done().unwrap().len(), 8);
-        let overview = assemble(&s, &parts, &dir).unwrap();
+        let Assembled { overview, trials } = assemble(&s, &parts, &dir).unwrap();
+        assert_eq!(trials, 80);
         assert_eq!(overview.rows.len(), 4);
         assert_eq!(
             overview.labels,

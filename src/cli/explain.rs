@@ -1,0 +1,248 @@
+//! `regimes explain NAME`: a preset, a regime axis, a parameter or a metric, in
+//! plain words for a student.
+
+use anyhow::Result;
+use toml::{Table, Value};
+
+use super::wrap;
+use crate::experiment::params::{self, AXES, Axis, Param};
+use crate::experiment::scenario::CUMULATIVE_WELFARE;
+use crate::experiment::{InputError, suggest};
+use crate::model::{METRICS, MetricInfo, PRESETS, Preset, Regime, Unit, World};
+
+const WIDTH: usize = 88;
+
+/// Arguments of `regimes explain`.
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// A preset (commons), an axis (allocation), a parameter (loci, regime.levy) or a metric (welfare).
+    pub name: String,
+}
+
+pub fn run(args: ExplainArgs) -> Result<()> {
+    print!("{}", explain(&args.name)?);
+    Ok(())
+}
+
+/// The explanation of `name`, or bad input suggesting the nearest known name.
+fn explain(name: &str) -> Result<String, InputError> {
+    if let Some(p) = PRESETS.iter().find(|p| p.name == name) {
+        return Ok(preset(p));
+    }
+    if let Some(m) = METRICS.iter().find(|m| m.name == name) {
+        return Ok(metric(m));
+    }
+    if name == CUMULATIVE_WELFARE {
+        return Ok(cumulative_welfare());
+    }
+    if let Some(a) = AXES.iter().find(|a| a.name == name) {
+        return Ok(axis(a));
+    }
+    let param = params::find(name).or_else(|| {
+        params::find(&format!("world.{name}")).or_else(|| params::find(&format!("regime.{name}")))
+    });
+    if let Some(p) = param {
+        return Ok(parameter(p));
+    }
+    let names: Vec<String> = PRESETS
+        .iter()
+        .map(|p| p.name.to_string())
+        .chain(METRICS.iter().map(|m| m.name.to_string()))
+        .chain(AXES.iter().map(|a| a.name.to_string()))
+        .chain(
+            params::WORLD
+                .iter()
+                .chain(params::REGIME)
+                .map(|p| p.key.to_string()),
+        )
+        .collect();
+    let hint = suggest::hint(name, names.iter().map(String::as_str));
+    Err(InputError::new(format!(
+        "explain {name}: unknown name{hint}; allowed: a preset ({}), an axis ({}), a world or \
+         regime parameter (docs/SCENARIOS.md) or a metric (e.g. welfare; `regimes list` for more)",
+        PRESETS
+            .iter()
+            .map(|p| p.name)
+            .collect::<Vec<_>>()
+            .join(", "),
+        AXES.iter().map(|a| a.name).collect::<Vec<_>>().join(", "),
+    )))
+}
+
+/// A value's TOML form, as a scenario would write it.
+fn settings<T: serde::Serialize>(value: &T) -> Table {
+    Table::try_from(value).expect("model values serialise to TOML tables")
+}
+
+fn preset(p: &Preset) -> String {
+    let mut out = format!("{} (preset regime): {}\n\n", p.name, p.summary);
+    out.push_str(&wrap(p.description, WIDTH, ""));
+    let mine = settings(&p.regime());
+    let default = settings(&Regime::default());
+    out.push_str("\nSettings that differ from the default regime:\n");
+    let rows: Vec<(String, String)> = params::REGIME
+        .iter()
+        .filter(|k| mine.get(k.key) != default.get(k.key))
+        .map(|k| {
+            (
+                format!("{} = {}", k.key, mine[k.key]),
+                format!("(default {})", default[k.key]),
+            )
+        })
+        .collect();
+    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    for (setting, was) in rows {
+        out.push_str(&format!("  {setting:width$}  {was}\n"));
+    }
+    out.push_str(&format!(
+        "Every other axis is at its default. In a scenario: regimes = [\"{0}\"], or a variant \
+         such as {{ preset = \"{0}\", name = \"my_{0}\", levy = 0.2 }}.\n\
+         `regimes explain AXIS` says what an axis means (visibility, allocation, reward, ...).\n",
+        p.name
+    ));
+    out
+}
+
+fn unit(u: Unit) -> &'static str {
+    match u {
+        Unit::Share => "a share in [0, 1]",
+        Unit::Quality => "an NK quality in [0, 1)",
+        Unit::Money => "money or utility per step",
+        Unit::Count => "a count",
+        Unit::Index => "an index without unit",
+    }
+}
+
+fn metric(m: &MetricInfo) -> String {
+    let mut out = format!("{} (metric, {}): {}\n\n", m.name, unit(m.unit), m.label);
+    out.push_str(&wrap(m.description, WIDTH, ""));
+    out.push_str(&wrap(
+        &format!(
+            "Column `{}` of timeseries.parquet (one value per recorded step) and of runs.parquet \
+             (its mean over the last `window` recorded steps of a run); summary.csv gives its mean \
+             and 95% interval over the replicates of each regime and sweep point. NaN means there \
+             was nothing to measure (0/0), and summaries skip it.",
+            m.name
+        ),
+        WIDTH,
+        "",
+    ));
+    out
+}
+
+fn cumulative_welfare() -> String {
+    let mut out = format!("{CUMULATIVE_WELFARE} (metric, money): welfare summed over the run\n\n");
+    out.push_str(&wrap(
+        "Welfare (consumer surplus plus producer revenue minus real costs) added up over every \
+         step of a run, recorded or not. Only in runs.parquet and summary.csv.",
+        WIDTH,
+        "",
+    ));
+    out
+}
+
+/// Values of a regime key in every preset, e.g. `enclosure "market", commons "registry"`.
+fn preset_values(key: &str) -> String {
+    PRESETS
+        .iter()
+        .map(|p| format!("{} {}", p.name, settings(&p.regime())[key]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn axis(a: &Axis) -> String {
+    let mut out = format!("{} (regime axis)\n\n", a.name);
+    out.push_str(&wrap(a.meaning, WIDTH, ""));
+    out.push_str("\nKeys (in a regime table, or regime.KEY in [sweep] and --set):\n");
+    let default = settings(&Regime::default());
+    for key in a.keys {
+        let p = params::find(&format!("regime.{key}")).expect("axis keys are regime keys");
+        out.push_str(&format!(
+            "  {key} = {}   allowed {}\n",
+            default[*key], p.allowed
+        ));
+        out.push_str(&wrap(p.meaning, WIDTH, "      "));
+        out.push_str(&wrap(
+            &format!("presets: {}", preset_values(key)),
+            WIDTH,
+            "      ",
+        ));
+    }
+    out
+}
+
+fn parameter(p: &Param) -> String {
+    let default: Value = if p.table == "world" {
+        settings(&World::default())[p.key].clone()
+    } else {
+        settings(&Regime::default())[p.key].clone()
+    };
+    let kind = if p.table == "world" {
+        "world parameter"
+    } else {
+        "regime axis"
+    };
+    let mut out = format!("{} ({kind})\n\n", p.path());
+    out.push_str(&wrap(p.meaning, WIDTH, ""));
+    out.push_str(&format!("\nallowed: {}\ndefault: {default}\n", p.allowed));
+    if p.table == "regime" {
+        out.push_str(&wrap(
+            &format!("presets: {}", preset_values(p.key)),
+            WIDTH,
+            "",
+        ));
+        out.push_str(&format!(
+            "In a scenario: a regime table key ({{ preset = \"commons\", {} = ... }}), or \
+             \"{}\" in [sweep] and --set (applies to every regime).\n",
+            p.key,
+            p.path()
+        ));
+    } else {
+        out.push_str(&format!(
+            "In a scenario: {} = ... under [world], or \"{}\" in [sweep] and --set.\n",
+            p.key,
+            p.path()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explains_every_kind_of_name() {
+        let commons = explain("commons").unwrap();
+        assert!(
+            commons.contains("allocation = \"registry\"  (default \"market\")"),
+            "{commons}"
+        );
+        assert!(!commons.contains("plan_lag"), "{commons}");
+        assert!(
+            explain("welfare")
+                .unwrap()
+                .contains("Consumer surplus plus producer revenue")
+        );
+        assert!(explain("allocation").unwrap().contains("plan_interval"));
+        assert!(
+            explain("loci")
+                .unwrap()
+                .contains("allowed: an integer in 1..=64")
+        );
+        assert!(explain("regime.levy").unwrap().contains("commons 0.1"));
+        assert!(explain(CUMULATIVE_WELFARE).is_ok());
+        let e = explain("welfair").unwrap_err().to_string();
+        assert!(e.contains("did you mean `welfare`"), "{e}");
+    }
+
+    #[test]
+    fn every_axis_and_parameter_explains() {
+        for a in AXES {
+            assert!(explain(a.name).is_ok());
+        }
+        for p in params::WORLD.iter().chain(params::REGIME) {
+            assert!(explain(&p.path()).is_ok(), "{}", p.path());
+        }
+    }
+}

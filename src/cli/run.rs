@@ -1,0 +1,269 @@
+//! `regimes run`: validate, run in parallel, write the tables, print the
+//! overview, draw the charts.
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::{load_scenario, timestamp};
+use crate::experiment::runner::{self, Options};
+use crate::experiment::shard::Shard;
+use crate::experiment::{Override, Scenario, resume};
+use crate::output::charts::{self, Format};
+use crate::output::tables::{
+    self, Assembled, Locate, MANIFEST, Parts, PartsSink, RUNS, SCENARIO, SUMMARY, TIMESERIES,
+    write_atomic,
+};
+
+/// The shard description left in a shard's directory.
+pub const SHARD: &str = "shard.json";
+
+/// Arguments of `regimes run`.
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file, or the name of one under scenarios/ (default: the embedded default scenario).
+    pub scenario: Option<String>,
+    /// Output directory (default: output/<scenario name>/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (0: every core). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub threads: usize,
+    /// Change a setting: steps=20, seed=7, world.producers=100, regime.monitoring=0.3 (every regime).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
+    /// Run only the runs whose index is I mod N, and leave parts for `regimes merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Continue an interrupted run in DIR, skipping the runs already finished.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar and no notes; errors and the final table only.
+    #[arg(long)]
+    pub quiet: bool,
+    /// Image formats of the charts.
+    #[arg(long, value_enum, default_value = "both")]
+    pub format: Format,
+}
+
+/// What `manifest.json` records about how the tables were made.
+#[derive(Serialize, Debug)]
+pub struct Manifest {
+    pub program: &'static str,
+    pub version: &'static str,
+    pub scenario: String,
+    pub seed: u64,
+    pub runs: u64,
+    /// Runs computed by this invocation (fewer after `--resume`; none for `merge`).
+    pub runs_computed: usize,
+    pub resumed: bool,
+    pub threads: Option<usize>,
+    pub started: String,
+    pub finished: String,
+    pub wall_seconds: f64,
+    /// Search trials of every run.
+    pub search_trials: u64,
+    /// Search trials per second of the runs computed by this invocation.
+    pub trials_per_second: Option<f64>,
+    /// Shard directories combined by `regimes merge`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<Vec<String>>,
+}
+
+impl Manifest {
+    /// A manifest for the scenario, started at `started`, finished now.
+    pub fn new(scenario: &Scenario, started: SystemTime, trials: u64) -> Manifest {
+        let now = SystemTime::now();
+        Manifest {
+            program: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+            scenario: scenario.name.clone(),
+            seed: scenario.seed,
+            runs: scenario.runs(),
+            runs_computed: 0,
+            resumed: false,
+            threads: None,
+            started: timestamp(started),
+            finished: timestamp(now),
+            wall_seconds: now
+                .duration_since(started)
+                .map(|d| d.as_secs_f64())
+                .unwrap_or(0.0),
+            search_trials: trials,
+            trials_per_second: None,
+            merged_from: None,
+        }
+    }
+
+    pub fn write(&self, out: &Path) -> Result<()> {
+        write_atomic(&out.join(MANIFEST), |f| {
+            serde_json::to_writer_pretty(&mut *f, self)?;
+            Ok(())
+        })
+    }
+}
+
+/// What a shard directory says about itself (for people; `merge` reads the parts).
+#[derive(Serialize, Debug)]
+pub struct ShardInfo {
+    /// `I/N`.
+    pub shard: String,
+    pub scenario: String,
+    /// Runs of this shard, all finished.
+    pub runs: usize,
+    pub search_trials: u64,
+}
+
+pub fn run(args: RunArgs) -> Result<()> {
+    let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        let name = match args.shard {
+            Some(s) => format!("{}-shard-{}-of-{}", scenario.name, s.index, s.count),
+            None => scenario.name.clone(),
+        };
+        Path::new("output").join(name)
+    });
+    let resolved = scenario.to_toml();
+    let parts = Parts::of(&out);
+    let total = scenario.runs() as u32;
+    let wanted: Vec<u32> = match args.shard {
+        Some(s) => s.runs(total).collect(),
+        None => (0..total).collect(),
+    };
+    let note = |text: String| {
+        if !args.quiet {
+            eprintln!("{text}");
+        }
+    };
+
+    if args.resume {
+        let path = out.join(SCENARIO);
+        match std::fs::read_to_string(&path) {
+            Ok(existing) => resume::same_scenario(&existing, &resolved, &path)?,
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                note(format!(
+                    "{}: nothing to resume, starting afresh",
+                    out.display()
+                ));
+            }
+            Err(e) => return Err(e).context(format!("cannot read {}", path.display())),
+        }
+        if args.shard.is_none() && out.join(MANIFEST).exists() && !parts.dir().exists() {
+            note(format!(
+                "{}: already complete, nothing to resume",
+                out.display()
+            ));
+            return Ok(());
+        }
+    } else {
+        clear(&out, &parts)?;
+    }
+    let done = parts.done()?;
+    let pending = resume::pending(wanted.iter().copied(), &done);
+    if args.resume && pending.len() < wanted.len() {
+        note(format!(
+            "resuming: {} of {} runs already finished",
+            wanted.len() - pending.len(),
+            wanted.len()
+        ));
+    }
+
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    parts.create()?;
+    write_atomic(&out.join(SCENARIO), |f| {
+        std::io::Write::write_all(f, resolved.as_bytes())?;
+        Ok(())
+    })?;
+    let started = SystemTime::now();
+    let sink = PartsSink::new(&scenario, parts.clone());
+    let options = Options {
+        threads: args.threads,
+        quiet: args.quiet,
+        ..Options::default()
+    };
+    let report = runner::execute(&scenario, &pending, &options, &sink)?;
+
+    if let Some(shard) = args.shard {
+        let info = ShardInfo {
+            shard: shard.to_string(),
+            scenario: scenario.name.clone(),
+            runs: wanted.len(),
+            search_trials: report.trials,
+        };
+        write_atomic(&out.join(SHARD), |f| {
+            serde_json::to_writer_pretty(&mut *f, &info)?;
+            Ok(())
+        })?;
+        note(format!(
+            "shard {shard}: {} runs in {}; combine the shards with `regimes merge DIR... --out DIR`",
+            wanted.len(),
+            out.display()
+        ));
+        return Ok(());
+    }
+
+    let assembled = finish(&scenario, &parts, &out, args.format, args.quiet)?;
+    let mut manifest = Manifest::new(&scenario, started, assembled.trials);
+    manifest.runs_computed = report.runs;
+    manifest.resumed = args.resume;
+    manifest.threads = Some(report.threads);
+    manifest.trials_per_second =
+        (report.seconds > 0.0 && report.runs > 0).then(|| report.trials as f64 / report.seconds);
+    manifest.write(&out)?;
+    parts.remove()
+}
+
+/// Removes what an earlier run left in `out`, so a fresh run starts clean.
+fn clear(out: &Path, parts: &Parts) -> Result<()> {
+    parts.remove()?;
+    for name in [TIMESERIES, RUNS, SUMMARY, MANIFEST, SHARD] {
+        match std::fs::remove_file(out.join(name)) {
+            Err(e) if e.kind() != ErrorKind::NotFound => {
+                return Err(e).context(format!("cannot remove {}", out.join(name).display()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Builds the tables from the parts, prints the overview and draws the charts.
+pub fn finish(
+    scenario: &Scenario,
+    parts: &dyn Locate,
+    out: &Path,
+    format: Format,
+    quiet: bool,
+) -> Result<Assembled> {
+    let assembled = tables::assemble(scenario, parts, out)?;
+    let regimes = scenario.regimes.len();
+    let points = scenario.points();
+    let grid = if points > 1 {
+        format!("{points} sweep points x {regimes} regimes")
+    } else {
+        format!("{regimes} regimes")
+    };
+    let recorded = scenario.steps.div_ceil(scenario.record_every);
+    println!(
+        "{}: {} runs ({grid} x {} replicates) of {} steps; mean ±95% CI of the last {} recorded steps",
+        scenario.name,
+        scenario.runs(),
+        scenario.replicates,
+        scenario.steps,
+        scenario.window.min(recorded)
+    );
+    print!("{}", assembled.overview.render());
+    let drawn = charts::draw_all(out, format, quiet)?;
+    if !quiet {
+        eprintln!(
+            "tables in {}, {} chart files in {}",
+            out.display(),
+            drawn.len(),
+            out.join("charts").display()
+        );
+    }
+    Ok(assembled)
+}
