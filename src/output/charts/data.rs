@@ -1,0 +1,659 @@
+//! Reads an output directory (tables and resolved scenario) and reduces it to
+//! what charts show: mean and 95 % t-interval per regime x sweep point (x step).
+//! Statistics are accumulated in Rust in file order, so redrawing gives the same
+//! numbers bit for bit whatever polars' thread count.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
+
+use crate::model::METRICS;
+use crate::output::chart_spec::{ChartSpec, ChartsMode};
+
+/// A swept parameter and its values in display order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Its scenario path, e.g. `world.interactions`.
+    pub name: String,
+    pub values: Values,
+}
+
+impl Param {
+    /// "interactions = 5": the last part of the path keeps panel titles short
+    /// (the subtitle and axis name the full path).
+    pub fn label(&self, value: usize) -> String {
+        let key = self.name.rsplit('.').next().unwrap_or(&self.name);
+        format!("{key} = {}", self.values.label(value))
+    }
+}
+
+/// Values of a swept parameter: numbers (sorted) or strings (scenario order).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Values {
+    Num(Vec<f64>),
+    Str(Vec<String>),
+}
+
+impl Values {
+    /// The label of the `i`-th value.
+    pub fn label(&self, i: usize) -> String {
+        match self {
+            Values::Num(v) => super::style::format_value(v[i]),
+            Values::Str(v) => v[i].clone(),
+        }
+    }
+}
+
+/// Mean and 95 % t-interval of the non-NaN values of one group; `n` counts them.
+/// With one value the interval is NaN (no band), with none the mean is NaN too.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stat {
+    pub n: usize,
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Welford accumulator: one pass, numerically stable, order-deterministic.
+#[derive(Clone, Copy, Debug, Default)]
+struct Acc {
+    n: usize,
+    mean: f64,
+    m2: f64,
+}
+
+impl Acc {
+    fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn stat(&self) -> Stat {
+        match self.n {
+            0 => Stat {
+                n: 0,
+                mean: f64::NAN,
+                lo: f64::NAN,
+                hi: f64::NAN,
+            },
+            1 => Stat {
+                n: 1,
+                mean: self.mean,
+                lo: f64::NAN,
+                hi: f64::NAN,
+            },
+            n => {
+                let half = t_975(n - 1) * (self.m2 / (n - 1) as f64).sqrt() / (n as f64).sqrt();
+                Stat {
+                    n,
+                    mean: self.mean,
+                    lo: self.mean - half,
+                    hi: self.mean + half,
+                }
+            }
+        }
+    }
+}
+
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom (two-sided
+/// 95 % interval): exact table to 30, Cornish-Fisher expansion beyond (error < 1e-5).
+pub fn t_975(df: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706_204_7,
+        4.302_652_7,
+        3.182_446_3,
+        2.776_445_1,
+        2.570_581_8,
+        2.446_911_9,
+        2.364_624_3,
+        2.306_004_1,
+        2.262_157_2,
+        2.228_138_9,
+        2.200_985_2,
+        2.178_812_8,
+        2.160_368_7,
+        2.144_786_7,
+        2.131_449_5,
+        2.119_905_3,
+        2.109_815_6,
+        2.100_922_0,
+        2.093_024_1,
+        2.085_963_4,
+        2.079_613_8,
+        2.073_873_1,
+        2.068_657_6,
+        2.063_898_6,
+        2.059_538_6,
+        2.055_529_4,
+        2.051_830_5,
+        2.048_407_1,
+        2.045_229_6,
+        2.042_272_5,
+    ];
+    match df {
+        0 => f64::NAN,
+        1..=30 => TABLE[df - 1],
+        _ => {
+            let z = 1.959_963_984_540_054_f64;
+            let v = df as f64;
+            z + (z.powi(3) + z) / (4.0 * v)
+                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
+                + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z)
+                    / (384.0 * v.powi(3))
+        }
+    }
+}
+
+/// Which regime and sweep point each row of a table belongs to (and, for the
+/// time series, which recorded step).
+#[derive(Clone, Debug, Default)]
+struct RowKeys {
+    regime: Vec<u32>,
+    point: Vec<u32>,
+    step: Vec<u32>,
+}
+
+/// Per-step statistics of one metric: `stats[regime][point][k]` at `steps[k]`.
+#[derive(Clone, Debug)]
+pub struct TimeSeries {
+    pub steps: Vec<f64>,
+    pub stats: Vec<Vec<Vec<Stat>>>,
+}
+
+/// Everything charts read from an output directory.
+#[derive(Debug)]
+pub struct Outputs {
+    pub name: String,
+    pub steps: Option<i64>,
+    pub replicates: Option<i64>,
+    /// Steps averaged per run in `runs.parquet`.
+    pub window: Option<i64>,
+    pub mode: ChartsMode,
+    /// `[[charts]]` entries that parsed, and messages for those that did not.
+    pub specs: Vec<ChartSpec>,
+    pub spec_errors: Vec<String>,
+    /// Regimes in the order of their first run.
+    pub regimes: Vec<String>,
+    pub params: Vec<Param>,
+    /// Sweep points present, as value indices per parameter, in grid order.
+    pub points: Vec<Vec<usize>>,
+    runs: DataFrame,
+    run_keys: RowKeys,
+    ts_path: PathBuf,
+    ts_columns: Vec<String>,
+    ts_keys: Option<RowKeys>,
+}
+
+/// Reads a Parquet file, optionally only some columns.
+fn read_parquet(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    ParquetReader::new(file)
+        .with_columns(columns)
+        .finish()
+        .with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn column_names(df: &DataFrame) -> Vec<String> {
+    df.get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// A column as f64 (integers cast); nulls read as NaN.
+fn f64_column(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let s = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Float64)?;
+    Ok(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
+/// A column as strings (numbers formatted); nulls read as "".
+fn str_column(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let s = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
+    Ok(s.str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect())
+}
+
+fn is_numeric(df: &DataFrame, name: &str) -> Result<bool> {
+    Ok(df.column(name)?.dtype().is_primitive_numeric())
+}
+
+/// Swept parameter paths and their listed values from `[sweep]`, flattening
+/// nested tables (`world.interactions = [..]` parses as `[sweep.world]`).
+fn sweep_lists(sweep: Option<&toml::Value>) -> BTreeMap<String, Vec<toml::Value>> {
+    fn walk(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, Vec<toml::Value>>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&path, v, out);
+                }
+            }
+            toml::Value::Array(a) => {
+                out.insert(prefix.to_string(), a.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    if let Some(v) = sweep {
+        walk("", v, &mut out);
+    }
+    out
+}
+
+impl Outputs {
+    /// Loads `runs.parquet` and `scenario.toml` (and the key columns of
+    /// `timeseries.parquet` if it exists) from `dir`.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let runs_path = dir.join("runs.parquet");
+        if !runs_path.exists() {
+            bail!(
+                "{} has no runs.parquet: is it an output directory of `regimes run`?",
+                dir.display()
+            );
+        }
+        let scenario: toml::Table = match std::fs::read_to_string(dir.join("scenario.toml")) {
+            Ok(text) => toml::from_str(&text)
+                .with_context(|| format!("cannot parse {}", dir.join("scenario.toml").display()))?,
+            Err(_) => toml::Table::new(),
+        };
+        let int = |k: &str| scenario.get(k).and_then(toml::Value::as_integer);
+        let name = scenario
+            .get("name")
+            .and_then(toml::Value::as_str)
+            .map(str::to_string)
+            .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "regimes".to_string());
+        let mode = match scenario.get("charts_mode").and_then(toml::Value::as_str) {
+            Some("replace") => ChartsMode::Replace,
+            _ => ChartsMode::Add,
+        };
+        let mut specs = Vec::new();
+        let mut spec_errors = Vec::new();
+        if let Some(list) = scenario.get("charts").and_then(toml::Value::as_array) {
+            for (i, v) in list.iter().enumerate() {
+                match v.clone().try_into::<ChartSpec>() {
+                    Ok(s) => specs.push(s),
+                    Err(e) => spec_errors.push(format!("[[charts]] entry {}: {e}", i + 1)),
+                }
+            }
+        }
+        let lists = sweep_lists(scenario.get("sweep"));
+
+        let runs = read_parquet(&runs_path, None)?;
+        let run_cols = column_names(&runs);
+        let ts_path = dir.join("timeseries.parquet");
+        let ts_head = if ts_path.exists() {
+            Some(
+                ParquetReader::new(File::open(&ts_path)?)
+                    .with_slice(Some((0, 0)))
+                    .finish()
+                    .with_context(|| format!("cannot read {}", ts_path.display()))?,
+            )
+        } else {
+            None
+        };
+        let ts_columns = ts_head.as_ref().map(column_names).unwrap_or_default();
+
+        // Swept columns lie between `seed` and `step` (time series) or between
+        // `seed` and the first metric (runs).
+        let after_seed = |cols: &[String], end: &dyn Fn(&str) -> bool| -> Vec<String> {
+            let start = cols.iter().position(|c| c == "seed").map_or(0, |i| i + 1);
+            cols[start..]
+                .iter()
+                .take_while(|c| !end(c))
+                .cloned()
+                .collect()
+        };
+        let is_metric = |c: &str| METRICS.iter().any(|m| m.name == c) || c == "cumulative_welfare";
+        let swept = if ts_columns.iter().any(|c| c == "step") {
+            after_seed(&ts_columns, &|c| c == "step")
+        } else {
+            after_seed(&run_cols, &is_metric)
+        };
+        for p in &swept {
+            if !run_cols.contains(p) {
+                bail!("runs.parquet lacks the swept column `{p}` of timeseries.parquet");
+            }
+        }
+        for k in ["regime"] {
+            if !run_cols.iter().any(|c| c == k) {
+                bail!("runs.parquet lacks the column `{k}`");
+            }
+        }
+
+        // Parameter values in display order.
+        let mut params = Vec::new();
+        for p in &swept {
+            let values = if is_numeric(&runs, p)? {
+                let mut v: Vec<f64> = f64_column(&runs, p)?
+                    .into_iter()
+                    .filter(|x| !x.is_nan())
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v.dedup();
+                Values::Num(v)
+            } else {
+                let mut v: Vec<String> = lists
+                    .get(p)
+                    .map(|l| l.iter().map(toml_label).collect())
+                    .unwrap_or_default();
+                for s in str_column(&runs, p)? {
+                    if !v.contains(&s) {
+                        v.push(s);
+                    }
+                }
+                let present = str_column(&runs, p)?;
+                v.retain(|s| present.contains(s));
+                Values::Str(v)
+            };
+            params.push(Param {
+                name: p.clone(),
+                values,
+            });
+        }
+
+        // Regimes in order of their first run.
+        let regime_col = str_column(&runs, "regime")?;
+        let run_idx = if run_cols.iter().any(|c| c == "run") {
+            f64_column(&runs, "run")?
+        } else {
+            (0..runs.height()).map(|i| i as f64).collect()
+        };
+        let mut order: Vec<usize> = (0..runs.height()).collect();
+        order.sort_by(|&a, &b| run_idx[a].total_cmp(&run_idx[b]).then(a.cmp(&b)));
+        let mut regimes: Vec<String> = Vec::new();
+        for &i in &order {
+            if !regimes.contains(&regime_col[i]) {
+                regimes.push(regime_col[i].clone());
+            }
+        }
+
+        // Sweep points in grid order.
+        let value_idx = value_indices(&runs, &params)?;
+        let mut grid: BTreeSet<Vec<usize>> = BTreeSet::new();
+        for r in value_idx.iter().flatten() {
+            grid.insert(r.clone());
+        }
+        let points: Vec<Vec<usize>> = if params.is_empty() {
+            vec![Vec::new()]
+        } else {
+            grid.into_iter().collect()
+        };
+
+        let mut out = Outputs {
+            name,
+            steps: int("steps"),
+            replicates: int("replicates"),
+            window: int("window"),
+            mode,
+            specs,
+            spec_errors,
+            regimes,
+            params,
+            points,
+            runs,
+            run_keys: RowKeys::default(),
+            ts_path,
+            ts_columns,
+            ts_keys: None,
+        };
+        out.run_keys = out.keys(&out.runs, regime_col, false)?;
+        if out.replicates.is_none() && run_cols.iter().any(|c| c == "replicate") {
+            let max = f64_column(&out.runs, "replicate")?
+                .into_iter()
+                .filter(|x| x.is_finite())
+                .fold(f64::NEG_INFINITY, f64::max);
+            out.replicates = max.is_finite().then_some(max as i64 + 1);
+        }
+        Ok(out)
+    }
+
+    /// Regime, point and step index of every row; rows of unknown regime or point
+    /// get `u32::MAX` and are skipped.
+    fn keys(&self, df: &DataFrame, regime: Vec<String>, with_step: bool) -> Result<RowKeys> {
+        let value_idx = value_indices(df, &self.params)?;
+        let point_of: BTreeMap<&Vec<usize>, u32> = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p, i as u32))
+            .collect();
+        let regime_of: BTreeMap<&str, u32> = self
+            .regimes
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), i as u32))
+            .collect();
+        let empty = Vec::new();
+        let point = value_idx
+            .iter()
+            .map(|r| match r {
+                Some(r) => point_of.get(r).copied().unwrap_or(u32::MAX),
+                None if self.params.is_empty() => point_of.get(&empty).copied().unwrap_or(0),
+                None => u32::MAX,
+            })
+            .collect();
+        let regime = regime
+            .iter()
+            .map(|r| regime_of.get(r.as_str()).copied().unwrap_or(u32::MAX))
+            .collect();
+        let step = if with_step {
+            f64_column(df, "step")?
+                .into_iter()
+                .map(|s| if s.is_finite() { s as u32 } else { u32::MAX })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(RowKeys {
+            regime,
+            point,
+            step,
+        })
+    }
+
+    /// "10 replicates", for subtitles and captions.
+    pub fn replicates_label(&self) -> String {
+        match self.replicates {
+            Some(1) => "1 replicate".to_string(),
+            Some(r) => format!("{r} replicates"),
+            None => "replicates".to_string(),
+        }
+    }
+
+    /// Whether per-run summaries hold this metric.
+    pub fn has_run_metric(&self, metric: &str) -> bool {
+        self.runs.column(metric).is_ok()
+    }
+
+    /// Whether the time series hold this metric.
+    pub fn has_series_metric(&self, metric: &str) -> bool {
+        self.ts_columns.iter().any(|c| c == metric) && self.ts_columns.iter().any(|c| c == "step")
+    }
+
+    /// Per-run summary statistics: `[regime][point]`.
+    pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stat>>> {
+        let values = f64_column(&self.runs, metric)?;
+        let mut acc = vec![vec![Acc::default(); self.points.len()]; self.regimes.len()];
+        for (i, x) in values.into_iter().enumerate() {
+            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
+            if r != u32::MAX && p != u32::MAX {
+                acc[r as usize][p as usize].push(x);
+            }
+        }
+        Ok(acc
+            .iter()
+            .map(|row| row.iter().map(Acc::stat).collect())
+            .collect())
+    }
+
+    /// Per-step statistics across replicates, thinned to at most `max_steps`
+    /// evenly spaced recorded steps (a million-step run still draws quickly).
+    pub fn series(&mut self, metric: &str, max_steps: usize) -> Result<TimeSeries> {
+        if self.ts_keys.is_none() {
+            let mut cols = vec!["regime".to_string()];
+            cols.extend(self.params.iter().map(|p| p.name.clone()));
+            cols.push("step".to_string());
+            let df = read_parquet(&self.ts_path, Some(cols))?;
+            let regime = str_column(&df, "regime")?;
+            self.ts_keys = Some(self.keys(&df, regime, true)?);
+        }
+        let keys = self.ts_keys.as_ref().expect("keys were just read");
+        let mut distinct: Vec<u32> = keys
+            .step
+            .iter()
+            .copied()
+            .filter(|s| *s != u32::MAX)
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let stride = distinct.len().div_ceil(max_steps.max(1)).max(1);
+        let kept: Vec<u32> = distinct.iter().copied().step_by(stride).collect();
+        let index: BTreeMap<u32, usize> = kept.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+
+        let values = f64_column(
+            &read_parquet(&self.ts_path, Some(vec![metric.to_string()]))?,
+            metric,
+        )?;
+        let (np, ns) = (self.points.len(), kept.len());
+        let mut acc = vec![Acc::default(); self.regimes.len() * np * ns];
+        for (i, x) in values.into_iter().enumerate() {
+            let (r, p) = (keys.regime[i], keys.point[i]);
+            if r == u32::MAX || p == u32::MAX {
+                continue;
+            }
+            if let Some(&k) = index.get(&keys.step[i]) {
+                acc[(r as usize * np + p as usize) * ns + k].push(x);
+            }
+        }
+        let stats = (0..self.regimes.len())
+            .map(|r| {
+                (0..np)
+                    .map(|p| {
+                        acc[(r * np + p) * ns..(r * np + p + 1) * ns]
+                            .iter()
+                            .map(Acc::stat)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(TimeSeries {
+            steps: kept.iter().map(|s| *s as f64).collect(),
+            stats,
+        })
+    }
+
+    /// "key = value" for the parameters of a point, skipping those in `skip`.
+    pub fn point_label(&self, point: &[usize], skip: &[usize]) -> String {
+        self.params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !skip.contains(i))
+            .map(|(i, p)| p.label(point[i]))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// The label of a `[sweep]` list entry as the tables would write it.
+fn toml_label(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Per row, the index of its value in each parameter's list (`None` if a value
+/// is missing or unknown, or if there is no sweep).
+fn value_indices(df: &DataFrame, params: &[Param]) -> Result<Vec<Option<Vec<usize>>>> {
+    let h = df.height();
+    if params.is_empty() {
+        return Ok(vec![None; h]);
+    }
+    let mut rows: Vec<Option<Vec<usize>>> = vec![Some(Vec::with_capacity(params.len())); h];
+    for p in params {
+        let idx: Vec<Option<usize>> = match &p.values {
+            Values::Num(v) => f64_column(df, &p.name)?
+                .iter()
+                .map(|x| v.binary_search_by(|y| y.total_cmp(x)).ok())
+                .collect(),
+            Values::Str(v) => str_column(df, &p.name)?
+                .iter()
+                .map(|x| v.iter().position(|y| y == x))
+                .collect(),
+        };
+        for (row, i) in rows.iter_mut().zip(idx) {
+            match (row.as_mut(), i) {
+                (Some(r), Some(i)) => r.push(i),
+                _ => *row = None,
+            }
+        }
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn t_quantile_matches_tables() {
+        assert!((t_975(1) - 12.706).abs() < 1e-3);
+        assert!((t_975(9) - 2.262).abs() < 1e-3);
+        assert!((t_975(30) - 2.042).abs() < 1e-3);
+        // Continuity at the switch and the normal limit.
+        assert!((t_975(31) - 2.0395).abs() < 1e-4);
+        assert!((t_975(120) - 1.9799).abs() < 1e-4);
+        assert!((t_975(100_000) - 1.96).abs() < 1e-3);
+    }
+
+    #[test]
+    fn stats_skip_nan_and_handle_small_groups() {
+        let mut a = Acc::default();
+        assert!(a.stat().mean.is_nan());
+        a.push(f64::NAN);
+        a.push(2.0);
+        let s = a.stat();
+        assert_eq!((s.n, s.mean), (1, 2.0));
+        assert!(s.lo.is_nan());
+        a.push(4.0);
+        let s = a.stat();
+        assert_eq!((s.n, s.mean), (2, 3.0));
+        // sd = sqrt(2), half-width = t(1) * sqrt(2) / sqrt(2).
+        assert!((s.hi - 3.0 - 12.706_204_7).abs() < 1e-9);
+    }
+
+    #[test]
+    fn nested_sweep_tables_flatten_to_paths() {
+        let t: toml::Table =
+            toml::from_str("[sweep]\nworld.interactions = [1, 3]\n\"regime.levy\" = [0.1]\n")
+                .unwrap();
+        let l = sweep_lists(t.get("sweep"));
+        assert_eq!(
+            l.keys().cloned().collect::<Vec<_>>(),
+            vec!["regime.levy", "world.interactions"]
+        );
+    }
+}

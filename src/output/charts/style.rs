@@ -1,0 +1,389 @@
+//! The look shared by every chart: bundled font, sizes, the regime palette with
+//! its second cue (dash pattern and marker), tick placement and number labels.
+
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::{FontStyle, register_font};
+
+/// PNG and SVG canvas size: crisp at A4 width and on a projector.
+pub const WIDTH: u32 = 1600;
+pub const HEIGHT: u32 = 1000;
+
+/// The font every label uses; registered under plotters' default family name so
+/// that no label can fall back to a system font (there may be none).
+pub const FAMILY: &str = "sans-serif";
+
+static FONTS: Once = Once::new();
+
+/// Registers the bundled DejaVu Sans (regular and bold) once per process.
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        let regular: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+        let bold: &'static [u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+        // The bytes are compiled in and known to parse; a failure would be a broken build.
+        assert!(register_font(FAMILY, FontStyle::Normal, regular).is_ok());
+        assert!(register_font(FAMILY, FontStyle::Bold, bold).is_ok());
+    });
+}
+
+/// Text colours: near-black for data labels, grey for secondary text.
+pub const INK: RGBColor = RGBColor(30, 30, 30);
+pub const MUTED: RGBColor = RGBColor(90, 90, 90);
+pub const GRID: RGBColor = RGBColor(225, 225, 225);
+pub const AXIS: RGBColor = RGBColor(120, 120, 120);
+
+/// A text style of the bundled font.
+pub fn font(px: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    (FAMILY, px).into_font().style(style).color(&color)
+}
+
+/// Okabe & Ito (2008) colour-blind-safe palette.
+const OKABE_ITO: [RGBColor; 8] = [
+    RGBColor(213, 94, 0),    // 0 vermillion
+    RGBColor(0, 158, 115),   // 1 bluish green
+    RGBColor(0, 114, 178),   // 2 blue
+    RGBColor(230, 159, 0),   // 3 orange
+    RGBColor(204, 121, 167), // 4 reddish purple
+    RGBColor(86, 180, 233),  // 5 sky blue
+    RGBColor(0, 0, 0),       // 6 black
+    RGBColor(200, 185, 20),  // 7 yellow, darkened from (240, 228, 66) to show on white
+];
+
+/// Marker shapes: the cue that survives grey print and overlapping colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    Circle,
+    Triangle,
+    Square,
+    Diamond,
+    TriangleDown,
+    Cross,
+    Plus,
+    Ring,
+}
+
+/// Dash patterns in pixels (dash, gap); `None` is a solid line.
+const DASHES: [Option<(u32, u32)>; 8] = [
+    None,
+    Some((22, 10)),
+    Some((5, 7)),
+    Some((34, 8)),
+    Some((12, 8)),
+    Some((3, 12)),
+    Some((18, 18)),
+    Some((8, 4)),
+];
+
+const MARKERS: [Marker; 8] = [
+    Marker::Circle,
+    Marker::Triangle,
+    Marker::Square,
+    Marker::Diamond,
+    Marker::TriangleDown,
+    Marker::Cross,
+    Marker::Plus,
+    Marker::Ring,
+];
+
+/// Presets keep their slot (colour, dash, marker) in every chart of every scenario.
+const PRESET_SLOTS: [&str; 6] = [
+    "enclosure",
+    "commons",
+    "collectivist",
+    "open_access",
+    "cooperative",
+    "patents",
+];
+
+/// How one regime is drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegimeStyle {
+    pub name: String,
+    pub color: RGBColor,
+    pub dash: Option<(u32, u32)>,
+    pub marker: Marker,
+}
+
+/// Styles for the regimes of one scenario, in the given order. Preset names use
+/// their fixed slot; other names take, in order, the two spare slots, then the
+/// slots of presets absent from this scenario, then cycle (a ninth regime reuses
+/// a colour with another dash, so lines stay distinguishable).
+pub fn regime_styles(names: &[String]) -> Vec<RegimeStyle> {
+    let preset = |n: &str| PRESET_SLOTS.iter().position(|p| *p == n);
+    let mut free: Vec<usize> = vec![6, 7];
+    free.extend((0..PRESET_SLOTS.len()).filter(|&s| !names.iter().any(|n| preset(n) == Some(s))));
+    let mut next = 0;
+    names
+        .iter()
+        .map(|name| {
+            let (slot, dash_shift) = match preset(name) {
+                Some(s) => (s, 0),
+                None => {
+                    let k = next;
+                    next += 1;
+                    if k < free.len() {
+                        (free[k], 0)
+                    } else {
+                        let extra = k - free.len();
+                        (extra % 8, 1 + extra / 8)
+                    }
+                }
+            };
+            RegimeStyle {
+                name: name.clone(),
+                color: OKABE_ITO[slot],
+                dash: DASHES[(slot + dash_shift * 3) % 8],
+                marker: MARKERS[slot],
+            }
+        })
+        .collect()
+}
+
+/// Draws a marker centred on a pixel position.
+pub fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    marker: Marker,
+    (x, y): (i32, i32),
+    size: i32,
+    color: RGBColor,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let s = size;
+    let fill = color.filled();
+    let stroke = color.stroke_width((size / 3).max(2) as u32);
+    // A white halo keeps a marker legible where it sits on another line.
+    let halo = WHITE.stroke_width(2);
+    match marker {
+        Marker::Circle => {
+            area.draw(&Circle::new((x, y), s + 1, halo))?;
+            area.draw(&Circle::new((x, y), s, fill))
+        }
+        Marker::Ring => {
+            area.draw(&Circle::new((x, y), s, WHITE.filled()))?;
+            area.draw(&Circle::new((x, y), s, stroke))
+        }
+        Marker::Square => {
+            let r = s * 9 / 10;
+            area.draw(&Rectangle::new(
+                [(x - r - 1, y - r - 1), (x + r + 1, y + r + 1)],
+                halo,
+            ))?;
+            area.draw(&Rectangle::new([(x - r, y - r), (x + r, y + r)], fill))
+        }
+        Marker::Triangle | Marker::TriangleDown | Marker::Diamond => {
+            let k = s * 6 / 5;
+            let pts = match marker {
+                Marker::Triangle => vec![
+                    (x, y - k - 2),
+                    (x + k, y + k * 3 / 4),
+                    (x - k, y + k * 3 / 4),
+                ],
+                Marker::TriangleDown => vec![
+                    (x, y + k + 2),
+                    (x + k, y - k * 3 / 4),
+                    (x - k, y - k * 3 / 4),
+                ],
+                _ => vec![(x, y - k - 1), (x + k, y), (x, y + k + 1), (x - k, y)],
+            };
+            let mut outline = pts.clone();
+            outline.push(pts[0]);
+            area.draw(&PathElement::new(outline, halo))?;
+            area.draw(&Polygon::new(pts, fill))
+        }
+        Marker::Cross | Marker::Plus => {
+            let k = s;
+            let (a, b) = if marker == Marker::Cross {
+                (
+                    [(x - k, y - k), (x + k, y + k)],
+                    [(x - k, y + k), (x + k, y - k)],
+                )
+            } else {
+                (
+                    [(x - k - 1, y), (x + k + 1, y)],
+                    [(x, y - k - 1), (x, y + k + 1)],
+                )
+            };
+            area.draw(&PathElement::new(a.to_vec(), stroke))?;
+            area.draw(&PathElement::new(b.to_vec(), stroke))
+        }
+    }
+}
+
+/// A numeric axis: its range and where its labelled ticks go.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<f64>,
+    pub labels: Vec<String>,
+}
+
+/// A "nice" axis covering `[min, max]` with about `target` ticks at round numbers
+/// (1, 2, 2.5 or 5 times a power of ten), ending on ticks.
+pub fn nice_axis(min: f64, max: f64, target: usize) -> Axis {
+    let (mut min, mut max) = if min.is_finite() && max.is_finite() {
+        (min, max)
+    } else {
+        (0.0, 1.0)
+    };
+    if max - min < 1e-12 * (1.0 + min.abs().max(max.abs())) {
+        let pad = if min.abs() > 1e-12 {
+            min.abs() * 0.1
+        } else {
+            0.5
+        };
+        min -= pad;
+        max += pad;
+    }
+    let raw = (max - min) / (target.max(2) - 1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw * 0.999)
+        .unwrap_or(10.0 * mag);
+    let lo = (min / step + 1e-9).floor() * step;
+    let hi = (max / step - 1e-9).ceil() * step;
+    let n = ((hi - lo) / step).round() as usize;
+    let ticks: Vec<f64> = (0..=n).map(|i| lo + i as f64 * step).collect();
+    let labels = ticks.iter().map(|t| format_number(*t, step)).collect();
+    Axis {
+        lo,
+        hi,
+        ticks,
+        labels,
+    }
+}
+
+/// A tick label with as many decimals as the tick step needs, thousands
+/// separated, never in scientific notation and never "-0".
+pub fn format_number(v: f64, step: f64) -> String {
+    let decimals = if step > 0.0 {
+        (-(step.log10() + 1e-9).floor()).clamp(0.0, 8.0) as usize
+    } else {
+        2
+    };
+    let decimals = if decimals > 0 && (step * 10f64.powi(decimals as i32)).fract().abs() > 1e-6 {
+        decimals + 1
+    } else {
+        decimals
+    };
+    let s = format!("{:.*}", decimals, v);
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    };
+    let (sign, rest) = s.strip_prefix('-').map_or(("", s.as_str()), |r| ("-", r));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 && int.len() > 4 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A short form of a swept value: integers without ".0", others as Rust prints them.
+pub fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Shortens `text` with an ellipsis until it fits `max_px` at this style.
+pub fn fit_text<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    text: &str,
+    style: &TextStyle,
+    max_px: u32,
+) -> String {
+    let width = |t: &str| area.estimate_text_size(t, style).map_or(0, |(w, _)| w);
+    if width(text) <= max_px {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for keep in (1..chars.len()).rev() {
+        let t: String = chars[..keep]
+            .iter()
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+            + "…";
+        if width(&t) <= max_px {
+            return t;
+        }
+    }
+    "…".to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preset_slots_are_fixed_and_others_are_distinct() {
+        let a = regime_styles(&["collectivist".into(), "enclosure".into()]);
+        let b = regime_styles(&["enclosure".into(), "commons".into(), "collectivist".into()]);
+        assert_eq!(a[0].color, b[2].color);
+        assert_eq!(a[1].color, b[0].color);
+        let names: Vec<String> = ["enclosure", "x", "y", "z", "commons"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let s = regime_styles(&names);
+        for i in 0..s.len() {
+            for j in i + 1..s.len() {
+                assert_ne!(s[i].color, s[j].color, "{} vs {}", s[i].name, s[j].name);
+            }
+        }
+        // Beyond eight regimes a colour repeats, but never with the same dash.
+        let many: Vec<String> = (0..12).map(|i| format!("r{i}")).collect();
+        let s = regime_styles(&many);
+        for i in 0..s.len() {
+            for j in i + 1..s.len() {
+                assert!(s[i].color != s[j].color || s[i].dash != s[j].dash);
+            }
+        }
+    }
+
+    #[test]
+    fn nice_axis_ends_on_round_ticks() {
+        let a = nice_axis(0.013, 0.87, 6);
+        assert_eq!(a.lo, 0.0);
+        assert!((a.hi - 1.0).abs() < 1e-12);
+        assert_eq!(a.labels.first().unwrap(), "0.0");
+        let a = nice_axis(5.0, 5.0, 6);
+        assert!(a.lo < 5.0 && a.hi > 5.0);
+        let a = nice_axis(-3.2, 12_345.0, 5);
+        assert!(a.labels.iter().any(|l| l.contains(',')), "{:?}", a.labels);
+    }
+
+    #[test]
+    fn numbers_read_plainly() {
+        assert_eq!(format_number(-0.0001, 0.1), "0.0");
+        assert_eq!(format_number(0.25, 0.05), "0.25");
+        assert_eq!(format_number(12500.0, 2500.0), "12,500");
+        assert_eq!(format_number(1500.0, 500.0), "1500");
+        assert_eq!(format_value(5.0), "5");
+        assert_eq!(format_value(0.2), "0.2");
+    }
+}

@@ -1,0 +1,460 @@
+//! Charts drawn from synthetic output directories (tables written here with
+//! polars, following docs/ARCHITECTURE.md's contract), so these tests do not
+//! depend on the engine.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use regimes::model::METRICS;
+use regimes::output::charts::{Format, draw_all};
+
+/// A fresh, empty directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("regimes-charts-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A deterministic pseudo-random number in [0, 1).
+fn noise(a: u64, b: u64, c: u64) -> f64 {
+    let mut x = a
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(b.wrapping_mul(0xBF58_476D_1CE4_E5B9))
+        .wrapping_add(c.wrapping_mul(0x94D0_49BB_1331_11EB));
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xD6E8_FEB8_6659_FD93);
+    x ^= x >> 29;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A swept column: numbers or strings.
+enum Sweep {
+    Num(&'static str, Vec<f64>),
+    Str(&'static str, Vec<&'static str>),
+}
+
+/// Writes timeseries.parquet, runs.parquet and scenario.toml for `regimes` x
+/// sweep points x `reps` replicates x `steps` steps. Metric values differ by
+/// regime and drift over time; `approach_diversity` is NaN (0/0) at step 0 and,
+/// for the second regime, during a stretch of steps (a gap to leave).
+fn write_outputs(
+    dir: &Path,
+    regimes: &[&str],
+    sweep: &[Sweep],
+    reps: u32,
+    steps: u32,
+    extra: &str,
+) {
+    // Sweep points: the cartesian product, first parameter slowest.
+    let mut points: Vec<Vec<usize>> = vec![vec![]];
+    for s in sweep {
+        let n = match s {
+            Sweep::Num(_, v) => v.len(),
+            Sweep::Str(_, v) => v.len(),
+        };
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                (0..n).map(move |i| {
+                    let mut q = p.clone();
+                    q.push(i);
+                    q
+                })
+            })
+            .collect();
+    }
+    let mut run = 0u32;
+    let (mut ts_id, mut runs_id) = (Vec::new(), Vec::new());
+    let mut ts_values: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
+    let mut run_values: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len() + 1];
+    for point in &points {
+        for (r, _) in regimes.iter().enumerate() {
+            for rep in 0..reps {
+                let lift: f64 = point.iter().map(|&i| i as f64 * 0.1).sum();
+                let mut sums = vec![0.0; METRICS.len()];
+                for step in 0..steps {
+                    for (m, info) in METRICS.iter().enumerate() {
+                        let trend = (step as f64 / steps as f64) * (0.2 + 0.1 * r as f64);
+                        let mut v = 0.2
+                            + 0.15 * r as f64
+                            + trend
+                            + lift
+                            + 0.05 * noise(run as u64, step as u64, m as u64);
+                        if info.name == "welfare" {
+                            v *= 40.0;
+                        }
+                        if info.name == "approach_diversity"
+                            && (step == 0 || (r == 1 && (steps / 3..steps / 2).contains(&step)))
+                        {
+                            v = f64::NAN;
+                        }
+                        ts_values[m].push(v);
+                        if step + 10 >= steps {
+                            sums[m] += v / 10.0;
+                        }
+                    }
+                    ts_id.push((run, r, rep, point.clone(), step));
+                }
+                for (m, s) in sums.iter().enumerate() {
+                    run_values[m].push(*s);
+                }
+                run_values[METRICS.len()].push(1000.0 * (1.0 + r as f64) + noise(run as u64, 7, 7));
+                runs_id.push((run, r, rep, point.clone()));
+                run += 1;
+            }
+        }
+    }
+
+    let id_columns = |rows: &[(u32, usize, u32, Vec<usize>)]| -> Vec<Column> {
+        let mut cols = vec![
+            Column::new("run".into(), rows.iter().map(|x| x.0).collect::<Vec<u32>>()),
+            Column::new(
+                "regime".into(),
+                rows.iter().map(|x| regimes[x.1]).collect::<Vec<&str>>(),
+            ),
+            Column::new(
+                "replicate".into(),
+                rows.iter().map(|x| x.2).collect::<Vec<u32>>(),
+            ),
+            Column::new(
+                "seed".into(),
+                rows.iter().map(|x| 1000 + x.0 as u64).collect::<Vec<u64>>(),
+            ),
+        ];
+        for (k, s) in sweep.iter().enumerate() {
+            cols.push(match s {
+                Sweep::Num(name, v) => Column::new(
+                    (*name).into(),
+                    rows.iter().map(|x| v[x.3[k]]).collect::<Vec<f64>>(),
+                ),
+                Sweep::Str(name, v) => Column::new(
+                    (*name).into(),
+                    rows.iter().map(|x| v[x.3[k]]).collect::<Vec<&str>>(),
+                ),
+            });
+        }
+        cols
+    };
+    let ts_rows: Vec<(u32, usize, u32, Vec<usize>)> =
+        ts_id.iter().map(|x| (x.0, x.1, x.2, x.3.clone())).collect();
+    let mut cols = id_columns(&ts_rows);
+    cols.push(Column::new(
+        "step".into(),
+        ts_id.iter().map(|x| x.4).collect::<Vec<u32>>(),
+    ));
+    for (m, info) in METRICS.iter().enumerate() {
+        cols.push(Column::new(
+            info.name.into(),
+            std::mem::take(&mut ts_values[m]),
+        ));
+    }
+    write_parquet(&dir.join("timeseries.parquet"), cols);
+
+    let mut cols = id_columns(&runs_id);
+    for (m, info) in METRICS.iter().enumerate() {
+        cols.push(Column::new(
+            info.name.into(),
+            std::mem::take(&mut run_values[m]),
+        ));
+    }
+    cols.push(Column::new(
+        "cumulative_welfare".into(),
+        std::mem::take(&mut run_values[METRICS.len()]),
+    ));
+    write_parquet(&dir.join("runs.parquet"), cols);
+
+    let mut toml = format!(
+        "name = \"synthetic\"\ndescription = \"test\"\nsteps = {steps}\nreplicates = {reps}\nseed = 1\nrecord_every = 1\nwindow = 10\n{extra}\n"
+    );
+    if !sweep.is_empty() {
+        toml += "\n[sweep]\n";
+        for s in sweep {
+            match s {
+                Sweep::Num(n, v) => toml += &format!("{n:?} = {v:?}\n"),
+                Sweep::Str(n, v) => toml += &format!("{n:?} = {v:?}\n"),
+            }
+        }
+    }
+    fs::write(dir.join("scenario.toml"), toml).unwrap();
+}
+
+fn write_parquet(path: &Path, cols: Vec<Column>) {
+    let mut df = DataFrame::new_infer_height(cols).unwrap();
+    ParquetWriter::new(fs::File::create(path).unwrap())
+        .finish(&mut df)
+        .unwrap();
+}
+
+/// The text elements of an SVG, trimmed, in drawing order.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = fs::read_to_string(path).unwrap();
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let body = &t[t.find('>')? + 1..t.find("</text>")?];
+            Some(body.trim().to_string())
+        })
+        .collect()
+}
+
+/// Whether some text element of the SVG contains `needle`.
+fn has_text(texts: &[String], needle: &str) -> bool {
+    texts.iter().any(|t| t.contains(needle))
+}
+
+fn names(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+const THREE: [&str; 3] = ["enclosure", "commons", "collectivist"];
+
+#[test]
+fn a_plain_run_gets_the_overview_and_a_time_series_per_headline_metric() {
+    let dir = scratch("plain");
+    write_outputs(&dir, &THREE, &[], 4, 60, "");
+    let files = draw_all(&dir, Format::Both, true).unwrap();
+    let names = names(&files);
+    for m in [
+        "duplicated_share",
+        "approach_diversity",
+        "welfare",
+        "consumer_surplus",
+        "deadweight_loss",
+        "gini_wealth",
+        "frontier_quality",
+        "contribution",
+        "tail_coverage",
+    ] {
+        for ext in ["png", "svg"] {
+            assert!(
+                names.contains(&format!("timeseries_{m}.{ext}")),
+                "{m}.{ext} missing: {names:?}"
+            );
+        }
+    }
+    assert!(names.contains(&"overview.png".to_string()));
+    assert!(names.contains(&"overview.svg".to_string()));
+    assert!(!names.iter().any(|n| n.starts_with("sweep_")));
+    for f in &files {
+        assert!(f.starts_with(dir.join("charts")));
+        assert!(
+            fs::metadata(f).unwrap().len() > 1000,
+            "{} is tiny",
+            f.display()
+        );
+    }
+    // Only finished files stand in charts/: no temporary left behind.
+    let listed = fs::read_dir(dir.join("charts")).unwrap().count();
+    assert_eq!(listed, files.len());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn svg_holds_title_axis_labels_legend_and_caption_as_text() {
+    let dir = scratch("svgtext");
+    write_outputs(&dir, &THREE, &[], 3, 40, "");
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let texts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
+    for text in [
+        "Welfare per step over time",
+        "welfare per step (surplus + revenue - costs)",
+        "step",
+        "enclosure",
+        "commons",
+        "collectivist",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == text),
+            "timeseries_welfare.svg lacks the text {text:?}"
+        );
+    }
+    for part in [
+        "Scenario synthetic",
+        "3 replicates",
+        "40 steps",
+        "95% confidence interval",
+    ] {
+        assert!(
+            has_text(&texts, part),
+            "timeseries_welfare.svg lacks {part:?}"
+        );
+    }
+    let overview = svg_texts(&dir.join("charts/overview.svg"));
+    for text in [
+        "duplicated effort (share of trials)",
+        "wealth inequality (Gini)",
+        "whiskers",
+    ] {
+        assert!(has_text(&overview, text), "overview.svg lacks {text:?}");
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn png_has_the_print_size_and_is_not_blank() {
+    let dir = scratch("png");
+    write_outputs(&dir, &THREE, &[], 3, 40, "");
+    draw_all(&dir, Format::Png, true).unwrap();
+    assert!(
+        !dir.join("charts/overview.svg").exists(),
+        "--format png wrote an SVG"
+    );
+    for name in ["timeseries_duplicated_share.png", "overview.png"] {
+        let img = image::open(dir.join("charts").join(name))
+            .unwrap()
+            .to_rgb8();
+        assert_eq!(img.dimensions(), (1600, 1000), "{name}");
+        let lum: Vec<f64> = img
+            .pixels()
+            .map(|p| (p[0] as f64 + p[1] as f64 + p[2] as f64) / 3.0)
+            .collect();
+        let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+        let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+        assert!(var > 100.0, "{name} looks blank (variance {var})");
+        // Each regime's colour (Okabe-Ito vermillion, bluish green, blue) is drawn.
+        for rgb in [[213u8, 94, 0], [0, 158, 115], [0, 114, 178]] {
+            let n = img.pixels().filter(|p| p.0 == rgb).count();
+            assert!(n > 200, "{name}: colour {rgb:?} drawn on only {n} pixels");
+        }
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn drawing_twice_gives_byte_identical_files() {
+    let dir = scratch("determinism");
+    write_outputs(
+        &dir,
+        &THREE,
+        &[Sweep::Num("world.interactions", vec![1.0, 5.0])],
+        3,
+        30,
+        "",
+    );
+    let first = draw_all(&dir, Format::Both, true).unwrap();
+    let bytes: Vec<Vec<u8>> = first.iter().map(|f| fs::read(f).unwrap()).collect();
+    let second = draw_all(&dir, Format::Both, true).unwrap();
+    assert_eq!(first, second);
+    for (f, b) in second.iter().zip(&bytes) {
+        assert!(
+            fs::read(f).unwrap() == *b,
+            "{} changed on redraw",
+            f.display()
+        );
+    }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_two_parameter_sweep_draws_faceted_sweep_charts() {
+    let dir = scratch("sweep");
+    let sweep = [
+        Sweep::Num("world.interactions", vec![1.0, 3.0, 5.0]),
+        Sweep::Str("regime.visibility", vec!["private", "open"]),
+    ];
+    write_outputs(&dir, &THREE, &sweep, 3, 30, "");
+    let files = draw_all(&dir, Format::Svg, true).unwrap();
+    let names = names(&files);
+    assert!(
+        names.contains(&"sweep_welfare_by_world-interactions.svg".to_string()),
+        "{names:?}"
+    );
+    assert!(names.contains(&"timeseries_welfare.svg".to_string()));
+    let texts = svg_texts(&dir.join("charts/sweep_welfare_by_world-interactions.svg"));
+    for text in [
+        "Welfare per step by world.interactions",
+        "visibility = private",
+        "visibility = open",
+        "world.interactions",
+        "1",
+        "3",
+        "5",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == text),
+            "sweep chart lacks {text:?}"
+        );
+    }
+    assert!(has_text(&texts, "whiskers"));
+    // Time series: one panel per sweep point.
+    let ts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
+    assert!(
+        ts.iter()
+            .any(|t| t == "interactions = 5, visibility = open"),
+        "{ts:?}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_string_sweep_gets_a_categorical_axis_in_scenario_order() {
+    let dir = scratch("categorical");
+    let sweep = [Sweep::Str(
+        "regime.allocation",
+        vec!["plan", "market", "registry"],
+    )];
+    write_outputs(&dir, &THREE, &sweep, 2, 20, "");
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let texts = svg_texts(&dir.join("charts/sweep_contribution_by_regime-allocation.svg"));
+    let at = |s: &str| {
+        texts
+            .iter()
+            .position(|t| t == s)
+            .unwrap_or_else(|| panic!("no tick {s}"))
+    };
+    assert!(at("plan") < at("market") && at("market") < at("registry"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn replace_mode_draws_only_the_scenario_charts_and_the_overview() {
+    let dir = scratch("replace");
+    let extra = "charts_mode = \"replace\"\n\
+        [[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\ntitle = \"Who gains?\"\n\
+        [[charts]]\nmetric = \"gini_wealth\"\nkind = \"timeseries\"\n\
+        [[charts]]\nmetric = \"welfare\"\nkind = \"sweep\"\n";
+    write_outputs(&dir, &THREE, &[], 3, 30, extra);
+    let files = draw_all(&dir, Format::Png, true).unwrap();
+    // The sweep entry cannot be drawn without a sweep: skipped, not fatal.
+    assert_eq!(
+        names(&files),
+        vec![
+            "overview.png",
+            "bars_welfare.png",
+            "timeseries_gini_wealth.png"
+        ]
+    );
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let texts = svg_texts(&dir.join("charts/bars_welfare.svg"));
+    assert!(texts.iter().any(|t| t == "Who gains?"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn add_mode_keeps_the_defaults_and_a_custom_title_replaces_a_default_chart() {
+    let dir = scratch("add");
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"timeseries\"\ntitle = \"Welfare, my way\"\n\
+        [[charts]]\nmetric = \"cumulative_welfare\"\nkind = \"bars\"\n";
+    write_outputs(&dir, &["enclosure", "my_variant"], &[], 2, 20, extra);
+    let files = draw_all(&dir, Format::Svg, true).unwrap();
+    let names = names(&files);
+    assert_eq!(names.len(), 1 + 9 + 1, "{names:?}");
+    assert!(names.contains(&"bars_cumulative_welfare.svg".to_string()));
+    let texts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
+    assert!(texts.iter().any(|t| t == "Welfare, my way"));
+    assert!(texts.iter().any(|t| t == "my_variant"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_directory_without_tables_is_an_error_not_a_panic() {
+    let dir = scratch("empty");
+    let err = draw_all(&dir, Format::Both, true).unwrap_err();
+    assert!(err.to_string().contains("runs.parquet"), "{err}");
+    fs::remove_dir_all(&dir).unwrap();
+}
