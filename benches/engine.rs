@@ -1,1 +1,120 @@
-fn main() {}
+//! Engine benchmarks (issue 5; figures in docs/PERFORMANCE.md).
+//!
+//! `cargo bench --bench engine` measures one search trial (an incremental NK flip
+//! and the hill-climbing test), one step of the default world, one default run
+//! (500 steps) and one step at N = 10^5. Step benchmarks report producer-steps
+//! per second as their throughput. Everything runs on rayon's global pool; set
+//! `RAYON_NUM_THREADS=1` for per-core figures.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rand::RngExt;
+use regimes::model::landscape::Nk;
+use regimes::model::rng::{Phase, stream};
+use regimes::model::{Config, Regime, Simulation, World};
+
+/// The regimes benchmarked: the two ends of the comparison.
+const PRESETS: [&str; 2] = ["enclosure", "commons"];
+
+fn config(preset: &str, producers: usize, problems: usize) -> Config {
+    Config {
+        world: World {
+            producers,
+            problems,
+            ..World::default()
+        },
+        regime: Regime::preset(preset).expect("known preset"),
+    }
+}
+
+/// A simulation past its first `warm_up` steps (targets chosen, records held).
+fn warmed(cfg: &Config, warm_up: u32) -> Simulation {
+    let mut sim = Simulation::new(cfg, 1).expect("valid config");
+    sim.run(warm_up, |_, _| {});
+    sim
+}
+
+/// One trial of the search phase: draw a bit, evaluate the flip incrementally on
+/// the default landscape (L = 20, K = 5), keep it if it improves.
+fn search_trial(c: &mut Criterion) {
+    let w = World::default();
+    let nk = Nk::new(w.loci, w.interactions);
+    let landscape = 0x5EED_u64;
+    let mut rng = stream(1, 0, Phase::Search, 0);
+    let mut genome = 0b1011_0110_0101_1100_1010 & nk.genome_mask();
+    let mut fitness = nk.fitness(landscape, genome);
+    let mut group = c.benchmark_group("search");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("trial", |b| {
+        b.iter(|| {
+            let flips = 1u64 << rng.random_range(0..nk.loci());
+            let candidate = nk.flip(landscape, genome, fitness, flips);
+            if candidate > fitness {
+                genome ^= flips;
+                fitness = candidate;
+            }
+            black_box(fitness)
+        })
+    });
+    // Restart from random genomes now and then would not change the cost of a flip;
+    // a local optimum is reached within a few hundred trials and every later trial
+    // is a rejected flip, which is what most trials of a long run are.
+    group.finish();
+}
+
+/// One step of the default world (N = 1000, M = 200) after 50 warm-up steps.
+fn default_step(c: &mut Criterion) {
+    let w = World::default();
+    let mut group = c.benchmark_group("step_default");
+    group.throughput(Throughput::Elements(w.producers as u64));
+    for preset in PRESETS {
+        let mut sim = warmed(&config(preset, w.producers, w.problems), 50);
+        group.bench_function(BenchmarkId::from_parameter(preset), |b| {
+            b.iter(|| black_box(sim.step()))
+        });
+    }
+    group.finish();
+}
+
+/// A whole default run: 500 steps of the default world from a fresh start.
+fn default_run(c: &mut Criterion) {
+    let w = World::default();
+    let steps = 500;
+    let mut group = c.benchmark_group("run_default");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(w.producers as u64 * steps as u64));
+    for preset in PRESETS {
+        let cfg = config(preset, w.producers, w.problems);
+        group.bench_function(BenchmarkId::from_parameter(preset), |b| {
+            b.iter(|| {
+                let mut sim = Simulation::new(&cfg, 1).expect("valid config");
+                let mut welfare = 0.0;
+                sim.run(steps, |_, m| welfare += m.welfare);
+                black_box(welfare)
+            })
+        });
+    }
+    group.finish();
+}
+
+/// One step at N = 10^5 producers and M = 2 * 10^4 problems, after 20 warm-up steps.
+fn large_step(c: &mut Criterion) {
+    let (n, m) = (100_000, 20_000);
+    let mut group = c.benchmark_group("step_1e5");
+    group.sample_size(20);
+    group.measurement_time(Duration::from_secs(10));
+    group.throughput(Throughput::Elements(n as u64));
+    for preset in PRESETS {
+        let mut sim = warmed(&config(preset, n, m), 20);
+        group.bench_function(BenchmarkId::from_parameter(preset), |b| {
+            b.iter(|| black_box(sim.step()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, search_trial, default_step, default_run, large_step);
+criterion_main!(benches);
