@@ -18,7 +18,7 @@ pub enum Graph {
 impl Graph {
     /// Builds the graph of a regime over `n` producers.
     pub fn build(regime: &Regime, n: usize, seed: u64) -> Graph {
-        let k = regime.network_k.min(n.saturating_sub(1) / 2).max(0);
+        let k = regime.network_k.min(n.saturating_sub(1) / 2);
         let mut edges: Vec<(u32, u32)> = Vec::new();
         match regime.network {
             NetworkKind::Complete => return Graph::Complete,

@@ -67,9 +67,9 @@ pub(super) fn run(sim: &mut Simulation) {
         scratch.clear();
         scratch.extend((0..n).map(|i| p.income[i] + p.outside[i]));
         let capped = water_fill(scratch, cap);
-        for i in 0..n {
-            if scratch[i] > 0.0 {
-                p.income[i] += capped(scratch[i]) - scratch[i];
+        for (income, &y) in p.income.iter_mut().zip(scratch.iter()) {
+            if y > 0.0 {
+                *income += capped(y) - y;
             }
         }
     }

@@ -46,6 +46,9 @@ pub struct Ledger {
     pub paid: f64,
 }
 
+/// A phase of a step: it reads and updates the simulation's state.
+type PhaseFn = fn(&mut Simulation);
+
 /// A run in progress. Build it from a configuration and a seed, then call
 /// [`Simulation::step`] until the end; each call returns that step's metrics.
 pub struct Simulation {
@@ -266,7 +269,7 @@ impl Simulation {
             monitoring_carried: carried.1,
             ..Ledger::default()
         };
-        let phases: [(&'static str, fn(&mut Simulation)); 9] = [
+        let phases: [(&'static str, PhaseFn); 9] = [
             ("shocks", shocks::run),
             ("allocation", allocation::run),
             ("adoption", adoption::run),
