@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::Visibility;
-use super::rng::{Phase, stream};
+use super::rng::{Phase, Streams};
 use super::simulation::Simulation;
 use super::state::map_into;
 
@@ -27,10 +27,11 @@ pub(super) fn run(sim: &mut Simulation) {
 
     // Imitation: compare payoff per budget unit with a random peer of one's type.
     let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
+    let streams = Streams::new(seed, t, Phase::Adaptation);
     let mut propensity: Vec<f64> = Vec::new();
     map_into(n, &mut propensity, |i| {
         let own = p_ro.propensity[i];
-        let mut rng = stream(seed, t, Phase::Adaptation, i as u64);
+        let mut rng = streams.get(i as u64);
         if !rng.random_bool(w.learning_rate) {
             return own;
         }

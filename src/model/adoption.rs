@@ -7,7 +7,7 @@ use rand::RngExt;
 
 use super::config::{Adopt, Allocation, Visibility};
 use super::network::Graph;
-use super::rng::{Phase, stream};
+use super::rng::{Phase, Streams};
 use super::simulation::{PROBLEM_ENTITY, Simulation};
 use super::state::{Solution, map_into};
 
@@ -37,7 +37,7 @@ pub(super) fn run(sim: &mut Simulation) {
     let t = sim.time;
     let seed = sim.seed;
     let r = &sim.config.regime;
-    let nk = sim.nk;
+    let nk = &sim.nk;
     let (p, q, sight, teams) = (&sim.producers, &sim.problems, &sim.sight, &sim.teams);
     let plan = r.allocation == Allocation::Plan;
     let k = r.plan_lineages as usize;
@@ -78,10 +78,11 @@ pub(super) fn run(sim: &mut Simulation) {
         }
     };
 
+    let streams = Streams::new(seed, t, Phase::Adoption);
     let mut starts: Vec<Start> = Vec::new();
     map_into(p.len(), &mut starts, |i| {
         let j = p.target[i] as usize;
-        let mut rng = stream(seed, t, Phase::Adoption, i as u64);
+        let mut rng = streams.get(i as u64);
         let mut best: Option<Solution> = None;
         visit(i, j, &mut |s| {
             if best.is_none_or(|b| s.quality > b.quality) {
@@ -126,7 +127,7 @@ pub(super) fn run(sim: &mut Simulation) {
                 None if switched => {
                     // Every member of the slot draws the same genome from the slot's stream.
                     let entity = PROBLEM_ENTITY + slot as u64;
-                    let mut slot_rng = stream(seed, t, Phase::Adoption, entity);
+                    let mut slot_rng = streams.get(entity);
                     Start {
                         solution: random(&mut slot_rng, entity),
                         sees_frontier,

@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::Allocation;
-use super::rng::{Phase, gumbel, stream};
+use super::rng::{Phase, Streams, gumbel};
 use super::simulation::{PROBLEM_ENTITY, Simulation};
 use super::state::map_into;
 
@@ -22,7 +22,7 @@ pub(super) fn run(sim: &mut Simulation) {
     match sim.config.regime.allocation {
         Allocation::Market | Allocation::Registry => choose(sim),
         Allocation::Plan => {
-            if sim.time % sim.config.regime.plan_interval == 0 {
+            if sim.time.is_multiple_of(sim.config.regime.plan_interval) {
                 plan(sim);
             } else {
                 // Targets stay; entrants take over their slot's assignment as newcomers.
@@ -65,9 +65,10 @@ fn choose(sim: &mut Simulation) {
         };
         s.ln()
     };
+    let streams = Streams::new(seed, t, Phase::Allocation);
     let mut choices: Vec<u32> = Vec::new();
     map_into(p.len(), &mut choices, |i| {
-        let mut rng = stream(seed, t, Phase::Allocation, i as u64);
+        let mut rng = streams.get(i as u64);
         let current = p.target[i] as usize;
         let must = p.fresh[i];
         if !must && !rng.random_bool(w.switch_rate) {
@@ -114,10 +115,11 @@ fn plan(sim: &mut Simulation) {
     let (n, m) = (sim.producers.len(), sim.problems.len());
     let stale = sim.value_history.front().unwrap_or(&sim.problems.value);
 
+    let streams = Streams::new(seed, t, Phase::Plan);
     // Estimated priorities: stale values with log-normal noise, times the open gap.
     let priority: Vec<f64> = (0..m)
         .map(|j| {
-            let mut rng = stream(seed, t, Phase::Plan, PROBLEM_ENTITY + j as u64);
+            let mut rng = streams.get(PROBLEM_ENTITY + j as u64);
             let z: f64 = StandardNormal.sample(&mut rng);
             stale[j] * (r.plan_noise * z).exp() * (1.0 - sim.problems.open_quality(j))
         })
@@ -129,7 +131,7 @@ fn plan(sim: &mut Simulation) {
     // Estimated skills: the planner sees each producer's skill with noise.
     let estimate: Vec<f64> = (0..n)
         .map(|i| {
-            let mut rng = stream(seed, t, Phase::Plan, i as u64);
+            let mut rng = streams.get(i as u64);
             let z: f64 = StandardNormal.sample(&mut rng);
             sim.producers.skill[i] * (r.plan_noise * z).exp()
         })

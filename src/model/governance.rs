@@ -4,7 +4,7 @@
 
 use rand::RngExt;
 
-use super::rng::{Phase, stream};
+use super::rng::{Phase, Streams};
 use super::simulation::Simulation;
 use super::state::map_into;
 
@@ -18,9 +18,10 @@ pub(super) fn run(sim: &mut Simulation) {
     let (t, seed) = (sim.time, sim.seed);
     let p_ro = &*p;
     // (observed, offences after, fine)
+    let streams = Streams::new(seed, t, Phase::Governance);
     let mut verdicts: Vec<(bool, u32, f64)> = Vec::new();
     map_into(p_ro.len(), &mut verdicts, |i| {
-        let mut rng = stream(seed, t, Phase::Governance, i as u64);
+        let mut rng = streams.get(i as u64);
         if !rng.random_bool(r.monitoring) {
             return (false, p_ro.offences[i], 0.0);
         }

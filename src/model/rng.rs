@@ -34,22 +34,53 @@ pub fn mix64(mut z: u64) -> u64 {
 /// The key of a stream.
 #[inline]
 pub fn key(seed: u64, step: u32, phase: Phase, entity: u64) -> u64 {
-    mix64(mix64(mix64(seed ^ phase as u64) ^ step as u64) ^ entity)
+    Streams::new(seed, step, phase).key(entity)
 }
 
 /// A fast generator for one (seed, step, phase, entity) stream.
 #[inline]
 pub fn stream(seed: u64, step: u32, phase: Phase, entity: u64) -> Pcg64Mcg {
-    let k = key(seed, step, phase, entity);
-    Pcg64Mcg::new(((k as u128) << 64) | mix64(k ^ 0xD1B5_4A32_D192_ED03) as u128 | 1)
+    Streams::new(seed, step, phase).get(entity)
+}
+
+/// The streams of one (seed, step, phase): the part of the key shared by every
+/// entity is mixed once, so a phase that draws for each producer pays only for
+/// the entity's part. `Streams::new(s, t, p).get(e)` is `stream(s, t, p, e)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Streams {
+    prefix: u64,
+}
+
+impl Streams {
+    #[inline]
+    pub fn new(seed: u64, step: u32, phase: Phase) -> Streams {
+        Streams {
+            prefix: mix64(mix64(seed ^ phase as u64) ^ step as u64),
+        }
+    }
+
+    #[inline]
+    fn key(&self, entity: u64) -> u64 {
+        mix64(self.prefix ^ entity)
+    }
+
+    /// The generator of `entity`'s stream.
+    #[inline]
+    pub fn get(&self, entity: u64) -> Pcg64Mcg {
+        let k = self.key(entity);
+        Pcg64Mcg::new(((k as u128) << 64) | mix64(k ^ 0xD1B5_4A32_D192_ED03) as u128 | 1)
+    }
 }
 
 /// Rounds `x >= 0` to a neighbouring integer with probabilities that keep its mean.
 #[inline]
 pub fn stochastic_round(x: f64, rng: &mut impl rand::Rng) -> u32 {
-    let floor = x.floor();
-    let extra = rng.random::<f64>() < x - floor;
-    floor as u32 + extra as u32
+    debug_assert!(x >= 0.0 || x.is_nan(), "{x}");
+    // For 0 <= x < 2^32 truncation is the floor; it compiles to one instruction
+    // where `f64::floor` is a libm call on the baseline x86-64 target.
+    let whole = x as u32;
+    let extra = rng.random::<f64>() < x - whole as f64;
+    whole + extra as u32
 }
 
 /// A standard Gumbel draw.

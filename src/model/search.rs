@@ -7,7 +7,7 @@ use rand::RngExt;
 
 use super::allocation::matching;
 use super::config::Allocation;
-use super::rng::{Phase, stochastic_round, stream};
+use super::rng::{Phase, Streams, stochastic_round};
 use super::simulation::Simulation;
 use super::state::map_into;
 
@@ -25,13 +25,14 @@ pub(super) fn run(sim: &mut Simulation) {
     let seed = sim.seed;
     let w = &sim.config.world;
     let r = &sim.config.regime;
-    let nk = sim.nk;
+    let nk = &sim.nk;
     let (p, q, teams) = (&sim.producers, &sim.problems, &sim.teams);
     let loci = nk.loci();
+    let streams = Streams::new(seed, t, Phase::Search);
     let mut outcomes: Vec<Outcome> = Vec::new();
     map_into(p.len(), &mut outcomes, |i| {
         let j = p.target[i] as usize;
-        let mut rng = stream(seed, t, Phase::Search, i as u64);
+        let mut rng = streams.get(i as u64);
         let exerted = stochastic_round(p.propensity[i] * p.budget[i], &mut rng);
         let overhead = match r.allocation {
             Allocation::Registry => (r.integration_cost * (teams.size(j) as f64 - 1.0)).min(0.9),

@@ -46,7 +46,7 @@ pub(super) fn run(sim: &mut Simulation) {
 
 /// Re-evaluates every solution known on `j` on its new landscape.
 fn reevaluate_problem(sim: &mut Simulation, j: usize) {
-    let nk = sim.nk;
+    let nk = &sim.nk;
     let p = &mut sim.problems;
     let seed = p.landscape[j];
     let eval = |s: &mut Solution| {

@@ -11,7 +11,13 @@ const PAR_CHUNK: usize = 1024;
 
 /// Fills `out` with `f(0..n)`, in parallel chunks over rayon's pool. The result
 /// does not depend on the number of threads: each item is computed on its own.
+/// Small populations, or a pool of one thread, skip rayon's machinery altogether.
 pub fn map_into<T: Send>(n: usize, out: &mut Vec<T>, f: impl Fn(usize) -> T + Sync + Send) {
+    if n < 2 * PAR_CHUNK || rayon::current_num_threads() == 1 {
+        out.clear();
+        out.extend((0..n).map(f));
+        return;
+    }
     (0..n)
         .into_par_iter()
         .with_min_len(PAR_CHUNK)
