@@ -4,7 +4,7 @@
 use anyhow::Result;
 use toml::{Table, Value};
 
-use super::wrap;
+use super::{emit, wrap};
 use crate::experiment::params::{self, AXES, Axis, Param};
 use crate::experiment::scenario::CUMULATIVE_WELFARE;
 use crate::experiment::{InputError, suggest};
@@ -20,7 +20,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: ExplainArgs) -> Result<()> {
-    print!("{}", explain(&args.name)?);
+    emit(&explain(&args.name)?)?;
     Ok(())
 }
 
@@ -94,11 +94,15 @@ fn preset(p: &Preset) -> String {
     for (setting, was) in rows {
         out.push_str(&format!("  {setting:width$}  {was}\n"));
     }
-    out.push_str(&format!(
-        "Every other axis is at its default. In a scenario: regimes = [\"{0}\"], or a variant \
-         such as {{ preset = \"{0}\", name = \"my_{0}\", levy = 0.2 }}.\n\
-         `regimes explain AXIS` says what an axis means (visibility, allocation, reward, ...).\n",
-        p.name
+    out.push_str(&wrap(
+        &format!(
+            "Every other axis is at its default. In a scenario: regimes = [\"{0}\"], or a \
+             variant such as {{ preset = \"{0}\", name = \"my_{0}\", levy = 0.2 }}. \
+             `regimes explain AXIS` says what an axis means (visibility, allocation, reward, ...).",
+            p.name
+        ),
+        WIDTH,
+        "",
     ));
     out
 }
@@ -116,6 +120,7 @@ fn unit(u: Unit) -> &'static str {
 fn metric(m: &MetricInfo) -> String {
     let mut out = format!("{} (metric, {}): {}\n\n", m.name, unit(m.unit), m.label);
     out.push_str(&wrap(m.description, WIDTH, ""));
+    out.push('\n');
     out.push_str(&wrap(
         &format!(
             "Column `{}` of timeseries.parquet (one value per recorded step) and of runs.parquet \

@@ -122,6 +122,16 @@ fn timestamp(t: SystemTime) -> String {
     )
 }
 
+/// Prints to stdout; a closed pipe (`regimes list | head`) is not an error.
+fn emit(text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
 /// Wraps text to `width` columns, each line indented by `indent`.
 fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();

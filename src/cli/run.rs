@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{load_scenario, timestamp};
+use super::{emit, load_scenario, timestamp};
 use crate::experiment::runner::{self, Options};
 use crate::experiment::shard::Shard;
 use crate::experiment::{Override, Scenario, resume};
@@ -247,15 +247,15 @@ pub fn finish(
         format!("{regimes} regimes")
     };
     let recorded = scenario.steps.div_ceil(scenario.record_every);
-    println!(
-        "{}: {} runs ({grid} x {} replicates) of {} steps; mean ±95% CI of the last {} recorded steps",
+    emit(&format!(
+        "{}: {} runs ({grid} x {} replicates) of {} steps; mean ±95% CI of the last {} recorded steps\n{}",
         scenario.name,
         scenario.runs(),
         scenario.replicates,
         scenario.steps,
-        scenario.window.min(recorded)
-    );
-    print!("{}", assembled.overview.render());
+        scenario.window.min(recorded),
+        assembled.overview.render()
+    ))?;
     let drawn = charts::draw_all(out, format, quiet)?;
     if !quiet {
         eprintln!(

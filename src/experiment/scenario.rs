@@ -575,6 +575,11 @@ impl Reader {
             let path = format!("world.{key}");
             match params::find(&path) {
                 Some(p) => self.typed::<World>(v, p, &path),
+                None if TOP_KEYS.contains(&key.as_str()) => self.fail(
+                    &path,
+                    Some(v),
+                    format!("`{key}` is a top-level key: move it above the first [table] header, where TOML reads it as part of that table"),
+                ),
                 None => {
                     let hint = suggest::hint(key, params::WORLD.iter().map(|p| p.key));
                     self.fail(
