@@ -247,6 +247,18 @@ mod tests {
     }
 
     #[test]
+    fn scenarios_doc_lists_every_key_with_default_and_range() {
+        let doc = include_str!("../../docs/SCENARIOS.md");
+        let world = toml::Table::try_from(World::default()).unwrap();
+        let regime = toml::Table::try_from(Regime::default()).unwrap();
+        for p in WORLD.iter().chain(REGIME) {
+            let default = if p.table == "world" { &world } else { &regime }[p.key].to_string();
+            let row = format!("| `{}` | `{default}` | {} |", p.key, p.allowed);
+            assert!(doc.contains(&row), "docs/SCENARIOS.md lacks `{row}`");
+        }
+    }
+
+    #[test]
     fn axes_group_every_regime_key_once() {
         let mut grouped: Vec<String> = AXES
             .iter()
