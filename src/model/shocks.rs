@@ -1,4 +1,5 @@
-//! Phase 1, shocks (MODEL.md §2.1): some problems' values change, and with
+//! Phase 1, shocks (MODEL.md §2.1): some problems' values change (all values are
+//! then rescaled to mean 1), and with
 //! `shock_landscape` their landscapes too, so old knowledge loses its quality.
 
 use rand::RngExt;
@@ -23,6 +24,7 @@ pub(super) fn run(sim: &mut Simulation) {
             sim.problems.value[j] = pareto.sample(&mut prng) / sim.value_scale;
             if w.shock_landscape {
                 sim.problems.landscape[j] = prng.random();
+                sim.tables.update(&sim.nk, j, sim.problems.landscape[j]);
                 reevaluate_problem(sim, j);
             }
         }
@@ -37,6 +39,10 @@ pub(super) fn run(sim: &mut Simulation) {
                 }
             }
         }
+        // Values stay divided by their mean (MODEL.md §4), so that one draw from
+        // the Pareto tail rescales every value rather than dwarfing the world.
+        let mean = sim.problems.value.iter().sum::<f64>() / m as f64;
+        sim.problems.value.iter_mut().for_each(|v| *v /= mean);
         rank_values(&mut sim.problems);
     }
     if sim.config.regime.allocation == super::config::Allocation::Plan {
