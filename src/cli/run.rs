@@ -144,6 +144,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         match std::fs::read_to_string(&path) {
             Ok(existing) => resume::same_scenario(&existing, &resolved, &path)?,
             Err(e) if e.kind() == ErrorKind::NotFound => {
+                // Parts without their scenario cannot be trusted.
+                clear(&out, &parts)?;
                 note(format!(
                     "{}: nothing to resume, starting afresh",
                     out.display()
@@ -172,11 +174,12 @@ pub fn run(args: RunArgs) -> Result<()> {
     }
 
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
-    parts.create()?;
+    // The scenario goes first: parts only ever stand next to the scenario they belong to.
     write_atomic(&out.join(SCENARIO), |f| {
         std::io::Write::write_all(f, resolved.as_bytes())?;
         Ok(())
     })?;
+    parts.create()?;
     let started = SystemTime::now();
     let sink = PartsSink::new(&scenario, parts.clone());
     let options = Options {
