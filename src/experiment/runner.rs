@@ -196,6 +196,92 @@ fn window_means(rows: &VecDeque<Values>) -> Values {
 mod tests {
     use super::*;
     use std::collections::VecDeque;
+    use std::sync::Mutex;
+
+    /// Keeps everything a run hands over.
+    #[derive(Default)]
+    struct Memory {
+        chunks: Mutex<Vec<(u32, u32, Rows)>>,
+        outcomes: Mutex<Vec<(u32, Outcome)>>,
+    }
+
+    impl Sink for Memory {
+        fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()> {
+            self.chunks
+                .lock()
+                .unwrap()
+                .push((run.index, chunk, rows.clone()));
+            Ok(())
+        }
+        fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
+            self.outcomes
+                .lock()
+                .unwrap()
+                .push((run.index, outcome.clone()));
+            Ok(())
+        }
+    }
+
+    fn tiny() -> Scenario {
+        Scenario::parse(
+            "steps = 10\nreplicates = 2\nrecord_every = 3\nwindow = 2\n\
+             [world]\nproducers = 30\nproblems = 10\ngroups = 3",
+            "t",
+            "t",
+            &[],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_run_streams_chunks_and_keeps_a_window() {
+        let s = tiny();
+        let sink = Memory::default();
+        let spec = s.run_spec(3);
+        let outcome = simulate(&s, &spec, 3, &sink).unwrap();
+        let chunks = sink.chunks.into_inner().unwrap();
+        // Recorded steps 0, 3, 6, 9 in chunks of at most 3 rows.
+        let steps: Vec<Vec<u32>> = chunks.iter().map(|c| c.2.steps.clone()).collect();
+        assert_eq!(steps, [vec![0, 3, 6], vec![9]]);
+        assert_eq!(chunks.iter().map(|c| c.1).collect::<Vec<_>>(), [0, 1]);
+        assert_eq!((outcome.chunks, outcome.rows), (2, 4));
+
+        // The same run by hand: window of the last 2 recorded steps, welfare of every step.
+        let config = s.config(spec.point, spec.regime).unwrap();
+        let mut sim = Simulation::new(&config, spec.seed).unwrap();
+        let all: Vec<Values> = (0..10).map(|_| sim.step().values()).collect();
+        let welfare = METRICS.iter().position(|m| m.name == "welfare").unwrap();
+        let total: f64 = all.iter().map(|v| v[welfare]).filter(|x| !x.is_nan()).sum();
+        assert_eq!(outcome.cumulative_welfare, total);
+        let last: VecDeque<Values> = [all[6], all[9]].into_iter().collect();
+        let expected = window_means(&last);
+        let bits = |v: &Values| v.map(f64::to_bits);
+        assert_eq!(bits(&outcome.window), bits(&expected));
+        assert_eq!(outcome.trials, sim.search_trials());
+        assert_eq!(bits(&chunks[1].2.values[0]), bits(&all[9]));
+    }
+
+    #[test]
+    fn execute_runs_the_requested_runs_once() {
+        let s = tiny();
+        let sink = Memory::default();
+        let options = Options {
+            threads: 2,
+            quiet: true,
+            chunk_rows: 100,
+        };
+        let report = execute(&s, &[0, 2, 5], &options, &sink).unwrap();
+        assert_eq!((report.runs, report.threads), (3, 2));
+        let mut done: Vec<u32> = sink
+            .outcomes
+            .into_inner()
+            .unwrap()
+            .iter()
+            .map(|o| o.0)
+            .collect();
+        done.sort();
+        assert_eq!(done, [0, 2, 5]);
+    }
 
     #[test]
     fn window_means_skip_nan() {
