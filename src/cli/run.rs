@@ -216,6 +216,11 @@ pub fn run(args: RunArgs) -> Result<()> {
     manifest.trials_per_second =
         (report.seconds > 0.0 && report.runs > 0).then(|| report.trials as f64 / report.seconds);
     manifest.write(&out)?;
+    // A directory that held a shard and was resumed whole is a shard no more.
+    match std::fs::remove_file(out.join(SHARD)) {
+        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e.into()),
+        _ => {}
+    }
     parts.remove()
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::io::IsTerminal;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -95,7 +95,9 @@ pub fn execute(
         )
         .expect("a valid template")
         .progress_chars("=> ");
-        ProgressBar::new(indices.len() as u64).with_style(style)
+        let bar = ProgressBar::new(indices.len() as u64).with_style(style);
+        bar.enable_steady_tick(Duration::from_millis(250));
+        bar
     };
     let start = Instant::now();
     let trials: u64 = pool.install(|| {
