@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example profile -- [--producers N] [--problems M]
-//!     [--steps T] [--warm-up W] [--threads P] [--seed S]
+//!     [--steps T] [--warm-up W] [--threads P] [--seed S] [--preset NAME]
 //! ```
 //!
 //! Defaults: the default world (N = 1000, M = 200), 50 warm-up steps, then 1000
@@ -21,6 +21,8 @@ struct Options {
     warm_up: u32,
     threads: usize,
     seed: u64,
+    /// Only this preset (all of them if empty).
+    preset: String,
 }
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> T {
@@ -38,6 +40,7 @@ fn options() -> Options {
         warm_up: 50,
         threads: 1,
         seed: 1,
+        preset: String::new(),
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -49,6 +52,7 @@ fn options() -> Options {
             "--warm-up" => o.warm_up = parse(&pair[0], value),
             "--threads" => o.threads = parse(&pair[0], value),
             "--seed" => o.seed = parse(&pair[0], value),
+            "--preset" => o.preset = value.to_string(),
             other => panic!("unknown option {other}"),
         }
     }
@@ -91,6 +95,7 @@ fn main() {
         .expect("thread pool");
     let profiles: Vec<(&str, Profile)> = PRESETS
         .iter()
+        .filter(|preset| o.preset.is_empty() || o.preset == preset.name)
         .map(|preset| {
             let cfg = Config {
                 world: World {

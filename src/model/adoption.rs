@@ -6,10 +6,10 @@
 use rand::RngExt;
 
 use super::config::{Adopt, Allocation, Visibility};
-use super::network::Graph;
+use super::network::{Graph, Sight};
 use super::rng::{Phase, Streams};
 use super::simulation::{PROBLEM_ENTITY, Simulation};
-use super::state::{Solution, map_into};
+use super::state::{Problems, Producers, Solution, Teams, map_into};
 
 /// At most this many workers on a problem are looked at through a complete graph,
 /// so that seeing "everybody" stays `O(1)` per producer.
@@ -37,46 +37,12 @@ pub(super) fn run(sim: &mut Simulation) {
     let t = sim.time;
     let seed = sim.seed;
     let r = &sim.config.regime;
-    let nk = &sim.nk;
+    let (nk, tables) = (&sim.nk, &sim.tables);
     let (p, q, sight, teams) = (&sim.producers, &sim.problems, &sim.sight, &sim.teams);
     let plan = r.allocation == Allocation::Plan;
     let k = r.plan_lineages as usize;
 
-    // Calls `f` on every solution on `j` that producer `i` may see.
-    let visit = |i: usize, j: usize, f: &mut dyn FnMut(&Solution)| {
-        if let Some(s) = &q.open[j] {
-            f(s);
-        }
-        let group = p.group[i];
-        for rec in q.records(j) {
-            if sight.sees_holder(i, group, rec.holder) {
-                f(&rec.solution);
-            }
-        }
-        if !p.switched[i] {
-            f(&own(p, i));
-        }
-        if sight.visibility == Visibility::Network {
-            let neighbour = |b: usize, f: &mut dyn FnMut(&Solution)| {
-                if b != i && p.target[b] as usize == j && !p.switched[b] {
-                    f(&own(p, b));
-                }
-            };
-            match &sight.graph {
-                Some(Graph::Complete) => {
-                    for &b in teams.on(j).iter().take(COMPLETE_GRAPH_LOOK) {
-                        neighbour(b as usize, f);
-                    }
-                }
-                Some(g) => {
-                    for &b in g.neighbours(i) {
-                        neighbour(b as usize, f);
-                    }
-                }
-                None => {}
-            }
-        }
-    };
+    let view = View { p, q, sight, teams };
 
     let streams = Streams::new(seed, t, Phase::Adoption);
     let mut starts: Vec<Start> = Vec::new();
@@ -84,7 +50,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let j = p.target[i] as usize;
         let mut rng = streams.get(i as u64);
         let mut best: Option<Solution> = None;
-        visit(i, j, &mut |s| {
+        view.visit(i, j, |s| {
             if best.is_none_or(|b| s.quality > b.quality) {
                 best = Some(*s);
             }
@@ -94,7 +60,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let switched = p.switched[i];
         let random = |rng: &mut rand_pcg::Pcg64Mcg, entity: u64| {
             let genome = rng.random::<u64>() & nk.genome_mask();
-            let fitness = nk.fitness(q.landscape[j], genome);
+            let fitness = tables.landscape(nk, j, q.landscape[j]).fitness(genome);
             Solution {
                 genome,
                 fitness,
@@ -114,7 +80,7 @@ pub(super) fn run(sim: &mut Simulation) {
             let lineage = q.plan_lineage[slot];
             let mut lineage_best: Option<Solution> = None;
             if lineage != 0 {
-                visit(i, j, &mut |s| {
+                view.visit(i, j, |s| {
                     if s.lineage == lineage && lineage_best.is_none_or(|b| s.quality > b.quality) {
                         lineage_best = Some(*s);
                     }
@@ -159,13 +125,13 @@ pub(super) fn run(sim: &mut Simulation) {
                 let floor = best.quality - r.fork_tolerance;
                 let mut choice = best;
                 let mut choice_crowd = usize::MAX;
-                visit(i, j, &mut |c| {
+                view.visit(i, j, |c| {
                     if c.quality < floor {
                         return;
                     }
                     let mut crowd = 0;
                     let mut lineage_best = *c;
-                    visit(i, j, &mut |s| {
+                    view.visit(i, j, |s| {
                         if s.lineage == c.lineage {
                             crowd += 1;
                             if s.quality > lineage_best.quality {
@@ -187,7 +153,7 @@ pub(super) fn run(sim: &mut Simulation) {
                     return keep(current);
                 }
                 let mut lineage_best = current;
-                visit(i, j, &mut |s| {
+                view.visit(i, j, |s| {
                     if s.lineage == current.lineage && s.quality > lineage_best.quality {
                         lineage_best = *s;
                     }
@@ -221,9 +187,57 @@ pub(super) fn run(sim: &mut Simulation) {
     }
 }
 
+/// What producers may see of the state, for the visibility rule of adoption.
+struct View<'a> {
+    p: &'a Producers,
+    q: &'a Problems,
+    sight: &'a Sight,
+    teams: &'a Teams,
+}
+
+impl View<'_> {
+    /// Calls `f` on every solution on `j` that producer `i` may see.
+    #[inline]
+    fn visit(&self, i: usize, j: usize, mut f: impl FnMut(&Solution)) {
+        let (p, q, sight) = (self.p, self.q, self.sight);
+        if let Some(s) = &q.open[j] {
+            f(s);
+        }
+        let group = p.group[i];
+        for rec in q.records(j) {
+            if sight.sees_holder(i, group, rec.holder) {
+                f(&rec.solution);
+            }
+        }
+        if !p.switched[i] {
+            f(&own(p, i));
+        }
+        if sight.visibility == Visibility::Network {
+            let mut neighbour = |b: usize| {
+                if b != i && p.target[b] as usize == j && !p.switched[b] {
+                    f(&own(p, b));
+                }
+            };
+            match &sight.graph {
+                Some(Graph::Complete) => {
+                    for &b in self.teams.on(j).iter().take(COMPLETE_GRAPH_LOOK) {
+                        neighbour(b as usize);
+                    }
+                }
+                Some(g) => {
+                    for &b in g.neighbours(i) {
+                        neighbour(b as usize);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+}
+
 /// A producer's working solution.
 #[inline]
-fn own(p: &super::state::Producers, i: usize) -> Solution {
+fn own(p: &Producers, i: usize) -> Solution {
     Solution {
         genome: p.genome[i],
         fitness: p.fitness[i],

@@ -10,12 +10,20 @@
 //! A contribution's hash is `mix64(seed ^ mix64(locus, window))`; the inner half
 //! does not depend on the landscape, so it is tabulated once per world (for the
 //! default L = 20, K = 5: 1280 entries, 10 KiB), which halves the cost of a trial.
+//! A small world goes further: [`Tables`] holds every contribution of every
+//! problem (the default world: 1 MiB), so that a contribution is one load.
+//! Hashed or tabulated, the numbers are the same.
 
 use super::rng::mix64;
 
 /// Largest table of inner hashes (entries, `L * 2^(K+1)`): 128 KiB. Beyond it the
 /// inner hash is computed on the fly, with the same result.
 const TABLE_LIMIT: u64 = 1 << 14;
+
+/// Largest size of the contribution tables of all problems. Larger tables would
+/// not stay in cache, where hashing is as fast as a load; and memory stays
+/// `O(1)` per problem for large worlds.
+const TABLES_BYTES: usize = 4 << 20;
 
 /// Shape of the landscapes of a world.
 #[derive(Clone, Debug)]
@@ -77,31 +85,55 @@ impl Nk {
     /// The bits `g_i .. g_(i+K)` (mod L) as an integer.
     #[inline]
     fn window(&self, doubled: u128, i: u32) -> u64 {
-        (doubled >> i) as u64 & self.window_mask
+        // Up to 32 loci the doubled genome fits in 64 bits, and a 64-bit shift
+        // is a single instruction where a 128-bit one is several.
+        let bits = if self.loci <= 32 {
+            doubled as u64 >> i
+        } else {
+            (doubled >> i) as u64
+        };
+        bits & self.window_mask
     }
 
     #[inline]
     fn doubled(&self, g: u64) -> u128 {
-        g as u128 | ((g as u128) << self.loci)
+        if self.loci <= 32 {
+            (g | g << self.loci) as u128
+        } else {
+            g as u128 | ((g as u128) << self.loci)
+        }
     }
 
-    /// Contribution of locus `i` with window bits `w`, from the landscape seed.
+    /// Index of locus `i` with window bits `w` in a table of `L * 2^(K+1)` entries.
+    #[inline]
+    fn index(&self, i: u32, w: u64) -> usize {
+        ((i as usize) << (self.interactions + 1)) | w as usize
+    }
+
+    /// Contribution of locus `i` with window bits `w`, hashed from the landscape seed.
     #[inline]
     fn phi(&self, seed: u64, i: u32, w: u64) -> u64 {
         let inner = if self.inner.is_empty() {
             inner_hash(i, w)
         } else {
-            self.inner[((i as usize) << (self.interactions + 1)) | w as usize]
+            self.inner[self.index(i, w)]
         };
         mix64(seed ^ inner) >> 32
     }
 
+    /// The landscape of `seed`, its contributions hashed.
+    #[inline]
+    pub fn landscape(&self, seed: u64) -> Landscape<'_> {
+        Landscape {
+            nk: self,
+            seed,
+            table: &[],
+        }
+    }
+
     /// Full evaluation: `L` contributions.
     pub fn fitness(&self, seed: u64, g: u64) -> Fitness {
-        let d = self.doubled(g);
-        (0..self.loci)
-            .map(|i| self.phi(seed, i, self.window(d, i)))
-            .sum()
+        self.landscape(seed).fitness(g)
     }
 
     /// Loci whose contribution changes when the bits in `flips` change.
@@ -129,22 +161,130 @@ impl Nk {
     /// contributions are recomputed.
     #[inline]
     pub fn flip(&self, seed: u64, g: u64, f: Fitness, flips: u64) -> Fitness {
-        let old = self.doubled(g);
-        let new = self.doubled(g ^ flips);
-        let mut mask = self.affected(flips);
-        let mut sum = f;
-        while mask != 0 {
-            let i = mask.trailing_zeros();
-            sum = sum + self.phi(seed, i, self.window(new, i))
-                - self.phi(seed, i, self.window(old, i));
-            mask &= mask - 1;
-        }
-        sum
+        self.landscape(seed).flip(g, f, flips)
     }
 
     /// Number of epistatic neighbours K.
     pub fn interactions(&self) -> u32 {
         self.interactions
+    }
+}
+
+/// One problem's landscape: its seed, and its contributions if they are tabulated.
+#[derive(Clone, Copy, Debug)]
+pub struct Landscape<'a> {
+    nk: &'a Nk,
+    seed: u64,
+    /// Every contribution, at [`Nk::index`], or empty (hash them).
+    table: &'a [u32],
+}
+
+impl Landscape<'_> {
+    #[inline]
+    fn phi(&self, i: u32, w: u64) -> u64 {
+        if self.table.is_empty() {
+            self.nk.phi(self.seed, i, w)
+        } else {
+            self.table[self.nk.index(i, w)] as u64
+        }
+    }
+
+    /// Full evaluation: `L` contributions.
+    pub fn fitness(&self, g: u64) -> Fitness {
+        let nk = self.nk;
+        let d = nk.doubled(g);
+        (0..nk.loci).map(|i| self.phi(i, nk.window(d, i))).sum()
+    }
+
+    /// Fitness of `g ^ flips` given the fitness `f` of `g`: only the affected
+    /// contributions are recomputed.
+    #[inline]
+    pub fn flip(&self, g: u64, f: Fitness, flips: u64) -> Fitness {
+        if flips != 0 && flips & (flips - 1) == 0 {
+            return self.flip_one(g, f, flips.trailing_zeros());
+        }
+        let nk = self.nk;
+        let old = nk.doubled(g);
+        let new = nk.doubled(g ^ flips);
+        let mut mask = nk.affected(flips);
+        let mut sum = f;
+        while mask != 0 {
+            let i = mask.trailing_zeros();
+            sum = sum + self.phi(i, nk.window(new, i)) - self.phi(i, nk.window(old, i));
+            mask &= mask - 1;
+        }
+        sum
+    }
+
+    /// [`Landscape::flip`] of the single bit `b`, the common case: the affected
+    /// loci are `b, b-1, .., b-K` (mod L), and in the window of locus `b-d` the
+    /// flipped bit is bit `d`.
+    #[inline]
+    fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+        let nk = self.nk;
+        let doubled = nk.doubled(g);
+        let mut sum = f;
+        let mut i = b;
+        for d in 0..=nk.interactions {
+            let old = nk.window(doubled, i);
+            sum = sum + self.phi(i, old ^ (1 << d)) - self.phi(i, old);
+            i = if i == 0 { nk.loci - 1 } else { i - 1 };
+        }
+        sum
+    }
+}
+
+/// The contributions of every problem's landscape, `L * 2^(K+1)` per problem, when
+/// all of them fit in [`TABLES_BYTES`]; otherwise empty, and contributions are hashed.
+#[derive(Clone, Debug, Default)]
+pub struct Tables {
+    /// Entries per problem.
+    len: usize,
+    phi: Vec<u32>,
+}
+
+impl Tables {
+    /// Tables of the landscapes with these seeds (one per problem), if they fit.
+    pub fn new(nk: &Nk, seeds: &[u64]) -> Tables {
+        let len = nk.inner.len();
+        if len == 0 || seeds.len().saturating_mul(len * 4) > TABLES_BYTES {
+            return Tables::default();
+        }
+        let mut tables = Tables {
+            len,
+            phi: vec![0; seeds.len() * len],
+        };
+        for (j, &seed) in seeds.iter().enumerate() {
+            tables.update(nk, j, seed);
+        }
+        tables
+    }
+
+    /// Problem `j` has a new landscape seed.
+    pub fn update(&mut self, nk: &Nk, j: usize, seed: u64) {
+        if self.phi.is_empty() {
+            return;
+        }
+        let row = &mut self.phi[j * self.len..(j + 1) * self.len];
+        for (slot, &inner) in row.iter_mut().zip(&nk.inner) {
+            *slot = (mix64(seed ^ inner) >> 32) as u32;
+        }
+    }
+
+    /// Problem `j`'s landscape, whose seed is `seed`.
+    #[inline]
+    pub fn landscape<'a>(&'a self, nk: &'a Nk, j: usize, seed: u64) -> Landscape<'a> {
+        let table = if self.phi.is_empty() {
+            &[]
+        } else {
+            &self.phi[j * self.len..(j + 1) * self.len]
+        };
+        Landscape { nk, seed, table }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.phi.len() * 4
     }
 }
 
@@ -222,6 +362,29 @@ mod tests {
         }
         // Too large to tabulate: computed on the fly.
         assert!(Nk::new(64, 30).inner.is_empty());
+    }
+
+    #[test]
+    fn contribution_tables_agree_with_hashes_and_follow_new_seeds() {
+        let nk = Nk::new(20, 5);
+        let mut seeds: Vec<u64> = (0..50).map(mix64).collect();
+        let mut tables = Tables::new(&nk, &seeds);
+        assert_eq!(tables.bytes(), 50 * 20 * 64 * 4);
+        seeds[7] = 12345;
+        tables.update(&nk, 7, seeds[7]);
+        for (j, &seed) in seeds.iter().enumerate() {
+            let land = tables.landscape(&nk, j, seed);
+            for g in 0..200u64 {
+                let g = mix64(g ^ seed) & nk.genome_mask();
+                let f = nk.fitness(seed, g);
+                assert_eq!(land.fitness(g), f);
+                let flips = 1 << (g % 20) | 1 << ((g >> 8) % 20);
+                assert_eq!(land.flip(g, f, flips), nk.flip(seed, g, f, flips));
+            }
+        }
+        // Too many problems for the budget: nothing is tabulated.
+        let many = vec![0u64; TABLES_BYTES / (20 * 64 * 4) + 1];
+        assert_eq!(Tables::new(&nk, &many).bytes(), 0);
     }
 
     proptest! {

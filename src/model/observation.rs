@@ -18,10 +18,27 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let trials = l.catchup + l.race + l.exploration + l.frontier;
     let share = |x: f64| x / trials;
 
-    let value_total: f64 = q.value.iter().sum();
-    let frontier_quality = (0..m).map(|j| q.value[j] * q.frontier[j]).sum::<f64>() / value_total;
-    let access_quality = (0..m).map(|j| q.value[j] * q.open_quality(j)).sum::<f64>() / value_total;
-    let mean_quality = p.quality.iter().sum::<f64>() / n as f64;
+    // Independent sums share a loop so that their additions overlap; each still
+    // adds in index order from -0.0, exactly as `Iterator::sum` does.
+    let (mut value_total, mut frontier_sum, mut access_sum) = (-0.0, -0.0, -0.0);
+    for j in 0..m {
+        value_total += q.value[j];
+        frontier_sum += q.value[j] * q.frontier[j];
+        access_sum += q.value[j] * q.open_quality(j);
+    }
+    let frontier_quality = frontier_sum / value_total;
+    let access_quality = access_sum / value_total;
+    let (mut quality_sum, mut propensity_sum) = (-0.0, -0.0);
+    // Integer-valued sums are exact in u64, and equal to the float sums.
+    let (mut exerted_total, mut misplaced) = (0u64, 0usize);
+    for i in 0..n {
+        quality_sum += p.quality[i];
+        propensity_sum += p.propensity[i];
+        exerted_total += p.exerted[i] as u64;
+        misplaced += (p.domain[i] != q.domain[p.target[i] as usize]) as usize;
+    }
+    let exerted_total = exerted_total as f64;
+    let mean_quality = quality_sum / n as f64;
 
     // Diversity and the spread of effort, problem by problem.
     let (mut diversity_sum, mut diverse_problems) = (0.0, 0usize);
@@ -29,7 +46,6 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let (mut entropy, mut effort_total, mut tail_effort) = (0.0, 0.0, 0.0);
     let mut genomes = [0u64; DIVERSITY_SAMPLE];
     let mut sim_words = std::mem::take(&mut sim.words);
-    let exerted_total: f64 = p.exerted.iter().map(|&e| e as f64).sum();
     for j in 0..m {
         let members = teams.on(j);
         if members.is_empty() {
@@ -40,22 +56,39 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         for (k, &i) in members.iter().take(sample).enumerate() {
             genomes[k] = p.genome[i as usize];
         }
+        let sampled = &genomes[..sample];
         if sample >= 2 {
-            let mut distance = 0u64;
-            for a in 0..sample {
-                for b in a + 1..sample {
-                    distance += (genomes[a] ^ genomes[b]).count_ones() as u64;
+            // The pairwise Hamming distances add up locus by locus: a locus where
+            // `c` of the `s` genomes carry a one separates `c * (s - c)` pairs.
+            let mut ones = [0u32; 64];
+            for &g in sampled {
+                for (k, c) in ones[..loci as usize].iter_mut().enumerate() {
+                    *c += (g >> k) as u32 & 1;
                 }
             }
+            let distance: u64 = ones[..loci as usize]
+                .iter()
+                .map(|&c| c as u64 * (sample as u64 - c as u64))
+                .sum();
             let pairs = (sample * (sample - 1) / 2) as f64;
             diversity_sum += distance as f64 / pairs / loci;
             diverse_problems += 1;
         }
-        distinct_sum += distinct(
-            members.iter().map(|&i| p.genome[i as usize]),
-            &mut sim_words,
-        ) as f64;
-        let effort: f64 = members.iter().map(|&i| p.exerted[i as usize] as f64).sum();
+        distinct_sum += if members.len() <= DIVERSITY_SAMPLE {
+            // Small teams: count the genomes not seen earlier in the sample.
+            (0..sample)
+                .filter(|&b| !sampled[..b].contains(&sampled[b]))
+                .count()
+        } else {
+            distinct(
+                members.iter().map(|&i| p.genome[i as usize]),
+                &mut sim_words,
+            )
+        } as f64;
+        let effort = members
+            .iter()
+            .map(|&i| p.exerted[i as usize] as u64)
+            .sum::<u64>() as f64;
         if effort > 0.0 {
             let s = effort / exerted_total;
             entropy -= s * s.ln();
@@ -66,25 +99,21 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         }
     }
 
-    let misplaced = (0..n)
-        .filter(|&i| p.domain[i] != q.domain[p.target[i] as usize])
-        .count();
     let effort_cost = w.outside_wage * exerted_total;
     let real_costs = effort_cost + l.compute_spent + l.monitoring_cost + w.upkeep * n as f64;
 
     let mut scratch = std::mem::take(&mut sim.scratch);
     scratch.clear();
-    scratch.extend(p.wealth.iter().map(|&x| x.max(0.0)));
-    scratch.sort_unstable_by(f64::total_cmp);
-    let gini_wealth = gini_sorted(&scratch);
-    let wealth_total: f64 = scratch.iter().sum();
+    scratch.extend(p.wealth.iter().map(|&x| non_negative(x)));
+    sort_non_negative(&mut scratch);
+    let (gini_wealth, wealth_total) = gini_and_total(&scratch);
     let top = n.div_ceil(100);
     let top1_share = scratch[n - top..].iter().sum::<f64>() / wealth_total;
 
     scratch.clear();
-    scratch.extend((0..n).map(|i| p.earnings(i).max(0.0)));
-    scratch.sort_unstable_by(f64::total_cmp);
-    let gini_income = gini_sorted(&scratch);
+    scratch.extend((0..n).map(|i| non_negative(p.earnings(i))));
+    sort_non_negative(&mut scratch);
+    let (gini_income, _) = gini_and_total(&scratch);
     let first_positive = scratch.partition_point(|&x| x <= 0.0);
     let positive = &scratch[first_positive..];
     let pay_ratio = if positive.is_empty() {
@@ -93,12 +122,11 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         quantile_sorted(positive, 0.9) / quantile_sorted(positive, 0.1)
     };
 
-    let revenue_total: f64 = sim.holder_revenue.iter().sum();
+    // Most holders earn nothing; skipping their zeros leaves the sums as they are.
+    let earning = || sim.holder_revenue.iter().filter(|&&r| r != 0.0);
+    let revenue_total: f64 = earning().sum();
     let hhi_revenue = if revenue_total > 0.0 {
-        sim.holder_revenue
-            .iter()
-            .map(|r| (r / revenue_total).powi(2))
-            .sum()
+        earning().map(|r| (r / revenue_total).powi(2)).sum()
     } else {
         f64::NAN
     };
@@ -135,7 +163,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         pay_ratio,
         hhi_revenue,
         top1_share,
-        contribution: p.propensity.iter().sum::<f64>() / n as f64,
+        contribution: propensity_sum / n as f64,
         sanctions: l.sanctions as f64 / n as f64,
         exits: l.exits as f64 / n as f64,
         misallocation: misplaced as f64 / n as f64,
@@ -151,21 +179,38 @@ fn distinct(values: impl Iterator<Item = u64>, buffer: &mut Vec<u64>) -> usize {
     buffer.len()
 }
 
+/// `max(x, 0)` as a float whose bits order like its value (no NaN, no -0.0).
+#[inline]
+fn non_negative(x: f64) -> f64 {
+    x.max(0.0) + 0.0
+}
+
+/// Sorts values made by [`non_negative`] ascending. Their bit patterns order like
+/// the values, and integer comparisons are cheaper than `f64::total_cmp`.
+fn sort_non_negative(x: &mut [f64]) {
+    x.sort_unstable_by_key(|v| v.to_bits());
+}
+
 /// Gini coefficient of non-negative values sorted ascending (NaN if all are zero).
 pub fn gini_sorted(x: &[f64]) -> f64 {
+    gini_and_total(x).0
+}
+
+/// The Gini coefficient of [`gini_sorted`] and the values' sum, in one pass.
+fn gini_and_total(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
-    let total: f64 = x.iter().sum();
-    let weighted: f64 = x
-        .iter()
-        .enumerate()
-        .map(|(k, v)| (k as f64 + 1.0) * v)
-        .sum();
+    let (mut total, mut weighted) = (-0.0, -0.0);
+    for (k, v) in x.iter().enumerate() {
+        total += v;
+        weighted += (k as f64 + 1.0) * v;
+    }
     let g = 2.0 * weighted / (n * total) - (n + 1.0) / n;
-    if g.is_nan() {
+    let g = if g.is_nan() {
         g
     } else {
         g.clamp(0.0, 1.0 - 1.0 / n)
-    }
+    };
+    (g, total)
 }
 
 /// Nearest-rank quantile of values sorted ascending.

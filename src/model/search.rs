@@ -26,7 +26,7 @@ pub(super) fn run(sim: &mut Simulation) {
     let w = &sim.config.world;
     let r = &sim.config.regime;
     let nk = &sim.nk;
-    let (p, q, teams) = (&sim.producers, &sim.problems, &sim.teams);
+    let (p, q, teams, tables) = (&sim.producers, &sim.problems, &sim.teams, &sim.tables);
     let loci = nk.loci();
     let streams = Streams::new(seed, t, Phase::Search);
     let mut outcomes: Vec<Outcome> = Vec::new();
@@ -41,14 +41,18 @@ pub(super) fn run(sim: &mut Simulation) {
         };
         let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
         let effective = stochastic_round(exerted as f64 * fit * (1.0 - overhead), &mut rng);
-        let landscape = q.landscape[j];
+        let landscape = tables.landscape(nk, j, q.landscape[j]);
         let (mut genome, mut fitness) = (p.genome[i], p.fitness[i]);
         for _ in 0..effective {
+            // Draw bits until `flip_bits` distinct ones are set.
             let mut flips = 1u64 << rng.random_range(0..loci);
-            while flips.count_ones() < w.flip_bits {
-                flips |= 1u64 << rng.random_range(0..loci);
+            let mut set = 1;
+            while set < w.flip_bits {
+                let bit = 1u64 << rng.random_range(0..loci);
+                set += (flips & bit == 0) as u32;
+                flips |= bit;
             }
-            let candidate = nk.flip(landscape, genome, fitness, flips);
+            let candidate = landscape.flip(genome, fitness, flips);
             if candidate > fitness {
                 genome ^= flips;
                 fitness = candidate;

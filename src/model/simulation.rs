@@ -6,7 +6,7 @@ use rand::RngExt;
 use rand_distr::{Beta, Distribution, LogNormal, Pareto};
 
 use super::config::{Allocation, Config, ConfigError, Visibility};
-use super::landscape::Nk;
+use super::landscape::{Nk, Tables};
 use super::metrics::Metrics;
 use super::network::Sight;
 use super::rng::{Phase, stream};
@@ -57,6 +57,8 @@ pub struct Simulation {
     pub(crate) time: u32,
     pub(crate) search_trials: u64,
     pub(crate) nk: Nk,
+    /// Contributions of every landscape, when they fit (see [`Tables`]).
+    pub(crate) tables: Tables,
     pub(crate) producers: Producers,
     pub(crate) problems: Problems,
     pub(crate) sight: Sight,
@@ -172,6 +174,7 @@ impl Simulation {
             seed,
             time: 0,
             search_trials: 0,
+            tables: Tables::new(&nk, &problems.landscape),
             nk,
             producers,
             problems,
