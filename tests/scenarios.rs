@@ -1,5 +1,5 @@
 //! Every scenario under `scenarios/` validates and runs end to end (few steps,
-//! few replicates, a small population), leaving its tables and charts. No test
+//! few replicates, a small population), leaving its tables and (SVG) charts. No test
 //! here asks which regime wins.
 
 use std::path::{Path, PathBuf};
@@ -56,7 +56,7 @@ fn every_scenario_runs_end_to_end_with_tables_and_charts() {
                 "--set",
                 "world.producers=200",
             ])
-            .args(["--format", "png", "--quiet", "--out"])
+            .args(["--format", "svg", "--quiet", "--out"])
             .arg(&out_dir)
             .output()
             .expect("runs");
@@ -79,7 +79,7 @@ fn every_scenario_runs_end_to_end_with_tables_and_charts() {
         let charts: Vec<_> = std::fs::read_dir(out_dir.join("charts"))
             .expect("charts/ exists")
             .filter_map(|e| e.ok())
-            .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+            .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
             .collect();
         assert!(!charts.is_empty(), "{name}: no charts drawn");
     }
