@@ -296,6 +296,27 @@ fn svg_holds_title_axis_labels_legend_and_caption_as_text() {
 }
 
 #[test]
+fn a_stretch_without_data_leaves_a_gap_in_line_and_band() {
+    let dir = scratch("gap");
+    write_outputs(&dir, &THREE, &[], 3, 60, "");
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let svg = fs::read_to_string(dir.join("charts/timeseries_approach_diversity.svg")).unwrap();
+    // Bands are translucent polygons: commons (#009E73) has no data in steps
+    // 20..30, so its band comes in two pieces; the others in one.
+    let bands = |colour: &str| {
+        svg.split("<polygon")
+            .skip(1)
+            .map(|p| &p[..p.find('>').unwrap()])
+            .filter(|p| p.contains("opacity=\"0.15\"") && p.contains(&format!("fill=\"{colour}\"")))
+            .count()
+    };
+    assert_eq!(bands("#009E73"), 2);
+    assert_eq!(bands("#D55E00"), 1);
+    assert_eq!(bands("#0072B2"), 1);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn png_has_the_print_size_and_is_not_blank() {
     let dir = scratch("png");
     write_outputs(&dir, &THREE, &[], 3, 40, "");

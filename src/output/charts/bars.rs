@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::data::{Outputs, Stat};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
 use super::style::{self, Axis, INK, MUTED, RegimeStyle, font};
-use super::{Job, metric_label, pick_panels, title_case};
+use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
 
 /// Three significant digits, enough to read a bar, short enough to fit over it.
 pub fn short_value(v: f64) -> String {
@@ -26,8 +26,9 @@ pub fn short_value(v: f64) -> String {
     style::format_number(v, 10f64.powi(-d))
 }
 
-/// The y axis for bars: from zero, with headroom for the value labels.
-pub fn bar_axis<'a>(stats: impl Iterator<Item = &'a Stat> + Clone) -> Axis {
+/// The y axis for bars: from zero, with headroom above for the value labels
+/// (so not capped at the metric's maximum), never below the metric's `min`.
+pub fn bar_axis<'a>(stats: impl Iterator<Item = &'a Stat> + Clone, min: f64) -> Axis {
     let vals = stats.flat_map(|s| [s.mean, s.lo, s.hi]);
     let (lo, hi) = vals
         .clone()
@@ -38,7 +39,7 @@ pub fn bar_axis<'a>(stats: impl Iterator<Item = &'a Stat> + Clone) -> Axis {
         if hi > 0.0 { hi + room } else { hi },
         if lo < 0.0 { lo - room } else { lo },
     ];
-    frame::y_axis(vals.chain(extra), true)
+    frame::y_axis(vals.chain(extra), true, (min, f64::INFINITY))
 }
 
 /// One bar panel; `stats[r]` is regime r.
@@ -49,7 +50,8 @@ pub fn bars_panel<DB: DrawingBackend>(
     styles: &[RegimeStyle],
     stats: &[Stat],
 ) -> Result<()> {
-    let mut chart = frame::build_panel(area, spec)?;
+    let body = frame::panel_body(area, spec)?;
+    let mut chart = frame::build_panel(&body, spec)?;
     let label = font(spec.sizes.tick * 0.9, false, INK);
     let cap = (spec.sizes.marker).max(5);
     for (r, (st, s)) in styles.iter().zip(stats).enumerate() {
@@ -138,20 +140,15 @@ pub fn draw<DB: DrawingBackend>(
         points
             .iter()
             .flat_map(|&p| stats.iter().map(move |r| &r[p])),
+        metric_bounds(&job.metric).0,
     );
-    for (i, (area, &p)) in content
-        .split_evenly((rows, cols))
-        .iter()
-        .zip(&points)
-        .enumerate()
-    {
+    let areas = frame::panel_grid(&content, (rows, cols), None, Some(&label))?;
+    for (area, &p) in areas.iter().zip(&points) {
         let facet = (out.points.len() > 1).then(|| out.point_label(&out.points[p], &[]));
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,
             y: &y,
-            x_desc: None,
-            y_desc: (i % cols == 0).then_some(label.as_str()),
             sizes,
         };
         let row: Vec<Stat> = stats.iter().map(|r| r[p]).collect();

@@ -7,6 +7,7 @@ use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
+use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::style::{self, Axis, GRID, INK, MUTED, RegimeStyle, font};
@@ -37,22 +38,23 @@ pub struct Frame<'a> {
 pub struct Sizes {
     pub panel_title: f64,
     pub tick: f64,
-    pub desc: f64,
     pub line: u32,
     pub marker: i32,
+    /// Markers along a time-series line: fewer in small panels.
+    pub markers: usize,
 }
 
 impl Sizes {
-    /// Sizes for a `rows` x `cols` grid: full size for one panel, down to about
-    /// two thirds for a 4 x 4 grid (still legible in print at 1600 px).
+    /// Sizes for a `rows` x `cols` grid: full size for one panel, down to three
+    /// quarters for grids of three or more columns (still legible in print).
     pub fn for_grid(rows: usize, cols: usize) -> Sizes {
-        let f = (1.0 / (rows.max(cols) as f64).sqrt()).clamp(0.66, 1.0);
+        let f = (1.15 / (rows.max(cols) as f64).sqrt()).clamp(0.75, 1.0);
         Sizes {
             panel_title: (26.0 * f).round(),
             tick: (22.0 * f).round(),
-            desc: (24.0 * f).round(),
             line: if f > 0.8 { 4 } else { 3 },
-            marker: (9.0 * f).round() as i32,
+            marker: if f > 0.8 { 9 } else { 6 },
+            markers: if f > 0.8 { 8 } else { 4 },
         }
     }
 }
@@ -164,9 +166,43 @@ pub struct PanelSpec<'a> {
     pub title: Option<&'a str>,
     pub x: &'a XAxis,
     pub y: &'a Axis,
-    pub x_desc: Option<&'a str>,
-    pub y_desc: Option<&'a str>,
     pub sizes: Sizes,
+}
+
+/// Splits the panel area into a `rows` x `cols` grid after drawing the axis
+/// descriptions once for the whole grid (left, rotated, and below), so long
+/// labels never collide between small multiples.
+pub fn panel_grid<DB: DrawingBackend>(
+    content: &DrawingArea<DB, Shift>,
+    (rows, cols): (usize, usize),
+    x_desc: Option<&str>,
+    y_desc: Option<&str>,
+) -> Result<Vec<DrawingArea<DB, Shift>>> {
+    const PX: f64 = 24.0;
+    let (w, h) = content.dim_in_pixel();
+    let left = if y_desc.is_some() { PX as u32 + 12 } else { 0 };
+    let bottom = if x_desc.is_some() { PX as u32 + 12 } else { 0 };
+    if let Some(d) = y_desc {
+        let st = font(PX, false, INK)
+            .transform(FontTransform::Rotate270)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        let text = style::fit_text(content, d, &st, h.saturating_sub(bottom + 20));
+        content
+            .draw_text(&text, &st, (2, (h.saturating_sub(bottom) / 2) as i32))
+            .map_err(err)?;
+    }
+    if let Some(d) = x_desc {
+        let st = font(PX, false, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let text = style::fit_text(content, d, &st, w.saturating_sub(left + 20));
+        content
+            .draw_text(&text, &st, (((w + left) / 2) as i32, h as i32 - 2))
+            .map_err(err)?;
+    }
+    let inner = content.clone().shrink(
+        (left, 0),
+        (w.saturating_sub(left), h.saturating_sub(bottom)),
+    );
+    Ok(inner.split_evenly((rows, cols)))
 }
 
 /// A linear f64 coordinate whose grid lines and labels sit exactly at our
@@ -185,7 +221,12 @@ impl Ranged for Ticked {
         }
         let t = (v - self.0.lo) / span;
         let len = (limit.1 - limit.0) as f64;
-        limit.0 + (len * t + 1e-3 * len.signum()).floor() as i32
+        // Rounded as plotters does, so that the end ticks stay inside the axis.
+        if len > 0.0 {
+            limit.0 + (len * t + 1e-3).floor() as i32
+        } else {
+            limit.0 + (len * t - 1e-3).ceil() as i32
+        }
     }
 
     fn key_points<H: KeyPointHint>(&self, hint: H) -> Vec<f64> {
@@ -214,15 +255,44 @@ fn tick_label(axis: &Axis, v: f64) -> String {
         .unwrap_or_default()
 }
 
-/// Builds a panel: caption, light grid at the ticks, tick labels and axis
-/// descriptions sized to what they hold.
+/// Draws a panel's title and returns the area below it, leaving room for the
+/// top tick label (which sits half above the plot).
+pub fn panel_body<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &PanelSpec,
+) -> Result<DrawingArea<DB, Shift>> {
+    let s = spec.sizes;
+    let (w, h) = area.dim_in_pixel();
+    let mut top = (s.tick / 2.0) as u32 + 6;
+    if let Some(t) = spec.title {
+        // Regular weight (bold titles of neighbouring panels would not all fit),
+        // a little smaller if need be, shortened as a last resort.
+        let max = w.saturating_sub(16);
+        let small = font((s.panel_title * 0.85).round(), false, INK);
+        let fits = |st: &TextStyle| {
+            area.estimate_text_size(t, st)
+                .is_ok_and(|(tw, _)| tw <= max)
+        };
+        let cap = Some(font(s.panel_title, false, INK))
+            .filter(fits)
+            .unwrap_or(small)
+            .pos(Pos::new(HPos::Center, VPos::Top));
+        let text = style::fit_text(area, t, &cap, max);
+        area.draw_text(&text, &cap, (w as i32 / 2, 4))
+            .map_err(err)?;
+        top += s.panel_title as u32 + 8;
+    }
+    Ok(area.clone().shrink((0, top), (w, h.saturating_sub(top))))
+}
+
+/// Builds a panel in the area [`panel_body`] left: light grid at the ticks and
+/// tick labels, with label areas sized to what they hold.
 pub fn build_panel<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     spec: &PanelSpec,
 ) -> Result<Chart<'a, DB>> {
     let s = spec.sizes;
     let tick = font(s.tick, false, INK);
-    let desc = font(s.desc, false, INK);
     let y_tick_w = spec
         .y
         .labels
@@ -230,20 +300,8 @@ pub fn build_panel<'a, DB: DrawingBackend>(
         .map(|l| area.estimate_text_size(l, &tick).map_or(0, |v| v.0))
         .max()
         .unwrap_or(0);
-    let y_area = y_tick_w
-        + 16
-        + if spec.y_desc.is_some() {
-            s.desc as u32 + 14
-        } else {
-            0
-        };
-    let x_area = s.tick as u32
-        + 16
-        + if spec.x_desc.is_some() {
-            s.desc as u32 + 14
-        } else {
-            0
-        };
+    let y_area = y_tick_w + 16;
+    let x_area = s.tick as u32 + 16;
 
     // Category labels shrink, then shorten, to fit their slot.
     let mut x = spec.x.axis();
@@ -271,17 +329,12 @@ pub fn build_panel<'a, DB: DrawingBackend>(
 
     let mut builder = ChartBuilder::on(area);
     builder
-        .margin_top(8)
+        .margin_top(4)
         .margin_right(30)
         .margin_left(4)
         .margin_bottom(4)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area);
-    if let Some(t) = spec.title {
-        let cap = font(s.panel_title, true, INK);
-        let (w, _) = area.dim_in_pixel();
-        builder.caption(style::fit_text(area, t, &cap, w.saturating_sub(20)), cap);
-    }
     let mut chart = builder
         .build_cartesian_2d(Ticked(x.clone()), Ticked(spec.y.clone()))
         .map_err(err)?;
@@ -293,17 +346,10 @@ pub fn build_panel<'a, DB: DrawingBackend>(
         .axis_style(style::AXIS.stroke_width(1))
         .x_label_style(x_tick)
         .y_label_style(tick)
-        .axis_desc_style(desc)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt);
     if matches!(spec.x, XAxis::Cat(_)) {
         mesh.disable_x_mesh();
-    }
-    if let Some(d) = spec.x_desc {
-        mesh.x_desc(d);
-    }
-    if let Some(d) = spec.y_desc {
-        mesh.y_desc(d);
     }
     mesh.draw().map_err(err)?;
     Ok(chart)
@@ -317,8 +363,13 @@ pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, px: f
         .map_err(err)
 }
 
-/// The y axis for values and intervals, padded a little so lines do not ride the frame.
-pub fn y_axis(values: impl Iterator<Item = f64>, include_zero: bool) -> Axis {
+/// The y axis for values and intervals, padded a little so lines do not ride
+/// the frame, but never past zero or past the metric's own range.
+pub fn y_axis(
+    values: impl Iterator<Item = f64>,
+    include_zero: bool,
+    (min, max): (f64, f64),
+) -> Axis {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for v in values.filter(|v| v.is_finite()) {
         lo = lo.min(v);
@@ -332,15 +383,7 @@ pub fn y_axis(values: impl Iterator<Item = f64>, include_zero: bool) -> Axis {
         hi = hi.max(0.0);
     }
     let pad = (hi - lo) * 0.03;
-    let lo = if include_zero && lo == 0.0 {
-        0.0
-    } else {
-        lo - pad
-    };
-    let hi = if include_zero && hi == 0.0 {
-        0.0
-    } else {
-        hi + pad
-    };
-    style::nice_axis(lo, hi, 6)
+    let floor = if lo >= 0.0 { min.max(0.0) } else { min };
+    let ceil = if hi <= 0.0 { max.min(0.0) } else { max };
+    style::nice_axis((lo - pad).max(floor), (hi + pad).min(ceil), 6)
 }

@@ -21,7 +21,7 @@ use anyhow::{Context, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::model::metric_info;
+use crate::model::{Unit, metric_info};
 use crate::output::chart_spec::{ChartKind, ChartsMode};
 use data::{Outputs, Stat, TimeSeries};
 use frame::err;
@@ -83,6 +83,41 @@ pub fn metric_label(metric: &str) -> String {
         Some(m) => m.label.to_string(),
         None if metric == "cumulative_welfare" => "cumulative welfare (sum over the run)".into(),
         None => metric.replace('_', " "),
+    }
+}
+
+/// The range a metric's mean can take: shares, qualities and concentration
+/// indices lie in [0, 1], counts and ratios are not negative. A t-interval
+/// reaching past it is clipped there (a share of effort cannot be below 0).
+pub fn metric_bounds(metric: &str) -> (f64, f64) {
+    let inf = f64::INFINITY;
+    match metric_info(metric).map(|m| m.unit) {
+        Some(Unit::Share | Unit::Quality) => (0.0, 1.0),
+        _ if [
+            "gini_wealth",
+            "gini_income",
+            "hhi_revenue",
+            "effort_entropy",
+        ]
+        .contains(&metric) =>
+        {
+            (0.0, 1.0)
+        }
+        Some(Unit::Count) => (0.0, inf),
+        _ if ["tail_coverage", "pay_ratio"].contains(&metric) => (0.0, inf),
+        _ => (-inf, inf),
+    }
+}
+
+/// Clips intervals to the metric's range (a missing interval stays missing:
+/// `f64::max` would turn NaN into the bound).
+fn clip(stats: &mut [Stat], (min, max): (f64, f64)) {
+    for s in stats
+        .iter_mut()
+        .filter(|s| s.lo.is_finite() && s.hi.is_finite())
+    {
+        s.lo = s.lo.max(min);
+        s.hi = s.hi.min(max);
     }
 }
 
@@ -173,7 +208,10 @@ pub fn plan(out: &Outputs) -> (Vec<Job>, Vec<String>) {
             ChartKind::Sweep if out.params.is_empty() => Err("the scenario has no [sweep]".into()),
             ChartKind::Sweep => param(&spec.x).and_then(|x| {
                 let x = x.unwrap_or(0);
-                let facet = param(&spec.facet)?.filter(|f| *f != x);
+                // Facets come first by default from the first other parameter:
+                // asking for it explicitly draws the default chart.
+                let first_other = (0..out.params.len()).find(|&i| i != x);
+                let facet = param(&spec.facet)?.filter(|f| *f != x && Some(*f) != first_other);
                 let mut stem = format!("sweep_{m}_by_{}", slug(&out.params[x].name));
                 if let Some(f) = facet {
                     stem += &format!("_facet_{}", slug(&out.params[f].name));
@@ -208,14 +246,25 @@ enum Prepared {
 }
 
 fn prepare(out: &mut Outputs, job: &Job) -> Result<Prepared> {
+    let runs = |out: &Outputs, m: &str| -> Result<Vec<Vec<Stat>>> {
+        let mut stats = out.run_stats(m)?;
+        stats.iter_mut().for_each(|r| clip(r, metric_bounds(m)));
+        Ok(stats)
+    };
     Ok(match job.kind {
-        JobKind::Timeseries => Prepared::Series(out.series(&job.metric, MAX_STEPS)?),
-        JobKind::Sweep { .. } | JobKind::Bars => Prepared::Runs(out.run_stats(&job.metric)?),
+        JobKind::Timeseries => {
+            let mut ts = out.series(&job.metric, MAX_STEPS)?;
+            for s in ts.stats.iter_mut().flatten() {
+                clip(s, metric_bounds(&job.metric));
+            }
+            Prepared::Series(ts)
+        }
+        JobKind::Sweep { .. } | JobKind::Bars => Prepared::Runs(runs(out, &job.metric)?),
         JobKind::Overview => Prepared::Overview(
             CHART_METRICS
                 .iter()
                 .filter(|m| out.has_run_metric(m))
-                .map(|m| Ok((m.to_string(), out.run_stats(m)?)))
+                .map(|m| Ok((m.to_string(), runs(out, m)?)))
                 .collect::<Result<_>>()?,
         ),
     })
@@ -332,5 +381,28 @@ mod tests {
         assert_eq!((p[0], p[15]), (0, 99));
         assert!(note.contains("16 of 100"));
         assert_eq!(slug("world.interactions"), "world-interactions");
+    }
+
+    #[test]
+    fn clipping_keeps_missing_intervals_missing() {
+        let nan = f64::NAN;
+        let mut s = [
+            Stat {
+                n: 3,
+                mean: 0.1,
+                lo: -0.2,
+                hi: 0.4,
+            },
+            Stat {
+                n: 0,
+                mean: nan,
+                lo: nan,
+                hi: nan,
+            },
+        ];
+        clip(&mut s, metric_bounds("duplicated_share"));
+        assert_eq!((s[0].lo, s[0].hi), (0.0, 0.4));
+        assert!(s[1].lo.is_nan() && s[1].hi.is_nan());
+        assert_eq!(metric_bounds("welfare"), (f64::NEG_INFINITY, f64::INFINITY));
     }
 }

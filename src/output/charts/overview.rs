@@ -10,9 +10,9 @@ use plotters::prelude::*;
 use super::bars::{bar_axis, bars_panel};
 use super::data::{Outputs, Stat};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis};
-use super::metric_label;
 use super::style::RegimeStyle;
 use super::sweep::{sweep_panel, x_axis};
+use super::{metric_bounds, metric_label};
 
 /// Draws the overview from per-run statistics of each metric (`[regime][point]`).
 pub fn draw<DB: DrawingBackend>(
@@ -70,18 +70,16 @@ pub fn draw<DB: DrawingBackend>(
     };
     let content = frame::draw_frame(root, &frame)?;
     let (rows, cols) = frame::grid(metrics.len());
-    let mut sizes = Sizes::for_grid(rows, cols);
-    sizes.panel_title = (sizes.panel_title * 0.9).round();
+    let sizes = Sizes::for_grid(rows, cols);
+    let x_desc = swept.then(|| out.params[0].name.as_str());
+    let areas = frame::panel_grid(&content, (rows, cols), x_desc, None)?;
     let names = XAxis::Cat(styles.iter().map(|s| s.name.clone()).collect());
     let (sweep_x, _) = if swept {
         x_axis(&out.params[0].values, true)
     } else {
         (names.clone(), Vec::new())
     };
-    for ((metric, stats), area) in metrics
-        .iter()
-        .zip(content.split_evenly((rows, cols)).iter())
-    {
+    for ((metric, stats), area) in metrics.iter().zip(areas.iter()) {
         let label = metric_label(metric);
         if swept {
             let xs: Vec<f64> = line
@@ -98,25 +96,22 @@ pub fn draw<DB: DrawingBackend>(
             let y = frame::y_axis(
                 row.iter().flatten().flat_map(|s| [s.mean, s.lo, s.hi]),
                 false,
+                metric_bounds(metric),
             );
             let spec = PanelSpec {
                 title: Some(&label),
                 x: &sweep_x,
                 y: &y,
-                x_desc: Some(&out.params[0].name),
-                y_desc: None,
                 sizes,
             };
             sweep_panel(root, area, &spec, styles, &xs, &row)?;
         } else {
             let row: Vec<Stat> = stats.iter().map(|r| r[0]).collect();
-            let y = bar_axis(row.iter());
+            let y = bar_axis(row.iter(), metric_bounds(metric).0);
             let spec = PanelSpec {
                 title: Some(&label),
                 x: &names,
                 y: &y,
-                x_desc: None,
-                y_desc: None,
                 sizes,
             };
             bars_panel(root, area, &spec, styles, &row)?;

@@ -40,7 +40,8 @@ pub fn font(px: f64, bold: bool, color: RGBColor) -> TextStyle<'static> {
     } else {
         FontStyle::Normal
     };
-    (FAMILY, px).into_font().style(style).color(&color)
+    // Built with its style (plotters' `FontDesc::style` keeps the regular glyphs).
+    (FAMILY, px, style).into_font().color(&color)
 }
 
 /// Okabe & Ito (2008) colour-blind-safe palette.
@@ -223,7 +224,7 @@ pub struct Axis {
     pub labels: Vec<String>,
 }
 
-/// A "nice" axis covering `[min, max]` with about `target` ticks at round numbers
+/// A "nice" axis covering `[min, max]` with at most `target` + 1 ticks at round numbers
 /// (1, 2, 2.5 or 5 times a power of ten), ending on ticks.
 pub fn nice_axis(min: f64, max: f64, target: usize) -> Axis {
     let (mut min, mut max) = if min.is_finite() && max.is_finite() {
@@ -240,7 +241,8 @@ pub fn nice_axis(min: f64, max: f64, target: usize) -> Axis {
         min -= pad;
         max += pad;
     }
-    let raw = (max - min) / (target.max(2) - 1) as f64;
+    // The smallest round step giving at most `target` intervals.
+    let raw = (max - min) / target.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .iter()

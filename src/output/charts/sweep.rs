@@ -12,7 +12,7 @@ use plotters::prelude::*;
 use super::data::{Outputs, Stat, Values};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
 use super::style::{self, Axis, RegimeStyle};
-use super::{Job, metric_label, pick_panels, title_case};
+use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
 
 /// The x axis of a swept parameter and the x position of each of its values.
 pub fn x_axis(values: &Values, narrow: bool) -> (XAxis, Vec<f64>) {
@@ -54,7 +54,8 @@ pub fn sweep_panel<DB: DrawingBackend>(
     xs: &[f64],
     stats: &[Vec<Stat>],
 ) -> Result<()> {
-    let chart = frame::build_panel(area, spec)?;
+    let body = frame::panel_body(area, spec)?;
+    let chart = frame::build_panel(&body, spec)?;
     let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
     // Regimes are nudged sideways so their whiskers do not overlap.
     let gap = xs
@@ -208,13 +209,10 @@ pub fn draw<DB: DrawingBackend>(
             .flatten()
             .flat_map(|s| [s.mean, s.lo, s.hi]),
         false,
+        metric_bounds(&job.metric),
     );
-    for (i, (area, &k)) in content
-        .split_evenly((rows, cols))
-        .iter()
-        .zip(&picked)
-        .enumerate()
-    {
+    let areas = frame::panel_grid(&content, (rows, cols), Some(&param.name), Some(&label))?;
+    for (i, (area, &k)) in areas.iter().zip(&picked).enumerate() {
         let facet_label = (!others.is_empty()).then(|| {
             others
                 .iter()
@@ -227,8 +225,6 @@ pub fn draw<DB: DrawingBackend>(
             title: facet_label.as_deref(),
             x: &x,
             y: &y,
-            x_desc: (i + cols >= picked.len()).then_some(param.name.as_str()),
-            y_desc: (i % cols == 0).then_some(label.as_str()),
             sizes,
         };
         sweep_panel(root, area, &spec, styles, &xs, &panel_stats[i])?;

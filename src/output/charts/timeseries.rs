@@ -8,10 +8,7 @@ use plotters::prelude::*;
 use super::data::{Outputs, Stat, TimeSeries};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
 use super::style::{self, RegimeStyle};
-use super::{Job, metric_label, pick_panels, title_case};
-
-/// Markers per line: enough to tell lines apart in grey, few enough not to clutter.
-const MARKERS_PER_LINE: usize = 8;
+use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
 
 /// Runs of consecutive indices where `ok` holds: a gap in the data stays a gap.
 pub fn segments(stats: &[Stat], ok: impl Fn(&Stat) -> bool) -> Vec<Vec<usize>> {
@@ -60,7 +57,8 @@ fn series_panel<DB: DrawingBackend>(
     steps: &[f64],
     stats: &[&Vec<Stat>],
 ) -> Result<()> {
-    let mut chart = frame::build_panel(area, spec)?;
+    let body = frame::panel_body(area, spec)?;
+    let mut chart = frame::build_panel(&body, spec)?;
     for (st, s) in styles.iter().zip(stats) {
         for seg in segments(s, |x| x.lo.is_finite() && x.hi.is_finite()) {
             let mut poly: Vec<(f64, f64)> = seg.iter().map(|&k| (steps[k], s[k].hi)).collect();
@@ -87,8 +85,9 @@ fn series_panel<DB: DrawingBackend>(
     // Markers at staggered positions so that regimes' markers do not pile up.
     let n = steps.len();
     for (r, (st, s)) in styles.iter().zip(stats).enumerate() {
-        for j in 0..MARKERS_PER_LINE {
-            let pos = (j as f64 + (r as f64 + 0.5) / styles.len() as f64) / MARKERS_PER_LINE as f64;
+        for j in 0..spec.sizes.markers {
+            let pos =
+                (j as f64 + (r as f64 + 0.5) / styles.len() as f64) / spec.sizes.markers as f64;
             let k = ((pos * n as f64) as usize).min(n.saturating_sub(1));
             if n > 0 && s[k].mean.is_finite() {
                 let p = chart.backend_coord(&(steps[k], s[k].mean));
@@ -141,31 +140,26 @@ pub fn draw<DB: DrawingBackend>(
         .iter()
         .flat_map(|&p| ts.stats.iter().flat_map(move |r| r[p].iter()))
         .flat_map(|s| [s.mean, s.lo, s.hi]);
-    let y = frame::y_axis(all, false);
+    let y = frame::y_axis(all, false, metric_bounds(&job.metric));
     let (lo, hi) = match (ts.steps.first(), ts.steps.last()) {
         (Some(a), Some(b)) => (*a, *b),
         _ => (0.0, 1.0),
     };
     let x = XAxis::Num(style::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
-    for (i, (area, &p)) in content
-        .split_evenly((rows, cols))
-        .iter()
-        .zip(&points)
-        .enumerate()
-    {
+    let areas = frame::panel_grid(&content, (rows, cols), Some("step"), Some(&label))?;
+    for (area, &p) in areas.iter().zip(&points) {
         let facet = (points.len() > 1).then(|| out.point_label(&out.points[p], &[]));
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,
             y: &y,
-            x_desc: (i + cols >= points.len()).then_some("step"),
-            y_desc: (i % cols == 0).then_some(label.as_str()),
             sizes,
         };
         let stats: Vec<&Vec<Stat>> = ts.stats.iter().map(|r| &r[p]).collect();
         if stats.iter().all(|s| s.iter().all(|x| x.mean.is_nan())) {
-            frame::build_panel(area, &spec)?;
-            frame::note(area, "no data", sizes.tick)?;
+            let body = frame::panel_body(area, &spec)?;
+            frame::build_panel(&body, &spec)?;
+            frame::note(&body, "no data", sizes.tick)?;
             continue;
         }
         series_panel(root, area, &spec, styles, &ts.steps, &stats)?;
