@@ -278,9 +278,10 @@ pub fn panel_body<DB: DrawingBackend>(
             .unwrap_or(small)
             .pos(Pos::new(HPos::Center, VPos::Top));
         let text = style::fit_text(area, t, &cap, max);
-        area.draw_text(&text, &cap, (w as i32 / 2, 4))
+        // Room above keeps a title clear of the tick labels of the panel above.
+        area.draw_text(&text, &cap, (w as i32 / 2, 12))
             .map_err(err)?;
-        top += s.panel_title as u32 + 8;
+        top += s.panel_title as u32 + 16;
     }
     Ok(area.clone().shrink((0, top), (w, h.saturating_sub(top))))
 }
