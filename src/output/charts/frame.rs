@@ -52,7 +52,7 @@ impl Sizes {
         Sizes {
             panel_title: (26.0 * f).round(),
             tick: (22.0 * f).round(),
-            line: if f > 0.8 { 4 } else { 3 },
+            line: if f > 0.8 { 3 } else { 2 },
             marker: if f > 0.8 { 9 } else { 6 },
             markers: if f > 0.8 { 8 } else { 4 },
         }
@@ -386,5 +386,13 @@ pub fn y_axis(
     let pad = (hi - lo) * 0.03;
     let floor = if lo >= 0.0 { min.max(0.0) } else { min };
     let ceil = if hi <= 0.0 { max.min(0.0) } else { max };
-    style::nice_axis((lo - pad).max(floor), (hi + pad).min(ceil), 6)
+    let mut axis = style::nice_axis((lo - pad).max(floor), (hi + pad).min(ceil), 6);
+    if !include_zero {
+        // A sliver beyond the end ticks, so a line lying on 0 or 1 is not
+        // half hidden by the frame (bars, in contrast, stand on the axis).
+        let m = (axis.hi - axis.lo) * 0.02;
+        axis.lo -= m;
+        axis.hi += m;
+    }
+    axis
 }
