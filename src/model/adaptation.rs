@@ -28,8 +28,8 @@ pub(super) fn run(sim: &mut Simulation) {
     // Imitation: compare payoff per budget unit with a random peer of one's type.
     let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
     let streams = Streams::new(seed, t, Phase::Adaptation);
-    let mut propensity: Vec<f64> = Vec::new();
-    map_into(n, &mut propensity, |i| {
+    let propensity = &mut sim.buffers.propensity;
+    map_into(n, propensity, |i| {
         let own = p_ro.propensity[i];
         let mut rng = streams.get(i as u64);
         if !rng.random_bool(w.learning_rate) {

@@ -23,7 +23,7 @@ pub(crate) fn lineage_id(t: u32, entity: u64) -> u64 {
 
 /// What a producer ends adoption with.
 #[derive(Clone, Copy)]
-struct Start {
+pub(crate) struct Start {
     solution: Solution,
     sees_frontier: bool,
     /// Started a planned team lineage from a random genome.
@@ -45,8 +45,8 @@ pub(super) fn run(sim: &mut Simulation) {
     let view = View { p, q, sight, teams };
 
     let streams = Streams::new(seed, t, Phase::Adoption);
-    let mut starts: Vec<Start> = Vec::new();
-    map_into(p.len(), &mut starts, |i| {
+    let starts = &mut sim.buffers.starts;
+    map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
         let mut rng = streams.get(i as u64);
         let mut best: Option<Solution> = None;

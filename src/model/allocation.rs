@@ -66,8 +66,8 @@ fn choose(sim: &mut Simulation) {
         s.ln()
     };
     let streams = Streams::new(seed, t, Phase::Allocation);
-    let mut choices: Vec<u32> = Vec::new();
-    map_into(p.len(), &mut choices, |i| {
+    let choices = &mut sim.buffers.choices;
+    map_into(p.len(), choices, |i| {
         let mut rng = streams.get(i as u64);
         let current = p.target[i] as usize;
         let must = p.fresh[i];

@@ -8,6 +8,9 @@ use super::rng::{Phase, Streams};
 use super::simulation::Simulation;
 use super::state::map_into;
 
+/// A monitoring outcome: observed, offences after, fine.
+pub(crate) type Verdict = (bool, u32, f64);
+
 pub(super) fn run(sim: &mut Simulation) {
     let r = &sim.config.regime;
     let p = &mut sim.producers;
@@ -17,10 +20,9 @@ pub(super) fn run(sim: &mut Simulation) {
     }
     let (t, seed) = (sim.time, sim.seed);
     let p_ro = &*p;
-    // (observed, offences after, fine)
     let streams = Streams::new(seed, t, Phase::Governance);
-    let mut verdicts: Vec<(bool, u32, f64)> = Vec::new();
-    map_into(p_ro.len(), &mut verdicts, |i| {
+    let verdicts = &mut sim.buffers.verdicts;
+    map_into(p_ro.len(), verdicts, |i| {
         let mut rng = streams.get(i as u64);
         if !rng.random_bool(r.monitoring) {
             return (false, p_ro.offences[i], 0.0);

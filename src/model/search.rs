@@ -13,7 +13,7 @@ use super::state::map_into;
 
 /// Exerted and effective trials and the genome reached.
 #[derive(Clone, Copy)]
-struct Outcome {
+pub(crate) struct Outcome {
     exerted: u32,
     effective: u32,
     genome: u64,
@@ -29,8 +29,8 @@ pub(super) fn run(sim: &mut Simulation) {
     let (p, q, teams, tables) = (&sim.producers, &sim.problems, &sim.teams, &sim.tables);
     let loci = nk.loci();
     let streams = Streams::new(seed, t, Phase::Search);
-    let mut outcomes: Vec<Outcome> = Vec::new();
-    map_into(p.len(), &mut outcomes, |i| {
+    let outcomes = &mut sim.buffers.outcomes;
+    map_into(p.len(), outcomes, |i| {
         let j = p.target[i] as usize;
         let mut rng = streams.get(i as u64);
         let exerted = stochastic_round(p.propensity[i] * p.budget[i], &mut rng);

@@ -46,6 +46,18 @@ pub struct Ledger {
     pub paid: f64,
 }
 
+/// What the per-producer phases compute before writing it into the state. Kept
+/// between steps, so that a large population does not allocate (and fault in)
+/// tens of megabytes a step.
+#[derive(Default)]
+pub(crate) struct Buffers {
+    pub(crate) choices: Vec<u32>,
+    pub(crate) starts: Vec<adoption::Start>,
+    pub(crate) outcomes: Vec<search::Outcome>,
+    pub(crate) verdicts: Vec<governance::Verdict>,
+    pub(crate) propensity: Vec<f64>,
+}
+
 /// A phase of a step: it reads and updates the simulation's state.
 type PhaseFn = fn(&mut Simulation);
 
@@ -77,6 +89,8 @@ pub struct Simulation {
     /// Revenue earned this step per holder (producer or group).
     pub(crate) holder_revenue: Vec<f64>,
     pub(crate) scratch: Vec<f64>,
+    /// Outputs of the per-producer phases, kept from step to step.
+    pub(crate) buffers: Buffers,
     pub(crate) words: Vec<u64>,
 }
 
@@ -188,6 +202,7 @@ impl Simulation {
             ledger: Ledger::default(),
             holder_revenue: vec![0.0; n.max(w.groups)],
             scratch: Vec::with_capacity(n),
+            buffers: Buffers::default(),
             words: Vec::new(),
         };
         for i in 0..n {
