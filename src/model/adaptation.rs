@@ -46,7 +46,7 @@ pub(super) fn run(sim: &mut Simulation) {
             own
         }
     });
-    p.propensity.copy_from_slice(&propensity);
+    p.propensity.copy_from_slice(propensity);
 
     // Capital: wealth buys compute for next step when a trial earns more than it costs.
     let mut compute = 0.0;
