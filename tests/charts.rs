@@ -479,3 +479,95 @@ fn a_directory_without_tables_is_an_error_not_a_panic() {
     assert!(err.to_string().contains("runs.parquet"), "{err}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every chart file of an output directory with its bytes, by name.
+fn chart_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn plot_redraws_the_charts_of_a_real_run_byte_for_byte() {
+    let dir = scratch("e2e");
+    let regimes = |args: &[&str]| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_regimes"))
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "regimes {args:?} failed");
+    };
+    let out = dir.join("run");
+    let out = out.to_str().unwrap();
+    regimes(&[
+        "run",
+        "--quiet",
+        "--out",
+        out,
+        "--set",
+        "steps=20",
+        "--set",
+        "replicates=2",
+        "--set",
+        "world.producers=100",
+        "--set",
+        "world.problems=30",
+    ]);
+    let drawn = chart_files(Path::new(out));
+    assert_eq!(
+        drawn.len(),
+        2 * (1 + 9),
+        "{:?}",
+        drawn.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    regimes(&["plot", "--quiet", out]);
+    assert!(
+        chart_files(Path::new(out)) == drawn,
+        "plot did not reproduce the run's charts"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn many_regimes_one_replicate_and_many_sweep_points_still_draw() {
+    let dir = scratch("crowded");
+    let regimes = [
+        "enclosure",
+        "commons",
+        "collectivist",
+        "open_access",
+        "cooperative",
+        "patents",
+        "a_variant_with_a_rather_long_name",
+        "another",
+        "and_a_ninth",
+    ];
+    let values: Vec<f64> = (0..20).map(|i| i as f64 * 0.05).collect();
+    write_outputs(
+        &dir,
+        &regimes,
+        &[Sweep::Num("regime.levy", values)],
+        1,
+        12,
+        "",
+    );
+    let files = draw_all(&dir, Format::Svg, true).unwrap();
+    assert_eq!(files.len(), 1 + 9 + 9);
+    let texts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
+    assert!(has_text(&texts, "(16 of 20 shown)"), "{texts:?}");
+    assert!(has_text(&texts, "1 replicate"));
+    for r in regimes {
+        assert!(texts.iter().any(|t| t == r), "legend lacks {r}");
+    }
+    // One replicate: no interval, so no band is drawn.
+    let svg = fs::read_to_string(dir.join("charts/timeseries_welfare.svg")).unwrap();
+    assert!(!svg.contains("opacity=\"0.15\""));
+    fs::remove_dir_all(&dir).unwrap();
+}

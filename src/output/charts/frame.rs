@@ -93,15 +93,24 @@ pub fn draw_frame<DB: DrawingBackend>(
     root.draw_text(&text, &cap, (40, h as i32 - 22))
         .map_err(err)?;
 
-    // Legend column, sized to the longest name (capped so panels keep room).
-    let entry = font(22.0, false, INK).pos(pos(HPos::Left, VPos::Center));
-    let name_w = frame
-        .regimes
-        .iter()
-        .map(|r| root.estimate_text_size(&r.name, &entry).map_or(0, |s| s.0))
-        .max()
-        .unwrap_or(0)
-        .min(300);
+    // Legend column, sized to the longest name: long names get a smaller font
+    // before being shortened, and the column is capped so panels keep room.
+    const MAX_NAME: u32 = 340;
+    let widest = |st: &TextStyle| {
+        frame
+            .regimes
+            .iter()
+            .map(|r| root.estimate_text_size(&r.name, st).map_or(0, |s| s.0))
+            .max()
+            .unwrap_or(0)
+    };
+    let entry = [22.0, 20.0, 18.0, 16.0]
+        .into_iter()
+        .map(|px| font(px, false, INK))
+        .find(|st| widest(st) <= MAX_NAME)
+        .unwrap_or_else(|| font(16.0, false, INK))
+        .pos(pos(HPos::Left, VPos::Center));
+    let name_w = widest(&entry).min(MAX_NAME);
     let sample_w: i32 = 64;
     let legend_w = (name_w as i32 + sample_w + 24).max(180);
     let x0 = w as i32 - legend_w - 24;
@@ -130,7 +139,7 @@ pub fn draw_frame<DB: DrawingBackend>(
                 .map_err(err)?;
             }
         }
-        let name = style::fit_text(root, &r.name, &entry, 300);
+        let name = style::fit_text(root, &r.name, &entry, MAX_NAME);
         root.draw_text(&name, &entry, (x0 + sample_w + 4, y))
             .map_err(err)?;
     }
@@ -365,7 +374,7 @@ pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, px: f
 }
 
 /// The y axis for values and intervals, padded a little so lines do not ride
-/// the frame, but never past zero or past the metric's own range.
+/// the frame, but not past zero or past the metric's own range.
 pub fn y_axis(
     values: impl Iterator<Item = f64>,
     include_zero: bool,
@@ -384,8 +393,10 @@ pub fn y_axis(
         hi = hi.max(0.0);
     }
     let pad = (hi - lo) * 0.03;
-    let floor = if lo >= 0.0 { min.max(0.0) } else { min };
-    let ceil = if hi <= 0.0 { max.min(0.0) } else { max };
+    // The bounds limit the padding, never the data (a mean outside them would
+    // otherwise be drawn outside its panel).
+    let floor = if lo >= 0.0 { min.max(0.0) } else { min }.min(lo);
+    let ceil = if hi <= 0.0 { max.min(0.0) } else { max }.max(hi);
     let mut axis = style::nice_axis((lo - pad).max(floor), (hi + pad).min(ceil), 6);
     if !include_zero {
         // A sliver beyond the end ticks, so a line lying on 0 or 1 is not

@@ -302,12 +302,19 @@ pub fn format_number(v: f64, step: f64) -> String {
     }
 }
 
-/// A short form of a swept value: integers without ".0", others as Rust prints them.
+/// A short form of a swept value: integers without ".0", others to six
+/// significant digits without trailing zeros (0.1 + 0.05 reads "0.15").
 pub fn format_value(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
+        return format!("{}", v as i64);
+    }
+    let decimals = (5.0 - v.abs().log10().floor()).clamp(0.0, 15.0) as usize;
+    let s = format!("{v:.decimals$}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "0" || s == "-0" {
         format!("{v}")
+    } else {
+        s.to_string()
     }
 }
 
@@ -387,5 +394,10 @@ mod tests {
         assert_eq!(format_number(1500.0, 500.0), "1500");
         assert_eq!(format_value(5.0), "5");
         assert_eq!(format_value(0.2), "0.2");
+        assert_eq!(format_value(0.1 + 0.05), "0.15");
+        assert_eq!(format_value(3.0 * 0.1), "0.3");
+        assert_eq!(format_value(-2.5), "-2.5");
+        assert_eq!(format_value(1e-9), "0.000000001");
+        assert_eq!(format_value(123456.7), "123457");
     }
 }
