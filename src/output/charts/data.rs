@@ -301,6 +301,9 @@ impl Outputs {
         let lists = sweep_lists(scenario.get("sweep"));
 
         let runs = read_parquet(&runs_path, None)?;
+        if runs.height() == 0 {
+            bail!("{} has no runs yet: nothing to draw", runs_path.display());
+        }
         let run_cols = column_names(&runs);
         let ts_path = dir.join("timeseries.parquet");
         let ts_head = if ts_path.exists() {

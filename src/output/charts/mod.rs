@@ -130,7 +130,7 @@ pub fn title_case(label: &str) -> String {
         .unwrap_or_default()
 }
 
-/// At most [`MAX_PANELS`] evenly spaced indices of `0..n`, and a note saying so.
+/// At most 16 evenly spaced indices of `0..n`, and a note saying so.
 pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
     if n <= MAX_PANELS {
         return ((0..n).collect(), String::new());
