@@ -6,7 +6,7 @@
 
 use super::config::Visibility;
 use super::simulation::Simulation;
-use super::state::{NONE, Solution};
+use super::state::{NONE, Solution, map_into};
 
 pub(super) fn run(sim: &mut Simulation) {
     publish(sim);
@@ -67,38 +67,53 @@ fn publish(sim: &mut Simulation) {
     sim.ledger.innovation = innovation;
 }
 
+/// How a producer's effective trials of the step count.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Effort {
+    Race,
+    CatchUp,
+    Exploration,
+    Frontier,
+}
+
 /// Classifies every effective trial and computes this step's credit.
 fn account(sim: &mut Simulation) {
-    let (p, q, sight) = (&mut sim.producers, &sim.problems, &sim.sight);
-    let ledger = &mut sim.ledger;
-    for i in 0..p.len() {
+    let (p, q, sight) = (&sim.producers, &sim.problems, &sim.sight);
+    let accounts = &mut sim.buffers.accounts;
+    map_into(p.len(), accounts, |i| {
         let j = p.target[i] as usize;
-        let trials = p.effective[i] as f64;
         let w = q.frontier_start[j];
         let (start, end) = (p.start_quality[i], p.quality[i]);
         let winner = q.winner[j];
         let lost_race = end > w
             && winner != i as u32
             && !sight.sees_producer(i, p.group[i], winner as usize, p.group[winner as usize]);
-        let duplicated = if lost_race {
-            ledger.race += trials;
-            true
+        let effort = if lost_race {
+            Effort::Race
         } else if start < w && !p.sees_frontier[i] {
-            ledger.catchup += trials;
-            true
+            Effort::CatchUp
+        } else if start < w {
+            Effort::Exploration
         } else {
-            if start < w {
-                ledger.exploration += trials;
-            } else {
-                ledger.frontier += trials;
-            }
-            false
+            Effort::Frontier
         };
         // Priority rule: only value added above the old frontier earns credit.
-        p.new_credit[i] = if duplicated {
-            0.0
-        } else {
-            q.value[j] * (end - start.max(w)).max(0.0)
+        let credit = match effort {
+            Effort::Race | Effort::CatchUp => 0.0,
+            Effort::Exploration | Effort::Frontier => q.value[j] * (end - start.max(w)).max(0.0),
         };
+        (effort, credit)
+    });
+    // Trials are whole numbers: their sums are exact in integers.
+    let mut trials = [0u64; 4];
+    let p = &mut sim.producers;
+    for (i, &(effort, credit)) in accounts.iter().enumerate() {
+        trials[effort as usize] += p.effective[i] as u64;
+        p.new_credit[i] = credit;
     }
+    let ledger = &mut sim.ledger;
+    ledger.race = trials[Effort::Race as usize] as f64;
+    ledger.catchup = trials[Effort::CatchUp as usize] as f64;
+    ledger.exploration = trials[Effort::Exploration as usize] as f64;
+    ledger.frontier = trials[Effort::Frontier as usize] as f64;
 }

@@ -2,11 +2,31 @@
 //! state the other phases left. Floating sums run sequentially in index order so
 //! that results are bit-identical for any number of threads.
 
+use rayon::prelude::*;
+
 use super::metrics::Metrics;
 use super::simulation::Simulation;
+use super::state::{Producers, map_into};
 
 /// Pairwise diversity looks at no more than this many producers per problem.
 const DIVERSITY_SAMPLE: usize = 32;
+
+/// From this many values on, the sorts for the Ginis run on rayon's pool (a
+/// sorted array does not depend on how it was sorted).
+const PARALLEL_SORT: usize = 1 << 16;
+
+/// What one problem contributes to the diversity and effort metrics.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Team {
+    members: usize,
+    /// Mean pairwise normalised Hamming distance of the sample (two or more members).
+    diversity: Option<f64>,
+    distinct: usize,
+    /// Exerted trials.
+    effort: u64,
+    /// `s ln s` of its share `s` of all exerted trials (0 without effort).
+    entropy: f64,
+}
 
 pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let w = &sim.config.world;
@@ -40,59 +60,25 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let exerted_total = exerted_total as f64;
     let mean_quality = quality_sum / n as f64;
 
-    // Diversity and the spread of effort, problem by problem.
+    // Diversity and the spread of effort, problem by problem (in parallel for
+    // large worlds), then added up in problem order.
+    let stats = &mut sim.buffers.teams;
+    map_into(m, stats, |j| team(p, teams.on(j), loci, exerted_total));
     let (mut diversity_sum, mut diverse_problems) = (0.0, 0usize);
     let (mut distinct_sum, mut worked) = (0.0, 0usize);
     let (mut entropy, mut effort_total, mut tail_effort) = (0.0, 0.0, 0.0);
-    let mut genomes = [0u64; DIVERSITY_SAMPLE];
-    let mut sim_words = std::mem::take(&mut sim.words);
-    for j in 0..m {
-        let members = teams.on(j);
-        if members.is_empty() {
+    for (j, s) in stats.iter().enumerate() {
+        if s.members == 0 {
             continue;
         }
         worked += 1;
-        let sample = members.len().min(DIVERSITY_SAMPLE);
-        for (k, &i) in members.iter().take(sample).enumerate() {
-            genomes[k] = p.genome[i as usize];
-        }
-        let sampled = &genomes[..sample];
-        if sample >= 2 {
-            // The pairwise Hamming distances add up locus by locus: a locus where
-            // `c` of the `s` genomes carry a one separates `c * (s - c)` pairs.
-            let mut ones = [0u32; 64];
-            for &g in sampled {
-                for (k, c) in ones[..loci as usize].iter_mut().enumerate() {
-                    *c += (g >> k) as u32 & 1;
-                }
-            }
-            let distance: u64 = ones[..loci as usize]
-                .iter()
-                .map(|&c| c as u64 * (sample as u64 - c as u64))
-                .sum();
-            let pairs = (sample * (sample - 1) / 2) as f64;
-            diversity_sum += distance as f64 / pairs / loci;
+        if let Some(d) = s.diversity {
+            diversity_sum += d;
             diverse_problems += 1;
         }
-        distinct_sum += if members.len() <= DIVERSITY_SAMPLE {
-            // Small teams: count the genomes not seen earlier in the sample.
-            (0..sample)
-                .filter(|&b| !sampled[..b].contains(&sampled[b]))
-                .count()
-        } else {
-            distinct(
-                members.iter().map(|&i| p.genome[i as usize]),
-                &mut sim_words,
-            )
-        } as f64;
-        let effort = members
-            .iter()
-            .map(|&i| p.exerted[i as usize] as u64)
-            .sum::<u64>() as f64;
-        if effort > 0.0 {
-            let s = effort / exerted_total;
-            entropy -= s * s.ln();
-        }
+        distinct_sum += s.distinct as f64;
+        entropy -= s.entropy;
+        let effort = s.effort as f64;
         effort_total += effort;
         if q.in_tail[j] {
             tail_effort += effort;
@@ -131,7 +117,6 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         f64::NAN
     };
     sim.scratch = scratch;
-    sim.words = sim_words;
 
     Metrics {
         trials,
@@ -170,13 +155,63 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     }
 }
 
-/// Distinct values among `values`, sorting them in `buffer` (reused across steps).
-fn distinct(values: impl Iterator<Item = u64>, buffer: &mut Vec<u64>) -> usize {
-    buffer.clear();
-    buffer.extend(values);
-    buffer.sort_unstable();
-    buffer.dedup();
-    buffer.len()
+/// The diversity and effort of the team `members` of one problem.
+fn team(p: &Producers, members: &[u32], loci: f64, exerted_total: f64) -> Team {
+    if members.is_empty() {
+        return Team::default();
+    }
+    let sample = members.len().min(DIVERSITY_SAMPLE);
+    let mut genomes = [0u64; DIVERSITY_SAMPLE];
+    for (k, &i) in members.iter().take(sample).enumerate() {
+        genomes[k] = p.genome[i as usize];
+    }
+    let sampled = &genomes[..sample];
+    let diversity = (sample >= 2).then(|| {
+        // The pairwise Hamming distances add up locus by locus: a locus where
+        // `c` of the `s` genomes carry a one separates `c * (s - c)` pairs.
+        let mut ones = [0u32; 64];
+        for &g in sampled {
+            for (k, c) in ones[..loci as usize].iter_mut().enumerate() {
+                *c += (g >> k) as u32 & 1;
+            }
+        }
+        let distance: u64 = ones[..loci as usize]
+            .iter()
+            .map(|&c| c as u64 * (sample as u64 - c as u64))
+            .sum();
+        let pairs = (sample * (sample - 1) / 2) as f64;
+        distance as f64 / pairs / loci
+    });
+    let distinct = if members.len() <= DIVERSITY_SAMPLE {
+        // Small teams: count the genomes not seen earlier in the sample.
+        (0..sample)
+            .filter(|&b| !sampled[..b].contains(&sampled[b]))
+            .count()
+    } else {
+        distinct(members.iter().map(|&i| p.genome[i as usize]))
+    };
+    let effort: u64 = members.iter().map(|&i| p.exerted[i as usize] as u64).sum();
+    let entropy = if effort > 0 {
+        let s = effort as f64 / exerted_total;
+        s * s.ln()
+    } else {
+        0.0
+    };
+    Team {
+        members: members.len(),
+        diversity,
+        distinct,
+        effort,
+        entropy,
+    }
+}
+
+/// Distinct values among `values`.
+fn distinct(values: impl Iterator<Item = u64>) -> usize {
+    let mut sorted: Vec<u64> = values.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted.len()
 }
 
 /// `max(x, 0)` as a float whose bits order like its value (no NaN, no -0.0).
@@ -188,7 +223,11 @@ fn non_negative(x: f64) -> f64 {
 /// Sorts values made by [`non_negative`] ascending. Their bit patterns order like
 /// the values, and integer comparisons are cheaper than `f64::total_cmp`.
 fn sort_non_negative(x: &mut [f64]) {
-    x.sort_unstable_by_key(|v| v.to_bits());
+    if x.len() >= PARALLEL_SORT {
+        x.par_sort_unstable_by_key(|v| v.to_bits());
+    } else {
+        x.sort_unstable_by_key(|v| v.to_bits());
+    }
 }
 
 /// Gini coefficient of non-negative values sorted ascending (NaN if all are zero).
@@ -233,8 +272,7 @@ mod tests {
 
     #[test]
     fn distinct_counts_each_value_once() {
-        let mut buf = Vec::new();
-        assert_eq!(distinct([3u64, 1, 3, 2].into_iter(), &mut buf), 3);
-        assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter(), &mut buf), 4);
+        assert_eq!(distinct([3u64, 1, 3, 2].into_iter()), 3);
+        assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter()), 4);
     }
 }

@@ -56,6 +56,8 @@ pub(crate) struct Buffers {
     pub(crate) outcomes: Vec<search::Outcome>,
     pub(crate) verdicts: Vec<governance::Verdict>,
     pub(crate) propensity: Vec<f64>,
+    pub(crate) teams: Vec<observation::Team>,
+    pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
@@ -91,7 +93,6 @@ pub struct Simulation {
     pub(crate) scratch: Vec<f64>,
     /// Outputs of the per-producer phases, kept from step to step.
     pub(crate) buffers: Buffers,
-    pub(crate) words: Vec<u64>,
 }
 
 impl Simulation {
@@ -203,7 +204,6 @@ impl Simulation {
             holder_revenue: vec![0.0; n.max(w.groups)],
             scratch: Vec::with_capacity(n),
             buffers: Buffers::default(),
-            words: Vec::new(),
         };
         for i in 0..n {
             sim.draw_producer(i, 0, Phase::Init);
