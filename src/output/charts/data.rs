@@ -3,7 +3,7 @@
 //! Statistics are accumulated in Rust in file order, so redrawing gives the same
 //! numbers bit for bit whatever polars' thread count.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -38,6 +38,14 @@ pub enum Values {
 }
 
 impl Values {
+    /// How many values there are.
+    fn count(&self) -> usize {
+        match self {
+            Values::Num(v) => v.len(),
+            Values::Str(v) => v.len(),
+        }
+    }
+
     /// The label of the `i`-th value.
     pub fn label(&self, i: usize) -> String {
         match self {
@@ -392,17 +400,9 @@ impl Outputs {
             }
         }
 
-        // Sweep points in grid order.
-        let value_idx = value_indices(&runs, &params)?;
-        let mut grid: BTreeSet<Vec<usize>> = BTreeSet::new();
-        for r in value_idx.iter().flatten() {
-            grid.insert(r.clone());
-        }
-        let points: Vec<Vec<usize>> = if params.is_empty() {
-            vec![Vec::new()]
-        } else {
-            grid.into_iter().collect()
-        };
+        // Sweep points present, in grid order (codes sort as their index vectors).
+        let grid: BTreeSet<usize> = point_codes(&runs, &params)?.into_iter().flatten().collect();
+        let points: Vec<Vec<usize>> = grid.into_iter().map(|c| decode(&params, c)).collect();
 
         let mut out = Outputs {
             name,
@@ -421,7 +421,7 @@ impl Outputs {
             ts_columns,
             ts_keys: None,
         };
-        out.run_keys = out.keys(&out.runs, regime_col, false)?;
+        out.run_keys = out.keys(&out.runs, false)?;
         if out.replicates.is_none() && run_cols.iter().any(|c| c == "replicate") {
             let max = f64_column(&out.runs, "replicate")?
                 .into_iter()
@@ -434,32 +434,19 @@ impl Outputs {
 
     /// Regime, point and step index of every row; rows of unknown regime or point
     /// get `u32::MAX` and are skipped.
-    fn keys(&self, df: &DataFrame, regime: Vec<String>, with_step: bool) -> Result<RowKeys> {
-        let value_idx = value_indices(df, &self.params)?;
-        let point_of: BTreeMap<&Vec<usize>, u32> = self
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p, i as u32))
+    fn keys(&self, df: &DataFrame, with_step: bool) -> Result<RowKeys> {
+        let grid: usize = self.params.iter().map(|p| p.values.count()).product();
+        let mut point_of = vec![u32::MAX; grid];
+        for (i, p) in self.points.iter().enumerate() {
+            point_of[encode(&self.params, p)] = i as u32;
+        }
+        let point = point_codes(df, &self.params)?
+            .into_iter()
+            .map(|c| c.map_or(u32::MAX, |c| point_of[c]))
             .collect();
-        let regime_of: BTreeMap<&str, u32> = self
-            .regimes
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.as_str(), i as u32))
-            .collect();
-        let empty = Vec::new();
-        let point = value_idx
-            .iter()
-            .map(|r| match r {
-                Some(r) => point_of.get(r).copied().unwrap_or(u32::MAX),
-                None if self.params.is_empty() => point_of.get(&empty).copied().unwrap_or(0),
-                None => u32::MAX,
-            })
-            .collect();
-        let regime = regime
-            .iter()
-            .map(|r| regime_of.get(r.as_str()).copied().unwrap_or(u32::MAX))
+        let regime = str_codes(df, "regime", &self.regimes)?
+            .into_iter()
+            .map(|r| r.map_or(u32::MAX, |r| r as u32))
             .collect();
         let step = if with_step {
             f64_column(df, "step")?
@@ -519,8 +506,7 @@ impl Outputs {
             cols.extend(self.params.iter().map(|p| p.name.clone()));
             cols.push("step".to_string());
             let df = read_parquet(&self.ts_path, Some(cols))?;
-            let regime = str_column(&df, "regime")?;
-            self.ts_keys = Some(self.keys(&df, regime, true)?);
+            self.ts_keys = Some(self.keys(&df, true)?);
         }
         let keys = self.ts_keys.as_ref().expect("keys were just read");
         let mut distinct: Vec<u32> = keys
@@ -588,33 +574,60 @@ fn toml_label(v: &toml::Value) -> String {
     }
 }
 
-/// Per row, the index of its value in each parameter's list (`None` if a value
-/// is missing or unknown, or if there is no sweep).
-fn value_indices(df: &DataFrame, params: &[Param]) -> Result<Vec<Option<Vec<usize>>>> {
-    let h = df.height();
-    if params.is_empty() {
-        return Ok(vec![None; h]);
+/// Per row, the position of a string column's value in `dict` (`None` if
+/// absent), without a string allocation per row (tables can be long).
+fn str_codes(df: &DataFrame, name: &str, dict: &[String]) -> Result<Vec<Option<usize>>> {
+    let s = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
+    let lookup: HashMap<&str, usize> = dict
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_str(), i))
+        .collect();
+    Ok(s.str()?
+        .iter()
+        .map(|v| lookup.get(v.unwrap_or("")).copied())
+        .collect())
+}
+
+/// A sweep point (value indices, first parameter most significant) as one number.
+fn encode(params: &[Param], point: &[usize]) -> usize {
+    params
+        .iter()
+        .zip(point)
+        .fold(0, |code, (p, &i)| code * p.values.count() + i)
+}
+
+/// The value indices of a point code.
+fn decode(params: &[Param], mut code: usize) -> Vec<usize> {
+    let mut point = vec![0; params.len()];
+    for (k, p) in params.iter().enumerate().rev() {
+        point[k] = code % p.values.count();
+        code /= p.values.count();
     }
-    let mut rows: Vec<Option<Vec<usize>>> = vec![Some(Vec::with_capacity(params.len())); h];
+    point
+}
+
+/// Per row, the code of its sweep point (`None` if a value is missing or not
+/// among the parameter's values); every row is point 0 without a sweep.
+fn point_codes(df: &DataFrame, params: &[Param]) -> Result<Vec<Option<usize>>> {
+    let mut codes = vec![Some(0usize); df.height()];
     for p in params {
         let idx: Vec<Option<usize>> = match &p.values {
             Values::Num(v) => f64_column(df, &p.name)?
                 .iter()
                 .map(|x| v.binary_search_by(|y| y.total_cmp(x)).ok())
                 .collect(),
-            Values::Str(v) => str_column(df, &p.name)?
-                .iter()
-                .map(|x| v.iter().position(|y| y == x))
-                .collect(),
+            Values::Str(v) => str_codes(df, &p.name, v)?,
         };
-        for (row, i) in rows.iter_mut().zip(idx) {
-            match (row.as_mut(), i) {
-                (Some(r), Some(i)) => r.push(i),
-                _ => *row = None,
-            }
+        let n = p.values.count();
+        for (c, i) in codes.iter_mut().zip(idx) {
+            *c = c.zip(i).map(|(c, i)| c * n + i);
         }
     }
-    Ok(rows)
+    Ok(codes)
 }
 
 #[cfg(test)]
