@@ -51,17 +51,33 @@ pub fn bars_panel<DB: DrawingBackend>(
     stats: &[Stat],
 ) -> Result<()> {
     let body = frame::panel_body(area, spec)?;
-    let mut chart = frame::build_panel(&body, spec)?;
+    let (mut chart, names_shown) = frame::build_panel(&body, spec)?;
     let label = font(spec.sizes.tick * 0.9, false, INK);
     let cap = (spec.sizes.marker).max(5);
+    // Values are written over the bars only if every one fits its slot.
+    let slot = chart.backend_coord(&(1.0, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
+    let fits = |text: &str| {
+        root.estimate_text_size(text, &label)
+            .is_ok_and(|(w, _)| (w as i32) < slot - 4)
+    };
+    let values_fit = stats
+        .iter()
+        .all(|s| !s.mean.is_finite() || fits(&short_value(s.mean)));
+    let base = chart.backend_coord(&(0.0, spec.y.lo)).1;
     for (r, (st, s)) in styles.iter().zip(stats).enumerate() {
         let x = r as f64;
+        if !names_shown {
+            let (px, _) = chart.backend_coord(&(x, 0.0));
+            let y = base + spec.sizes.marker + 6;
+            style::draw_marker(root, st.marker, (px, y), spec.sizes.marker, st.color)
+                .map_err(err)?;
+        }
         if !s.mean.is_finite() {
             let (px, py) = chart.backend_coord(&(x, 0.0));
             let note =
                 font(spec.sizes.tick, false, MUTED).pos(Pos::new(HPos::Center, VPos::Bottom));
-            root.draw_text("no data", &note, (px, py - 6))
-                .map_err(err)?;
+            let text = if fits("no data") { "no data" } else { "–" };
+            root.draw_text(text, &note, (px, py - 6)).map_err(err)?;
             continue;
         }
         chart
@@ -83,13 +99,15 @@ pub fn bars_panel<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         }
-        let (text, anchor) = if s.mean >= 0.0 {
-            (label.pos(Pos::new(HPos::Center, VPos::Bottom)), top - 6)
-        } else {
-            (label.pos(Pos::new(HPos::Center, VPos::Top)), bottom + 6)
-        };
-        root.draw_text(&short_value(s.mean), &text, (px, anchor))
-            .map_err(err)?;
+        if values_fit {
+            let (text, anchor) = if s.mean >= 0.0 {
+                (label.pos(Pos::new(HPos::Center, VPos::Bottom)), top - 6)
+            } else {
+                (label.pos(Pos::new(HPos::Center, VPos::Top)), bottom + 6)
+            };
+            root.draw_text(&short_value(s.mean), &text, (px, anchor))
+                .map_err(err)?;
+        }
     }
     Ok(())
 }
@@ -135,7 +153,7 @@ pub fn draw<DB: DrawingBackend>(
     let content = frame::draw_frame(root, &frame)?;
     let (rows, cols) = frame::grid(points.len());
     let sizes = Sizes::for_grid(rows, cols);
-    let x = XAxis::Cat(styles.iter().map(|s| s.name.clone()).collect());
+    let x = XAxis::Regimes(styles.iter().map(|s| s.name.clone()).collect());
     let y = bar_axis(
         points
             .iter()

@@ -137,6 +137,8 @@ pub fn draw_frame<DB: DrawingBackend>(
                     r.color.filled(),
                 ))
                 .map_err(err)?;
+                // The marker that stands under a bar when names do not fit.
+                style::draw_marker(root, r.marker, (x0 + 48, y), 7, r.color).map_err(err)?;
             }
         }
         let name = style::fit_text(root, &r.name, &entry, MAX_NAME);
@@ -152,7 +154,11 @@ pub fn draw_frame<DB: DrawingBackend>(
 #[derive(Clone, Debug)]
 pub enum XAxis {
     Num(Axis),
+    /// Categories whose labels are shortened to fit (the values of a sweep).
     Cat(Vec<String>),
+    /// Regime names under bars: dropped rather than shortened when they do not
+    /// fit (the legend and the markers under the bars name them).
+    Regimes(Vec<String>),
 }
 
 impl XAxis {
@@ -160,7 +166,7 @@ impl XAxis {
     fn axis(&self) -> Axis {
         match self {
             XAxis::Num(a) => a.clone(),
-            XAxis::Cat(labels) => Axis {
+            XAxis::Cat(labels) | XAxis::Regimes(labels) => Axis {
                 lo: -0.5,
                 hi: labels.len() as f64 - 0.5,
                 ticks: (0..labels.len()).map(|i| i as f64).collect(),
@@ -296,11 +302,12 @@ pub fn panel_body<DB: DrawingBackend>(
 }
 
 /// Builds a panel in the area [`panel_body`] left: light grid at the ticks and
-/// tick labels, with label areas sized to what they hold.
+/// tick labels, with label areas sized to what they hold. Also says whether the
+/// category labels fitted in full.
 pub fn build_panel<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     spec: &PanelSpec,
-) -> Result<Chart<'a, DB>> {
+) -> Result<(Chart<'a, DB>, bool)> {
     let s = spec.sizes;
     let tick = font(s.tick, false, INK);
     let y_tick_w = spec
@@ -313,10 +320,11 @@ pub fn build_panel<'a, DB: DrawingBackend>(
     let y_area = y_tick_w + 16;
     let x_area = s.tick as u32 + 16;
 
-    // Category labels shrink, then shorten, to fit their slot.
+    // Category labels shrink, then shorten (or, for regimes, go), to fit their slot.
     let mut x = spec.x.axis();
     let mut x_tick = tick.clone();
-    if let XAxis::Cat(labels) = spec.x {
+    let mut names_shown = true;
+    if let XAxis::Cat(labels) | XAxis::Regimes(labels) = spec.x {
         let (w, _) = area.dim_in_pixel();
         let slot = (w.saturating_sub(y_area + 30) / labels.len().max(1) as u32).saturating_sub(10);
         let widest = |st: &TextStyle| {
@@ -331,10 +339,14 @@ pub fn build_panel<'a, DB: DrawingBackend>(
             px -= 1.0;
             x_tick = font(px, false, INK);
         }
-        x.labels = labels
-            .iter()
-            .map(|l| style::fit_text(area, l, &x_tick, slot))
-            .collect();
+        names_shown = widest(&x_tick) <= slot;
+        x.labels = match spec.x {
+            XAxis::Regimes(_) if !names_shown => vec![String::new(); labels.len()],
+            _ => labels
+                .iter()
+                .map(|l| style::fit_text(area, l, &x_tick, slot))
+                .collect(),
+        };
     }
 
     let mut builder = ChartBuilder::on(area);
@@ -358,11 +370,11 @@ pub fn build_panel<'a, DB: DrawingBackend>(
         .y_label_style(tick)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt);
-    if matches!(spec.x, XAxis::Cat(_)) {
+    if !matches!(spec.x, XAxis::Num(_)) {
         mesh.disable_x_mesh();
     }
     mesh.draw().map_err(err)?;
-    Ok(chart)
+    Ok((chart, names_shown))
 }
 
 /// Writes a centred note (e.g. "no data") in a panel.

@@ -73,7 +73,7 @@ pub fn draw<DB: DrawingBackend>(
     let sizes = Sizes::for_grid(rows, cols);
     let x_desc = swept.then(|| out.params[0].name.as_str());
     let areas = frame::panel_grid(&content, (rows, cols), x_desc, None)?;
-    let names = XAxis::Cat(styles.iter().map(|s| s.name.clone()).collect());
+    let names = XAxis::Regimes(styles.iter().map(|s| s.name.clone()).collect());
     let (sweep_x, _) = if swept {
         x_axis(&out.params[0].values, true)
     } else {

@@ -55,7 +55,7 @@ pub fn sweep_panel<DB: DrawingBackend>(
     stats: &[Vec<Stat>],
 ) -> Result<()> {
     let body = frame::panel_body(area, spec)?;
-    let chart = frame::build_panel(&body, spec)?;
+    let (chart, _) = frame::build_panel(&body, spec)?;
     let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
     // Regimes are nudged sideways so their whiskers do not overlap.
     let gap = xs

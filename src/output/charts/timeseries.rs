@@ -58,7 +58,7 @@ fn series_panel<DB: DrawingBackend>(
     stats: &[&Vec<Stat>],
 ) -> Result<()> {
     let body = frame::panel_body(area, spec)?;
-    let mut chart = frame::build_panel(&body, spec)?;
+    let (mut chart, _) = frame::build_panel(&body, spec)?;
     for (st, s) in styles.iter().zip(stats) {
         for seg in segments(s, |x| x.lo.is_finite() && x.hi.is_finite()) {
             let mut poly: Vec<(f64, f64)> = seg.iter().map(|&k| (steps[k], s[k].hi)).collect();
