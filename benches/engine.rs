@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::RngExt;
-use regimes::model::landscape::Nk;
+use regimes::model::landscape::{Nk, Tables};
 use regimes::model::rng::{Phase, stream};
 use regimes::model::{Config, Regime, Simulation, World};
 
@@ -37,30 +37,44 @@ fn warmed(cfg: &Config, warm_up: u32) -> Simulation {
 }
 
 /// One trial of the search phase: draw a bit, evaluate the flip incrementally on
-/// the default landscape (L = 20, K = 5), keep it if it improves.
+/// the default landscape (L = 20, K = 5), keep it if it improves. `hashed` hashes
+/// each contribution from the landscape seed (`Nk::flip`, as large worlds do);
+/// `tabulated` reads them from the contribution tables small worlds keep.
+/// Hill climbing soon reaches a local optimum, so most trials measured are
+/// rejected flips, as in a long run.
 fn search_trial(c: &mut Criterion) {
     let w = World::default();
     let nk = Nk::new(w.loci, w.interactions);
-    let landscape = 0x5EED_u64;
-    let mut rng = stream(1, 0, Phase::Search, 0);
-    let mut genome = 0b1011_0110_0101_1100_1010 & nk.genome_mask();
-    let mut fitness = nk.fitness(landscape, genome);
+    let seeds = [0x5EED_u64];
+    let tables = Tables::new(&nk, &seeds);
     let mut group = c.benchmark_group("search");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("trial", |b| {
-        b.iter(|| {
-            let flips = 1u64 << rng.random_range(0..nk.loci());
-            let candidate = nk.flip(landscape, genome, fitness, flips);
-            if candidate > fitness {
-                genome ^= flips;
-                fitness = candidate;
-            }
-            black_box(fitness)
-        })
-    });
-    // Restart from random genomes now and then would not change the cost of a flip;
-    // a local optimum is reached within a few hundred trials and every later trial
-    // is a rejected flip, which is what most trials of a long run are.
+    for tabulated in [false, true] {
+        let landscape = if tabulated {
+            tables.landscape(&nk, 0, seeds[0])
+        } else {
+            nk.landscape(seeds[0])
+        };
+        let mut rng = stream(1, 0, Phase::Search, 0);
+        let mut genome = 0b1011_0110_0101_1100_1010 & nk.genome_mask();
+        let mut fitness = landscape.fitness(genome);
+        let name = if tabulated {
+            "trial_tabulated"
+        } else {
+            "trial_hashed"
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let flips = 1u64 << rng.random_range(0..nk.loci());
+                let candidate = landscape.flip(genome, fitness, flips);
+                if candidate > fitness {
+                    genome ^= flips;
+                    fitness = candidate;
+                }
+                black_box(fitness)
+            })
+        });
+    }
     group.finish();
 }
 

@@ -203,10 +203,22 @@ impl View<'_> {
         if let Some(s) = &q.open[j] {
             f(s);
         }
-        let group = p.group[i];
-        for rec in q.records(j) {
-            if sight.sees_holder(i, group, rec.holder) {
-                f(&rec.solution);
+        let records = q.records(j);
+        // The common rules are decided once per producer, not once per record.
+        match sight.visibility {
+            Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
+            Visibility::Private => {
+                for rec in records.iter().filter(|rec| rec.holder as usize == i) {
+                    f(&rec.solution);
+                }
+            }
+            Visibility::Groups | Visibility::Network => {
+                let group = p.group[i];
+                for rec in records {
+                    if sight.sees_holder(i, group, rec.holder) {
+                        f(&rec.solution);
+                    }
+                }
             }
         }
         if !p.switched[i] {

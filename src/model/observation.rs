@@ -167,20 +167,8 @@ fn team(p: &Producers, members: &[u32], loci: f64, exerted_total: f64) -> Team {
     }
     let sampled = &genomes[..sample];
     let diversity = (sample >= 2).then(|| {
-        // The pairwise Hamming distances add up locus by locus: a locus where
-        // `c` of the `s` genomes carry a one separates `c * (s - c)` pairs.
-        let mut ones = [0u32; 64];
-        for &g in sampled {
-            for (k, c) in ones[..loci as usize].iter_mut().enumerate() {
-                *c += (g >> k) as u32 & 1;
-            }
-        }
-        let distance: u64 = ones[..loci as usize]
-            .iter()
-            .map(|&c| c as u64 * (sample as u64 - c as u64))
-            .sum();
         let pairs = (sample * (sample - 1) / 2) as f64;
-        distance as f64 / pairs / loci
+        pairwise_distance(sampled, loci as u32) as f64 / pairs / loci
     });
     let distinct = if members.len() <= DIVERSITY_SAMPLE {
         // Small teams: count the genomes not seen earlier in the sample.
@@ -204,6 +192,34 @@ fn team(p: &Producers, members: &[u32], loci: f64, exerted_total: f64) -> Team {
         effort,
         entropy,
     }
+}
+
+/// The sum of the Hamming distances of all pairs of `genomes` (at most 255).
+///
+/// The distances add up locus by locus: a locus where `c` of the `s` genomes carry
+/// a one separates `c * (s - c)` pairs. The counts `c` are kept seven to a word, one
+/// per byte: multiplying seven bits by `SPREAD` moves bit `b` to bit `8b` (the
+/// shifted copies never overlap, so nothing carries), and `LANES` keeps those.
+fn pairwise_distance(genomes: &[u64], loci: u32) -> u64 {
+    const SPREAD: u64 = 0x0000_0408_1020_4081; // bits 0, 7, 14, .., 42
+    const LANES: u64 = 0x0001_0101_0101_0101; // bits 0, 8, 16, .., 48
+    debug_assert!(genomes.len() < 256 && loci <= 64);
+    let words = loci.div_ceil(7) as usize;
+    let mut counts = [0u64; 10];
+    for &g in genomes {
+        for (w, count) in counts[..words].iter_mut().enumerate() {
+            *count += ((g >> (7 * w)) & 0x7F).wrapping_mul(SPREAD) & LANES;
+        }
+    }
+    let s = genomes.len() as u64;
+    let mut distance = 0;
+    for (w, &count) in counts[..words].iter().enumerate() {
+        for lane in 0..(loci as usize - 7 * w).min(7) {
+            let c = (count >> (8 * lane)) & 0xFF;
+            distance += c * (s - c);
+        }
+    }
+    distance
 }
 
 /// Distinct values among `values`.
@@ -268,6 +284,32 @@ mod tests {
         // One of n holds everything: (n-1)/n.
         assert!((gini_sorted(&[0.0, 0.0, 0.0, 4.0]) - 0.75).abs() < 1e-12);
         assert!(gini_sorted(&[0.0, 0.0]).is_nan());
+    }
+
+    #[test]
+    fn pairwise_distance_is_the_sum_over_pairs() {
+        let mut x = 12345u64;
+        let mut next = || {
+            x = super::super::rng::mix64(x);
+            x
+        };
+        for loci in [1, 6, 7, 8, 20, 33, 63, 64] {
+            let mask = if loci == 64 {
+                u64::MAX
+            } else {
+                (1 << loci) - 1
+            };
+            for s in [0, 1, 2, 5, 32] {
+                let genomes: Vec<u64> = (0..s).map(|_| next() & mask).collect();
+                let mut naive = 0u64;
+                for a in 0..s {
+                    for b in a + 1..s {
+                        naive += (genomes[a] ^ genomes[b]).count_ones() as u64;
+                    }
+                }
+                assert_eq!(pairwise_distance(&genomes, loci), naive, "{loci} {s}");
+            }
+        }
     }
 
     #[test]
