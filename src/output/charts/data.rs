@@ -190,6 +190,8 @@ pub struct Outputs {
     pub spec_errors: Vec<String>,
     /// Regimes in the order of their first run.
     pub regimes: Vec<String>,
+    /// The preset each regime of the scenario starts from, by regime name.
+    pub regime_presets: BTreeMap<String, String>,
     pub params: Vec<Param>,
     /// Sweep points present, as value indices per parameter, in grid order.
     pub points: Vec<Vec<usize>>,
@@ -307,6 +309,19 @@ impl Outputs {
             }
         }
         let lists = sweep_lists(scenario.get("sweep"));
+        let regime_presets = scenario
+            .get("regimes")
+            .and_then(toml::Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|r| {
+                        let t = r.as_table()?;
+                        let name = t.get("name")?.as_str()?.to_string();
+                        Some((name, t.get("preset")?.as_str()?.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
 
         let runs = read_parquet(&runs_path, None)?;
         if runs.height() == 0 {
@@ -413,6 +428,7 @@ impl Outputs {
             specs,
             spec_errors,
             regimes,
+            regime_presets,
             params,
             points,
             runs,

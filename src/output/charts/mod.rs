@@ -336,7 +336,7 @@ pub fn draw_all(dir: &Path, format: Format, quiet: bool) -> Result<Vec<PathBuf>>
             eprintln!("warning: {w}");
         }
     }
-    let styles = style::regime_styles(&out.regimes);
+    let styles = style::regime_styles(&out.regimes, &out.regime_presets);
     let charts = dir.join("charts");
     fs::create_dir_all(&charts).with_context(|| format!("cannot create {}", charts.display()))?;
     let mut written = Vec::new();

@@ -1,6 +1,7 @@
 //! The look shared by every chart: bundled font, sizes, the regime palette with
 //! its second cue (dash pattern and marker), tick placement and number labels.
 
+use std::collections::BTreeMap;
 use std::sync::Once;
 
 use plotters::prelude::*;
@@ -112,18 +113,38 @@ pub struct RegimeStyle {
 }
 
 /// Styles for the regimes of one scenario, in the given order. Preset names use
-/// their fixed slot; other names take, in order, the two spare slots, then the
+/// their fixed slot (colour, dash, marker). A variant (`presets` maps a regime's
+/// name to the preset it starts from) takes its preset's slot when the preset
+/// itself is not in the scenario, so that an institution keeps its colour from
+/// chart to chart. Other names take, in order, the two spare slots, then the
 /// slots of presets absent from this scenario, then cycle (a ninth regime reuses
 /// a colour with another dash, so lines stay distinguishable).
-pub fn regime_styles(names: &[String]) -> Vec<RegimeStyle> {
+pub fn regime_styles(names: &[String], presets: &BTreeMap<String, String>) -> Vec<RegimeStyle> {
     let preset = |n: &str| PRESET_SLOTS.iter().position(|p| *p == n);
-    let mut free: Vec<usize> = vec![6, 7];
-    free.extend((0..PRESET_SLOTS.len()).filter(|&s| !names.iter().any(|n| preset(n) == Some(s))));
+    let mut used = [false; 8];
+    let mut slots: Vec<Option<usize>> = names.iter().map(|n| preset(n)).collect();
+    for s in slots.iter().flatten() {
+        used[*s] = true;
+    }
+    for (slot, name) in slots.iter_mut().zip(names) {
+        if slot.is_none()
+            && let Some(s) = presets.get(name).and_then(|p| preset(p))
+            && !used[s]
+        {
+            used[s] = true;
+            *slot = Some(s);
+        }
+    }
+    let free: Vec<usize> = [6, 7, 0, 1, 2, 3, 4, 5]
+        .into_iter()
+        .filter(|&s| !used[s])
+        .collect();
     let mut next = 0;
     names
         .iter()
-        .map(|name| {
-            let (slot, dash_shift) = match preset(name) {
+        .zip(slots)
+        .map(|(name, slot)| {
+            let (slot, dash_shift) = match slot {
                 Some(s) => (s, 0),
                 None => {
                     let k = next;
@@ -350,15 +371,19 @@ mod tests {
 
     #[test]
     fn preset_slots_are_fixed_and_others_are_distinct() {
-        let a = regime_styles(&["collectivist".into(), "enclosure".into()]);
-        let b = regime_styles(&["enclosure".into(), "commons".into(), "collectivist".into()]);
+        let none = BTreeMap::new();
+        let a = regime_styles(&["collectivist".into(), "enclosure".into()], &none);
+        let b = regime_styles(
+            &["enclosure".into(), "commons".into(), "collectivist".into()],
+            &none,
+        );
         assert_eq!(a[0].color, b[2].color);
         assert_eq!(a[1].color, b[0].color);
         let names: Vec<String> = ["enclosure", "x", "y", "z", "commons"]
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let s = regime_styles(&names);
+        let s = regime_styles(&names, &none);
         for i in 0..s.len() {
             for j in i + 1..s.len() {
                 assert_ne!(s[i].color, s[j].color, "{} vs {}", s[i].name, s[j].name);
@@ -366,12 +391,32 @@ mod tests {
         }
         // Beyond eight regimes a colour repeats, but never with the same dash.
         let many: Vec<String> = (0..12).map(|i| format!("r{i}")).collect();
-        let s = regime_styles(&many);
+        let s = regime_styles(&many, &none);
         for i in 0..s.len() {
             for j in i + 1..s.len() {
                 assert!(s[i].color != s[j].color || s[i].dash != s[j].dash);
             }
         }
+    }
+
+    #[test]
+    fn variants_take_their_presets_colour_when_the_preset_is_absent() {
+        let presets: BTreeMap<String, String> = [
+            ("closed_labs", "enclosure"),
+            ("open_consortium", "commons"),
+            ("commons_costly", "commons"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+        let enclosure = regime_styles(&["enclosure".into()], &presets)[0].color;
+        let commons = regime_styles(&["commons".into()], &presets)[0].color;
+        let s = regime_styles(&["closed_labs".into(), "open_consortium".into()], &presets);
+        assert_eq!((s[0].color, s[1].color), (enclosure, commons));
+        // With its preset present, a variant gets a colour of its own.
+        let s = regime_styles(&["commons".into(), "commons_costly".into()], &presets);
+        assert_eq!(s[0].color, commons);
+        assert_ne!(s[1].color, commons);
     }
 
     #[test]

@@ -15,12 +15,18 @@ use super::style::{self, Axis, RegimeStyle};
 use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
 
 /// The x axis of a swept parameter and the x position of each of its values.
+/// Numbers too unevenly spaced to label on a linear scale (say 25, 250, 1000,
+/// 5000) are placed at even steps, in order, each labelled with its value.
 pub fn x_axis(values: &Values, narrow: bool) -> (XAxis, Vec<f64>) {
+    let categories = |labels: Vec<String>| {
+        let xs = (0..labels.len()).map(|i| i as f64).collect();
+        (XAxis::Cat(labels), xs)
+    };
     match values {
-        Values::Str(v) => (
-            XAxis::Cat(v.clone()),
-            (0..v.len()).map(|i| i as f64).collect(),
-        ),
+        Values::Str(v) => categories(v.clone()),
+        Values::Num(v) if crowded(v) => {
+            categories(v.iter().map(|x| style::format_value(*x)).collect())
+        }
         Values::Num(v) => {
             let (lo, hi) = (v[0], v[v.len() - 1]);
             let pad = if hi > lo {
@@ -43,6 +49,12 @@ pub fn x_axis(values: &Values, narrow: bool) -> (XAxis, Vec<f64>) {
             (XAxis::Num(axis), v.clone())
         }
     }
+}
+
+/// Whether two neighbouring values lie closer than a fifteenth of the range.
+fn crowded(v: &[f64]) -> bool {
+    let range = v[v.len() - 1] - v[0];
+    range > 0.0 && v.windows(2).any(|w| w[1] - w[0] < range / 15.0)
 }
 
 /// One sweep panel. `stats[r][i]` is regime r at x position `xs[i]`.
@@ -167,8 +179,13 @@ pub fn draw<DB: DrawingBackend>(
         || "the last steps".to_string(),
         |w| format!("the last {w} steps"),
     );
+    let per_run = if job.metric == "cumulative_welfare" {
+        "each run's welfare summed over the whole run".to_string()
+    } else {
+        format!("each run's mean over {window}")
+    };
     let caption = format!(
-        "Points: each run's mean over {window}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).",
+        "Points: {per_run}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).",
         out.replicates_label()
     );
     let frame = Frame {
