@@ -3,6 +3,7 @@
 //! whose debts pass the limit exit and are replaced by entrants.
 
 use rand::RngExt;
+use rand::distr::Bernoulli;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::Visibility;
@@ -28,11 +29,13 @@ pub(super) fn run(sim: &mut Simulation) {
     // Imitation: compare payoff per budget unit with a random peer of one's type.
     let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
     let streams = Streams::new(seed, t, Phase::Adaptation);
+    // Built once, drawn like `random_bool(learning_rate)`.
+    let learns = Bernoulli::new(w.learning_rate).expect("validated rate");
     let propensity = &mut sim.buffers.propensity;
     map_into(n, propensity, |i| {
         let own = p_ro.propensity[i];
         let mut rng = streams.get(i as u64);
-        if !rng.random_bool(w.learning_rate) {
+        if !rng.sample(learns) {
             return own;
         }
         let pool = peers.on(keys[i] as usize);

@@ -4,6 +4,7 @@
 //! solution descends from, so forks (pluralism) and monocultures can be told apart.
 
 use rand::RngExt;
+use rand::distr::Bernoulli;
 
 use super::config::{Adopt, Allocation, Visibility};
 use super::network::{Graph, Sight};
@@ -45,6 +46,8 @@ pub(super) fn run(sim: &mut Simulation) {
     let view = View { p, q, sight, teams };
 
     let streams = Streams::new(seed, t, Phase::Adoption);
+    // Built once, drawn like `random_bool(adopt_prob)`.
+    let adopts = Bernoulli::new(r.adopt_prob).expect("validated probability");
     let starts = &mut sim.buffers.starts;
     map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
@@ -89,7 +92,7 @@ pub(super) fn run(sim: &mut Simulation) {
             return match lineage_best {
                 // Newcomers and members of another lineage join the team's lineage.
                 Some(b) if switched || current.lineage != lineage => keep(b),
-                Some(b) if rng.random_bool(r.adopt_prob) && b.quality > current.quality => keep(b),
+                Some(b) if rng.sample(adopts) && b.quality > current.quality => keep(b),
                 None if switched => {
                     // Every member of the slot draws the same genome from the slot's stream.
                     let entity = PROBLEM_ENTITY + slot as u64;
@@ -114,7 +117,7 @@ pub(super) fn run(sim: &mut Simulation) {
         match (r.adopt, switched) {
             (Adopt::Best, true) => keep(best),
             (Adopt::Best, false) => {
-                if rng.random_bool(r.adopt_prob) && best.quality > current.quality {
+                if rng.sample(adopts) && best.quality > current.quality {
                     keep(best)
                 } else {
                     keep(current)
@@ -149,7 +152,7 @@ pub(super) fn run(sim: &mut Simulation) {
                 keep(choice)
             }
             (Adopt::Fork, false) => {
-                if !rng.random_bool(r.adopt_prob) {
+                if !rng.sample(adopts) {
                     return keep(current);
                 }
                 let mut lineage_best = current;

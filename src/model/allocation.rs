@@ -3,6 +3,7 @@
 //! `plan` a planner assigns everyone from noisy, stale estimates.
 
 use rand::RngExt;
+use rand::distr::Bernoulli;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::config::Allocation;
@@ -66,12 +67,15 @@ fn choose(sim: &mut Simulation) {
         s.ln()
     };
     let streams = Streams::new(seed, t, Phase::Allocation);
+    // Built once, drawn like `random_bool(p)`.
+    let switches = Bernoulli::new(w.switch_rate).expect("validated rate");
+    let focuses = Bernoulli::new(w.domain_focus).expect("validated probability");
     let choices = &mut sim.buffers.choices;
     map_into(p.len(), choices, |i| {
         let mut rng = streams.get(i as u64);
         let current = p.target[i] as usize;
         let must = p.fresh[i];
-        if !must && !rng.random_bool(w.switch_rate) {
+        if !must && !rng.sample(switches) {
             return current as u32;
         }
         let mut best = current;
@@ -82,7 +86,7 @@ fn choose(sim: &mut Simulation) {
         };
         for _ in 0..w.consider {
             let own = by_domain.on(p.domain[i] as usize);
-            let j = if !own.is_empty() && rng.random_bool(w.domain_focus) {
+            let j = if !own.is_empty() && rng.sample(focuses) {
                 own[rng.random_range(0..own.len())] as usize
             } else {
                 rng.random_range(0..m)

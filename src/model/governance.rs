@@ -3,6 +3,7 @@
 //! contributors have an offence forgiven. Observation is a real cost.
 
 use rand::RngExt;
+use rand::distr::Bernoulli;
 
 use super::rng::{Phase, Streams};
 use super::simulation::Simulation;
@@ -21,10 +22,12 @@ pub(super) fn run(sim: &mut Simulation) {
     let (t, seed) = (sim.time, sim.seed);
     let p_ro = &*p;
     let streams = Streams::new(seed, t, Phase::Governance);
+    // Built once, drawn like `random_bool(monitoring)`.
+    let observes = Bernoulli::new(r.monitoring).expect("validated probability");
     let verdicts = &mut sim.buffers.verdicts;
     map_into(p_ro.len(), verdicts, |i| {
         let mut rng = streams.get(i as u64);
-        if !rng.random_bool(r.monitoring) {
+        if !rng.sample(observes) {
             return (false, p_ro.offences[i], 0.0);
         }
         let exerted_share = p_ro.exerted[i] as f64 / p_ro.budget[i];
