@@ -225,7 +225,7 @@ impl Landscape<'_> {
         let doubled = nk.doubled(g);
         let mut sum = f;
         let mut i = b;
-        for d in 0..=nk.interactions {
+        for d in 0..nk.interactions + 1 {
             let old = nk.window(doubled, i);
             sum = sum + self.phi(i, old ^ (1 << d)) - self.phi(i, old);
             i = if i == 0 { nk.loci - 1 } else { i - 1 };
