@@ -97,8 +97,8 @@ fn default_run(c: &mut Criterion) {
     let w = World::default();
     let steps = 500;
     let mut group = c.benchmark_group("run_default");
-    group.sample_size(20);
-    group.measurement_time(Duration::from_secs(10));
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(15));
     group.throughput(Throughput::Elements(w.producers as u64 * steps as u64));
     for preset in PRESETS {
         let cfg = config(preset, w.producers, w.problems);
