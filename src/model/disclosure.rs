@@ -6,7 +6,7 @@
 
 use super::config::Visibility;
 use super::simulation::Simulation;
-use super::state::{NONE, Solution, map_into};
+use super::state::{NONE, Producers, Solution, map_into, parallel};
 
 pub(super) fn run(sim: &mut Simulation) {
     publish(sim);
@@ -78,19 +78,28 @@ pub(crate) enum Effort {
 
 /// Classifies every effective trial and computes this step's credit.
 fn account(sim: &mut Simulation) {
-    let (p, q, sight) = (&sim.producers, &sim.problems, &sim.sight);
-    let accounts = &mut sim.buffers.accounts;
-    map_into(p.len(), accounts, |i| {
-        let j = p.target[i] as usize;
+    let (q, sight) = (&sim.problems, &sim.sight);
+    let Producers {
+        target,
+        start_quality,
+        quality,
+        group,
+        sees_frontier,
+        effective,
+        new_credit,
+        ..
+    } = &mut sim.producers;
+    let classify = |i: usize| {
+        let j = target[i] as usize;
         let w = q.frontier_start[j];
-        let (start, end) = (p.start_quality[i], p.quality[i]);
+        let (start, end) = (start_quality[i], quality[i]);
         let winner = q.winner[j];
         let lost_race = end > w
             && winner != i as u32
-            && !sight.sees_producer(i, p.group[i], winner as usize, p.group[winner as usize]);
+            && !sight.sees_producer(i, group[i], winner as usize, group[winner as usize]);
         let effort = if lost_race {
             Effort::Race
-        } else if start < w && !p.sees_frontier[i] {
+        } else if start < w && !sees_frontier[i] {
             Effort::CatchUp
         } else if start < w {
             Effort::Exploration
@@ -103,13 +112,20 @@ fn account(sim: &mut Simulation) {
             Effort::Exploration | Effort::Frontier => q.value[j] * (end - start.max(w)).max(0.0),
         };
         (effort, credit)
-    });
+    };
     // Trials are whole numbers: their sums are exact in integers.
     let mut trials = [0u64; 4];
-    let p = &mut sim.producers;
-    for (i, &(effort, credit)) in accounts.iter().enumerate() {
-        trials[effort as usize] += p.effective[i] as u64;
-        p.new_credit[i] = credit;
+    let mut add = |i: usize, (effort, credit): (Effort, f64)| {
+        trials[effort as usize] += effective[i] as u64;
+        new_credit[i] = credit;
+    };
+    let n = target.len();
+    if parallel(n) {
+        let accounts = &mut sim.buffers.accounts;
+        map_into(n, accounts, classify);
+        accounts.iter().enumerate().for_each(|(i, &a)| add(i, a));
+    } else {
+        (0..n).for_each(|i| add(i, classify(i)));
     }
     let ledger = &mut sim.ledger;
     ledger.race = trials[Effort::Race as usize] as f64;

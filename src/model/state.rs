@@ -9,11 +9,16 @@ pub const NONE: u32 = u32::MAX;
 /// Below this many items a parallel map runs as one chunk on the calling thread.
 const PAR_CHUNK: usize = 1024;
 
+/// Whether [`map_into`] splits `n` items over rayon's pool.
+pub fn parallel(n: usize) -> bool {
+    n >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1
+}
+
 /// Fills `out` with `f(0..n)`, in parallel chunks over rayon's pool. The result
 /// does not depend on the number of threads: each item is computed on its own.
 /// Small populations, or a pool of one thread, skip rayon's machinery altogether.
 pub fn map_into<T: Send>(n: usize, out: &mut Vec<T>, f: impl Fn(usize) -> T + Sync + Send) {
-    if n < 2 * PAR_CHUNK || rayon::current_num_threads() == 1 {
+    if !parallel(n) {
         out.clear();
         out.extend((0..n).map(f));
         return;
