@@ -195,7 +195,21 @@ fn same_run_on_one_and_two_threads_is_bit_identical() {
         problems: 400,
         ..World::default()
     };
-    for preset in ["enclosure", "commons", "collectivist", "cooperative"] {
+    // Many problems too, so that the per-problem phases also run in parallel chunks.
+    let wide = World {
+        producers: 5000,
+        problems: 2500,
+        ..World::default()
+    };
+    let cases = [
+        ("enclosure", &world),
+        ("commons", &world),
+        ("collectivist", &world),
+        ("cooperative", &world),
+        ("enclosure", &wide),
+        ("commons", &wide),
+    ];
+    for (preset, world) in cases {
         let cfg = Config {
             world: world.clone(),
             regime: Regime::preset(preset).unwrap(),
