@@ -137,10 +137,7 @@ pub fn draw<DB: DrawingBackend>(
     }
     let caption = format!(
         "Bars: each run's mean over {}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).",
-        out.window.map_or_else(
-            || "the last steps".to_string(),
-            |w| format!("the last {w} steps")
-        ),
+        out.window_label(),
         out.replicates_label()
     );
     let frame = Frame {

@@ -488,6 +488,14 @@ impl Outputs {
         }
     }
 
+    /// The steps each run is summarised over, in words.
+    pub fn window_label(&self) -> String {
+        self.window.map_or_else(
+            || "the last steps".to_string(),
+            |w| format!("the last {w} steps"),
+        )
+    }
+
     /// Whether per-run summaries hold this metric.
     pub fn has_run_metric(&self, metric: &str) -> bool {
         self.runs.column(metric).is_ok()

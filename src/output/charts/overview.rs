@@ -22,10 +22,7 @@ pub fn draw<DB: DrawingBackend>(
     styles: &[RegimeStyle],
 ) -> Result<()> {
     let swept = !out.params.is_empty();
-    let window = out.window.map_or_else(
-        || "the last steps".to_string(),
-        |w| format!("the last {w} steps"),
-    );
+    let window = out.window_label();
     let mut subtitle = format!(
         "Scenario {} · {} · {} steps · each run summarised over {window}",
         out.name,

@@ -175,10 +175,7 @@ pub fn draw<DB: DrawingBackend>(
             .collect();
         subtitle += &format!(" · one panel per {}{shown}", names.join(" x "));
     }
-    let window = out.window.map_or_else(
-        || "the last steps".to_string(),
-        |w| format!("the last {w} steps"),
-    );
+    let window = out.window_label();
     let per_run = if job.metric == "cumulative_welfare" {
         "each run's welfare summed over the whole run".to_string()
     } else {
