@@ -14,8 +14,7 @@ use crate::experiment::shard::Shard;
 use crate::experiment::{Override, Scenario, resume};
 use crate::output::charts::{self, Format};
 use crate::output::tables::{
-    self, Assembled, Locate, MANIFEST, Parts, PartsSink, RUNS, SCENARIO, SUMMARY, TIMESERIES,
-    write_atomic,
+    self, Assembled, Locate, MANIFEST, Parts, RUNS, SCENARIO, SUMMARY, TIMESERIES, write_atomic,
 };
 
 /// The shard description left in a shard's directory.
@@ -181,13 +180,12 @@ pub fn run(args: RunArgs) -> Result<()> {
     })?;
     parts.create()?;
     let started = SystemTime::now();
-    let sink = PartsSink::new(&scenario, parts.clone());
     let options = Options {
         threads: args.threads,
         quiet: args.quiet,
         ..Options::default()
     };
-    let report = runner::execute(&scenario, &pending, &options, &sink)?;
+    let report = runner::execute(&scenario, &pending, &options, &parts)?;
 
     if let Some(shard) = args.shard {
         let info = ShardInfo {

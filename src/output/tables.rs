@@ -1,12 +1,18 @@
 //! The tables of the output directory (see `docs/ARCHITECTURE.md`).
 //!
 //! Runs stream their rows into part files under `DIR/.parts/` as they go: chunk
-//! `ts-RUN-CHUNK.parquet` files, then a `run-RUN.done` marker holding the run's
+//! `ts-RUN-CHUNK.rows` files, then a `run-RUN.done` marker holding the run's
 //! summary row, written last. Every file is written under a temporary name and
 //! renamed, so a killed run leaves only whole files, and a run counts as done
 //! exactly when its marker exists. [`assemble`] then concatenates the parts in
 //! run order into the final tables, a row group at a time, so memory stays
 //! bounded by one row group whatever the number of steps and runs.
+//!
+//! Chunk parts are plain little-endian rows, not Parquet: they are written from
+//! the simulation workers, and polars would compress them on its own thread pool,
+//! which competes with the other workers for the cores (see the "Parallel sweep"
+//! section of `docs/PERFORMANCE.md`). Every polars table is built in
+//! [`assemble`], after the runs.
 
 use std::collections::BTreeSet;
 use std::fs::File;
@@ -14,10 +20,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use polars::prelude::{
-    Column, CsvWriter, DataFrame, ParquetCompression, ParquetReader, ParquetWriter, SerReader,
-    SerWriter,
-};
+use polars::prelude::{Column, CsvWriter, DataFrame, ParquetCompression, ParquetWriter, SerWriter};
 use serde::{Deserialize, Serialize};
 
 use super::summary::{Accumulator, Overview};
@@ -38,6 +41,77 @@ pub const RUNS: &str = "runs.parquet";
 pub const SUMMARY: &str = "summary.csv";
 pub const SCENARIO: &str = "scenario.toml";
 pub const MANIFEST: &str = "manifest.json";
+
+/// First bytes of a chunk part: its format and version. A parts directory can
+/// outlive the program that wrote it (`--resume` after an upgrade), and a part
+/// laid out otherwise must be refused rather than misread.
+const ROWS_MAGIC: &[u8; 16] = b"regimes rows v1\n";
+
+/// Bytes of a chunk part's header: the magic, the row count (u64) and the
+/// metrics per row (u32).
+const ROWS_HEADER: usize = ROWS_MAGIC.len() + 8 + 4;
+
+/// Bytes per row of a chunk part: its step (u32) and its metrics (f64).
+const ROW_BYTES: usize = 4 + 8 * METRIC_COUNT;
+
+/// A chunk part: the header, every step, then every row's metrics in the order of
+/// `METRICS`, all little-endian.
+fn encode_rows(rows: &Rows) -> Vec<u8> {
+    let n = rows.steps.len();
+    let mut bytes = Vec::with_capacity(ROWS_HEADER + n * ROW_BYTES);
+    bytes.extend_from_slice(ROWS_MAGIC);
+    bytes.extend_from_slice(&(n as u64).to_le_bytes());
+    bytes.extend_from_slice(&(METRIC_COUNT as u32).to_le_bytes());
+    for step in &rows.steps {
+        bytes.extend_from_slice(&step.to_le_bytes());
+    }
+    for x in rows.values.iter().flatten() {
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    bytes
+}
+
+/// The rows of a chunk part written by [`encode_rows`].
+fn decode_rows(bytes: &[u8]) -> Result<Rows> {
+    let Some((header, body)) = bytes.split_at_checked(ROWS_HEADER) else {
+        bail!("{} bytes, shorter than the header", bytes.len());
+    };
+    let (magic, counts) = header.split_at(ROWS_MAGIC.len());
+    if magic != ROWS_MAGIC {
+        bail!(
+            "it does not start with {:?}",
+            String::from_utf8_lossy(ROWS_MAGIC)
+        );
+    }
+    let (n, metrics) = counts.split_at(8);
+    let n = u64::from_le_bytes(n.try_into().expect("8 bytes"));
+    let metrics = u32::from_le_bytes(metrics.try_into().expect("4 bytes"));
+    if metrics as usize != METRIC_COUNT {
+        bail!("{metrics} metrics per row, this program has {METRIC_COUNT}");
+    }
+    if Some(body.len() as u64) != n.checked_mul(ROW_BYTES as u64) {
+        bail!(
+            "{} bytes of rows, {n} rows take {}",
+            body.len(),
+            n as u128 * ROW_BYTES as u128
+        );
+    }
+    let (steps, values) = body.split_at(4 * n as usize);
+    Ok(Rows {
+        steps: steps
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect(),
+        values: values
+            .chunks_exact(8 * METRIC_COUNT)
+            .map(|row| {
+                std::array::from_fn(|k| {
+                    f64::from_le_bytes(row[8 * k..8 * k + 8].try_into().expect("8 bytes"))
+                })
+            })
+            .collect(),
+    })
+}
 
 /// Writes `path` through a temporary file in the same directory and a rename, so
 /// that no half-written file ever stands under its final name.
@@ -127,7 +201,7 @@ impl Parts {
     }
 
     fn chunk_path(&self, run: u32, chunk: u32) -> PathBuf {
-        self.dir.join(format!("ts-{run:06}-{chunk:04}.parquet"))
+        self.dir.join(format!("ts-{run:06}-{chunk:04}.rows"))
     }
 
     fn marker_path(&self, run: u32) -> PathBuf {
@@ -158,6 +232,19 @@ impl Parts {
             }
         }
         Ok(done)
+    }
+
+    /// The rows of chunk `chunk` of run `run`.
+    fn rows(&self, run: u32, chunk: u32) -> Result<Rows> {
+        let path = self.chunk_path(run, chunk);
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        decode_rows(&bytes).with_context(|| {
+            format!(
+                "{} is not a part of this version of regimes: run without --resume to start over",
+                path.display()
+            )
+        })
     }
 
     pub fn marker(&self, run: u32) -> Result<Marker> {
@@ -258,9 +345,9 @@ impl<'a> Layout<'a> {
     }
 
     /// The `timeseries.parquet` rows of one chunk of a run.
-    fn timeseries(&self, spec: &RunSpec, rows: &Rows) -> Result<DataFrame> {
+    fn timeseries(&self, spec: &RunSpec, rows: Rows) -> Result<DataFrame> {
         let mut columns = self.ids(std::slice::from_ref(spec), rows.steps.len());
-        columns.push(Column::new("step".into(), rows.steps.clone()));
+        columns.push(Column::new("step".into(), rows.steps));
         for (k, m) in METRICS.iter().enumerate() {
             let v: Vec<f64> = rows.values.iter().map(|r| r[k]).collect();
             columns.push(Column::new(m.name.into(), v));
@@ -280,33 +367,18 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// Writes a run's rows and its marker into the parts directory.
-pub struct PartsSink<'a> {
-    parts: Parts,
-    layout: Layout<'a>,
-}
-
-impl<'a> PartsSink<'a> {
-    pub fn new(scenario: &'a Scenario, parts: Parts) -> Self {
-        PartsSink {
-            parts,
-            layout: Layout::new(scenario),
-        }
-    }
-}
-
-impl Sink for PartsSink<'_> {
+/// Runs write their rows and markers straight into the parts directory.
+impl Sink for Parts {
     fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()> {
-        let mut df = self.layout.timeseries(run, rows)?;
-        write_atomic(&self.parts.chunk_path(run.index, chunk), |f| {
-            parquet(f).finish(&mut df)?;
+        write_atomic(&self.chunk_path(run.index, chunk), |f| {
+            f.write_all(&encode_rows(rows))?;
             Ok(())
         })
     }
 
     fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
         let marker = Marker::of(run.index, outcome);
-        write_atomic(&self.parts.marker_path(run.index), |f| {
+        write_atomic(&self.marker_path(run.index), |f| {
             serde_json::to_writer(&mut *f, &marker)?;
             Ok(())
         })
@@ -456,10 +528,7 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
                 .marker(run)
                 .with_context(|| format!("run {run} is not finished"))?;
             for chunk in 0..marker.chunks {
-                let path = parts.chunk_path(run, chunk);
-                let file =
-                    File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
-                ts.push(ParquetReader::new(file).finish()?)?;
+                ts.push(layout.timeseries(&spec, parts.rows(run, chunk)?)?)?;
             }
             let values = marker.values()?;
             trials += marker.trials;
@@ -602,6 +671,7 @@ impl<W: Write> SummaryCsv<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use polars::prelude::{ParquetReader, SerReader};
 
     fn scenario() -> Scenario {
         Scenario::parse(
@@ -614,7 +684,7 @@ mod tests {
     }
 
     /// Fake rows: value = run + step / 100 in every metric.
-    fn fake_run(sink: &PartsSink, s: &Scenario, run: u32, steps: u32, chunk: usize) {
+    fn fake_run(parts: &Parts, s: &Scenario, run: u32, steps: u32, chunk: usize) {
         let spec = s.run_spec(run);
         let mut chunks = 0;
         let all: Vec<u32> = (0..steps).collect();
@@ -626,7 +696,7 @@ mod tests {
                     .map(|&t| [run as f64 + t as f64 / 100.0; METRIC_COUNT])
                     .collect(),
             };
-            sink.chunk(&spec, chunks, &rows).unwrap();
+            parts.chunk(&spec, chunks, &rows).unwrap();
             chunks += 1;
         }
         let mut window = [run as f64; METRIC_COUNT];
@@ -638,7 +708,7 @@ mod tests {
             window,
             cumulative_welfare: 0.1 + run as f64,
         };
-        sink.finish(&spec, &outcome).unwrap();
+        parts.finish(&spec, &outcome).unwrap();
     }
 
     fn fresh_dir(name: &str) -> PathBuf {
@@ -655,10 +725,9 @@ mod tests {
         let dir = fresh_dir("assemble");
         let parts = Parts::of(&dir);
         parts.create().unwrap();
-        let sink = PartsSink::new(&s, parts.clone());
         // Finish runs out of order, with different chunkings.
         for run in (0..s.runs() as u32).rev() {
-            fake_run(&sink, &s, run, 5, 1 + run as usize % 3);
+            fake_run(&parts, &s, run, 5, 1 + run as usize % 3);
         }
         assert_eq!(parts.done().unwrap().len(), 8);
         let Assembled { overview, trials } = assemble(&s, &parts, &dir).unwrap();
@@ -735,8 +804,7 @@ mod tests {
         let dir = fresh_dir("missing");
         let parts = Parts::of(&dir);
         parts.create().unwrap();
-        let sink = PartsSink::new(&s, parts.clone());
-        fake_run(&sink, &s, 0, 3, 10);
+        fake_run(&parts, &s, 0, 3, 10);
         let e = assemble(&s, &parts, &dir).unwrap_err();
         assert!(format!("{e:#}").contains("run 1"), "{e:#}");
         let left: Vec<_> = std::fs::read_dir(&dir)
@@ -744,6 +812,61 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(left, [".parts"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn rows_parts_keep_every_bit() {
+        let mut odd = [0.1 + 0.2; METRIC_COUNT];
+        odd[0] = f64::NAN;
+        odd[1] = -0.0;
+        odd[2] = f64::NEG_INFINITY;
+        odd[3] = 1e-310;
+        let rows = Rows {
+            steps: vec![0, 7, u32::MAX],
+            values: vec![odd, [1.5; METRIC_COUNT], [f64::MAX; METRIC_COUNT]],
+        };
+        let back = decode_rows(&encode_rows(&rows)).unwrap();
+        assert_eq!(back.steps, rows.steps);
+        let bits =
+            |r: &Rows| -> Vec<u64> { r.values.iter().flatten().map(|x| x.to_bits()).collect() };
+        assert_eq!(bits(&back), bits(&rows));
+        assert_eq!(
+            decode_rows(&encode_rows(&Rows::default())).unwrap(),
+            Rows::default()
+        );
+    }
+
+    #[test]
+    fn foreign_or_damaged_parts_are_refused_naming_the_file() {
+        let s = scenario();
+        let dir = fresh_dir("foreign");
+        let parts = Parts::of(&dir);
+        parts.create().unwrap();
+        fake_run(&parts, &s, 0, 3, 10);
+        let path = parts.chunk_path(0, 0);
+        let good = std::fs::read(&path).unwrap();
+        let mut other_metrics = good.clone();
+        other_metrics[ROWS_HEADER - 4..ROWS_HEADER]
+            .copy_from_slice(&(METRIC_COUNT as u32 + 1).to_le_bytes());
+        let cases: [(Vec<u8>, &str); 4] = [
+            (
+                b"PAR1 a Parquet part of an older regimes".to_vec(),
+                "does not start with",
+            ),
+            (good[..good.len() - 1].to_vec(), "3 rows take"),
+            (other_metrics, "metrics per row"),
+            (good[..5].to_vec(), "shorter than the header"),
+        ];
+        for (bytes, why) in cases {
+            std::fs::write(&path, bytes).unwrap();
+            let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
+            assert!(e.contains(&path.display().to_string()), "{e}");
+            assert!(e.contains(why), "{e}");
+        }
+        std::fs::remove_file(&path).unwrap();
+        let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
+        assert!(e.contains(&path.display().to_string()), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
