@@ -174,6 +174,11 @@ impl Problems {
         let s = self.max_records;
         let count = self.record_count[j] as usize;
         let row = &mut self.records[j * s..(j + 1) * s];
+        // A full row keeps nothing that does not beat its worst (the holder's own
+        // record, if any, is at least as good as the worst).
+        if count == s && solution.quality <= row[s - 1].solution.quality {
+            return;
+        }
         let new = Record {
             holder,
             created: now,
