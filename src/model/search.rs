@@ -13,13 +13,14 @@
 
 use rand::RngExt;
 use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
 
 use super::allocation::matching;
 use super::config::Allocation;
 use super::landscape::{Fitness, Landscape, Nk};
 use super::rng::{Phase, Streams, stochastic_round};
 use super::simulation::Simulation;
-use super::state::map_into;
+use super::state::{PAR_CHUNK, Producers, parallel};
 
 /// The one-bit flips of `genome` on the landscape with seed `landscape` already
 /// tried without improvement (bit `b` of `tried` for a flip of bit `b`).
@@ -30,57 +31,62 @@ pub(crate) struct Climb {
     tried: u64,
 }
 
-/// Exerted and effective trials, the genome reached, and the flips of it tried.
-#[derive(Clone, Copy)]
-pub(crate) struct Outcome {
-    exerted: u32,
-    effective: u32,
-    genome: u64,
-    fitness: u64,
-    tried: u64,
-}
-
 pub(super) fn run(sim: &mut Simulation) {
     let w = &sim.config.world;
     let r = &sim.config.regime;
-    let nk = &sim.nk;
-    let (p, q, teams, tables) = (&sim.producers, &sim.problems, &sim.teams, &sim.tables);
-    let climbs = &sim.climbs;
+    let (nk, q, teams, tables) = (&sim.nk, &sim.problems, &sim.teams, &sim.tables);
     let loci = nk.loci();
     let streams = Streams::new(sim.seed, sim.time, Phase::Search);
-    let outcomes = &mut sim.buffers.outcomes;
-    map_into(p.len(), outcomes, |i| {
-        let j = p.target[i] as usize;
+    let Producers {
+        target,
+        propensity,
+        budget,
+        skill,
+        domain,
+        exerted,
+        effective,
+        genome,
+        fitness,
+        quality,
+        ..
+    } = &mut sim.producers;
+    let (target, propensity, budget, skill, domain) =
+        (&*target, &*propensity, &*budget, &*skill, &*domain);
+    // A producer's search reads its own traits and the problems, and writes only
+    // its own solution, so it runs in place.
+    let search = |i: usize,
+                  exerted: &mut u32,
+                  effective: &mut u32,
+                  genome: &mut u64,
+                  fitness: &mut u64,
+                  quality: &mut f64,
+                  climb: &mut Climb| {
+        let j = target[i] as usize;
         let mut rng = streams.get(i as u64);
         let rng = &mut rng;
-        let exerted = stochastic_round(p.propensity[i] * p.budget[i], rng);
+        *exerted = stochastic_round(propensity[i] * budget[i], rng);
         let overhead = match r.allocation {
             Allocation::Registry => (r.integration_cost * (teams.size(j) as f64 - 1.0)).min(0.9),
             Allocation::Plan => r.plan_overhead,
             Allocation::Market => 0.0,
         };
-        let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
-        let effective = stochastic_round(exerted as f64 * fit * (1.0 - overhead), rng);
+        let fit = matching(skill[i], domain[i], q.domain[j], w.cross_domain);
+        *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
         let seed = q.landscape[j];
         let landscape = tables.landscape(nk, j, seed);
-        let (mut genome, mut fitness) = (p.genome[i], p.fitness[i]);
-        let mut tried = 0;
         if w.flip_bits == 1 {
-            let known = climbs[i];
-            if known.landscape == seed && known.genome == genome {
-                tried = known.tried;
+            let mut tried = 0;
+            if climb.landscape == seed && climb.genome == *genome {
+                tried = climb.tried;
             }
-            climb_one(
-                &landscape,
-                nk,
-                effective,
-                rng,
-                &mut genome,
-                &mut fitness,
-                &mut tried,
-            );
+            climb_one(&landscape, nk, *effective, rng, genome, fitness, &mut tried);
+            *climb = Climb {
+                landscape: seed,
+                genome: *genome,
+                tried,
+            };
         } else {
-            for _ in 0..effective {
+            for _ in 0..*effective {
                 // Draw bits until `flip_bits` distinct ones are set.
                 let mut flips = 1u64 << rng.random_range(0..loci);
                 let mut set = 1;
@@ -89,37 +95,43 @@ pub(super) fn run(sim: &mut Simulation) {
                     set += (flips & bit == 0) as u32;
                     flips |= bit;
                 }
-                let candidate = landscape.flip(genome, fitness, flips);
-                if candidate > fitness {
-                    genome ^= flips;
-                    fitness = candidate;
+                let candidate = landscape.flip(*genome, *fitness, flips);
+                if candidate > *fitness {
+                    *genome ^= flips;
+                    *fitness = candidate;
                 }
             }
         }
-        Outcome {
-            exerted,
-            effective,
-            genome,
-            fitness,
-            tried,
+        *quality = nk.quality(*fitness);
+    };
+    let climbs = &mut sim.climbs;
+    if parallel(target.len()) {
+        (
+            exerted.par_iter_mut(),
+            effective.par_iter_mut(),
+            genome.par_iter_mut(),
+            fitness.par_iter_mut(),
+            quality.par_iter_mut(),
+            climbs.par_iter_mut(),
+        )
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(PAR_CHUNK)
+            .for_each(|(i, (a, b, c, d, e, f))| search(i, a, b, c, d, e, f));
+    } else {
+        for i in 0..target.len() {
+            search(
+                i,
+                &mut exerted[i],
+                &mut effective[i],
+                &mut genome[i],
+                &mut fitness[i],
+                &mut quality[i],
+                &mut climbs[i],
+            );
         }
-    });
-    let p = &mut sim.producers;
-    let mut total = 0u64;
-    for (i, o) in outcomes.iter().enumerate() {
-        p.exerted[i] = o.exerted;
-        p.effective[i] = o.effective;
-        p.genome[i] = o.genome;
-        p.fitness[i] = o.fitness;
-        p.quality[i] = nk.quality(o.fitness);
-        sim.climbs[i] = Climb {
-            landscape: sim.problems.landscape[p.target[i] as usize],
-            genome: o.genome,
-            tried: o.tried,
-        };
-        total += o.effective as u64;
     }
-    sim.search_trials += total;
+    sim.search_trials += effective.iter().map(|&e| e as u64).sum::<u64>();
 }
 
 /// `trials` one-bit hill-climbing trials from `genome`, whose flips in `tried`

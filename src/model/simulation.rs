@@ -53,7 +53,6 @@ pub struct Ledger {
 pub(crate) struct Buffers {
     pub(crate) choices: Vec<u32>,
     pub(crate) starts: Vec<adoption::Start>,
-    pub(crate) outcomes: Vec<search::Outcome>,
     pub(crate) verdicts: Vec<governance::Verdict>,
     pub(crate) propensity: Vec<f64>,
     pub(crate) budgets: Vec<f64>,

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 pub const NONE: u32 = u32::MAX;
 
 /// Below this many items a parallel map runs as one chunk on the calling thread.
-const PAR_CHUNK: usize = 1024;
+pub(crate) const PAR_CHUNK: usize = 1024;
 
 /// Whether [`map_into`] splits `n` items over rayon's pool.
 pub fn parallel(n: usize) -> bool {
