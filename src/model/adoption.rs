@@ -52,12 +52,7 @@ pub(super) fn run(sim: &mut Simulation) {
     map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
         let mut rng = streams.get(i as u64);
-        let mut best: Option<Solution> = None;
-        view.visit(i, j, |s| {
-            if best.is_none_or(|b| s.quality > b.quality) {
-                best = Some(*s);
-            }
-        });
+        let best = view.best(i, j);
         let sees_frontier = best.is_some_and(|b| b.quality >= q.frontier_start[j]);
         let current = own(p, i);
         let switched = p.switched[i];
@@ -247,6 +242,36 @@ impl View<'_> {
                 None => {}
             }
         }
+    }
+}
+
+impl View<'_> {
+    /// The first best solution on `j` that producer `i` may see, in the order of
+    /// [`View::visit`]. Under open visibility the records are all visible and
+    /// sorted best first, so their first is the best of them and the others need
+    /// not be looked at.
+    #[inline]
+    fn best(&self, i: usize, j: usize) -> Option<Solution> {
+        let mut best: Option<Solution> = None;
+        let mut consider = |s: &Solution| {
+            if best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(*s);
+            }
+        };
+        if self.sight.visibility != Visibility::Open {
+            self.visit(i, j, consider);
+            return best;
+        }
+        if let Some(s) = &self.q.open[j] {
+            consider(s);
+        }
+        if let Some(r) = self.q.records(j).first() {
+            consider(&r.solution);
+        }
+        if !self.p.switched[i] {
+            consider(&own(self.p, i));
+        }
+        best
     }
 }
 

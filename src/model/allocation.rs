@@ -12,12 +12,12 @@ use super::simulation::{PROBLEM_ENTITY, Simulation};
 use super::state::map_into;
 
 pub(super) fn run(sim: &mut Simulation) {
-    // Last step's targets are this step's registry claims.
-    let claims = &mut sim.problems.claims;
-    claims.iter_mut().for_each(|c| *c = 0);
-    if sim.time > 0 {
-        for &j in &sim.producers.target {
-            claims[j as usize] += 1;
+    // Last step's targets are this step's registry claims: the teams as they were
+    // built at the end of last step's allocation (none before the first step).
+    // Only the registry reads them.
+    if sim.config.regime.allocation == Allocation::Registry && sim.time > 0 {
+        for (j, claims) in sim.problems.claims.iter_mut().enumerate() {
+            *claims = sim.teams.size(j);
         }
     }
     match sim.config.regime.allocation {

@@ -220,7 +220,7 @@ impl Landscape<'_> {
     /// loci are `b, b-1, .., b-K` (mod L), and in the window of locus `b-d` the
     /// flipped bit is bit `d`.
     #[inline]
-    fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+    pub fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
         let nk = self.nk;
         let doubled = nk.doubled(g);
         let mut sum = f;

@@ -254,10 +254,12 @@ pub fn gini_sorted(x: &[f64]) -> f64 {
 /// The Gini coefficient of [`gini_sorted`] and the values' sum, in one pass.
 fn gini_and_total(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
-    let (mut total, mut weighted) = (-0.0, -0.0);
-    for (k, v) in x.iter().enumerate() {
+    let (mut total, mut weighted, mut rank) = (-0.0, -0.0, 0.0);
+    for v in x {
+        // Ranks are whole numbers, exact in a float.
+        rank += 1.0;
         total += v;
-        weighted += (k as f64 + 1.0) * v;
+        weighted += rank * v;
     }
     let g = 2.0 * weighted / (n * total) - (n + 1.0) / n;
     let g = if g.is_nan() {

@@ -53,15 +53,28 @@ pub struct Ledger {
 pub(crate) struct Buffers {
     pub(crate) choices: Vec<u32>,
     pub(crate) starts: Vec<adoption::Start>,
-    pub(crate) outcomes: Vec<search::Outcome>,
     pub(crate) verdicts: Vec<governance::Verdict>,
     pub(crate) propensity: Vec<f64>,
+    pub(crate) budgets: Vec<f64>,
     pub(crate) teams: Vec<observation::Team>,
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
 type PhaseFn = fn(&mut Simulation);
+
+/// The phases of a step before observation, in the order of MODEL.md §2.
+const STEP: [(&str, PhaseFn); 9] = [
+    ("shocks", shocks::run),
+    ("allocation", allocation::run),
+    ("adoption", adoption::run),
+    ("search", search::run),
+    ("disclosure", disclosure::run),
+    ("market", market::run),
+    ("reward", reward::run),
+    ("governance", governance::run),
+    ("adaptation", adaptation::run),
+];
 
 /// A run in progress. Build it from a configuration and a seed, then call
 /// [`Simulation::step`] until the end; each call returns that step's metrics.
@@ -74,6 +87,9 @@ pub struct Simulation {
     /// Contributions of every landscape, when they fit (see [`Tables`]).
     pub(crate) tables: Tables,
     pub(crate) producers: Producers,
+    /// What search already knows of each producer's position (a cache that does
+    /// not change results; see `search`).
+    pub(crate) climbs: Vec<search::Climb>,
     pub(crate) problems: Problems,
     pub(crate) sight: Sight,
     /// Producers by target, rebuilt after allocation.
@@ -192,6 +208,7 @@ impl Simulation {
             tables: Tables::new(&nk, &problems.landscape),
             nk,
             producers,
+            climbs: vec![search::Climb::default(); n],
             problems,
             sight: Sight::new(r, n, seed),
             teams: Teams::default(),
@@ -271,15 +288,44 @@ impl Simulation {
 
     /// Runs one step, phase by phase in the order of MODEL.md §2, and returns its metrics.
     pub fn step(&mut self) -> Metrics {
-        self.step_timed(&mut |_, _| {})
+        self.begin_step();
+        for (_, phase) in STEP {
+            phase(self);
+        }
+        self.end_step()
     }
 
     /// Like [`Simulation::step`], handing each phase's name and wall time to `lap`
-    /// (for profiles of where a step's time goes).
+    /// (for profiles of where a step's time goes). The same phases run in the same
+    /// order, so the results are the same.
     pub fn step_timed(
         &mut self,
         lap: &mut dyn FnMut(&'static str, std::time::Duration),
     ) -> Metrics {
+        self.begin_step();
+        for (name, phase) in STEP {
+            let start = std::time::Instant::now();
+            phase(self);
+            lap(name, start.elapsed());
+        }
+        let start = std::time::Instant::now();
+        let metrics = self.end_step();
+        lap("observation", start.elapsed());
+        metrics
+    }
+
+    /// Names of the phases of a step, in order (observation last).
+    pub const PHASES: [&'static str; STEP.len() + 1] = {
+        let mut names = ["observation"; STEP.len() + 1];
+        let mut k = 0;
+        while k < STEP.len() {
+            names[k] = STEP[k].0;
+            k += 1;
+        }
+        names
+    };
+
+    fn begin_step(&mut self) {
         // Fines and monitoring costs of the last step settle through this step's pool.
         let carried = (self.ledger.fines, self.ledger.monitoring_cost);
         self.ledger = Ledger {
@@ -287,42 +333,13 @@ impl Simulation {
             monitoring_carried: carried.1,
             ..Ledger::default()
         };
-        let phases: [(&'static str, PhaseFn); 9] = [
-            ("shocks", shocks::run),
-            ("allocation", allocation::run),
-            ("adoption", adoption::run),
-            ("search", search::run),
-            ("disclosure", disclosure::run),
-            ("market", market::run),
-            ("reward", reward::run),
-            ("governance", governance::run),
-            ("adaptation", adaptation::run),
-        ];
-        for (name, phase) in phases {
-            let start = std::time::Instant::now();
-            phase(self);
-            lap(name, start.elapsed());
-        }
-        let start = std::time::Instant::now();
+    }
+
+    fn end_step(&mut self) -> Metrics {
         let metrics = observation::run(self);
-        lap("observation", start.elapsed());
         self.time += 1;
         metrics
     }
-
-    /// Names of the phases of a step, in order.
-    pub const PHASES: [&'static str; 10] = [
-        "shocks",
-        "allocation",
-        "adoption",
-        "search",
-        "disclosure",
-        "market",
-        "reward",
-        "governance",
-        "adaptation",
-        "observation",
-    ];
 
     /// Runs `steps` steps, handing each step's index and metrics to `observe`.
     pub fn run(&mut self, steps: u32, mut observe: impl FnMut(u32, &Metrics)) {

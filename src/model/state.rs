@@ -7,7 +7,7 @@ use rayon::prelude::*;
 pub const NONE: u32 = u32::MAX;
 
 /// Below this many items a parallel map runs as one chunk on the calling thread.
-const PAR_CHUNK: usize = 1024;
+pub(crate) const PAR_CHUNK: usize = 1024;
 
 /// Whether [`map_into`] splits `n` items over rayon's pool.
 pub fn parallel(n: usize) -> bool {
@@ -174,6 +174,11 @@ impl Problems {
         let s = self.max_records;
         let count = self.record_count[j] as usize;
         let row = &mut self.records[j * s..(j + 1) * s];
+        // A full row keeps nothing that does not beat its worst (the holder's own
+        // record, if any, is at least as good as the worst).
+        if count == s && solution.quality <= row[s - 1].solution.quality {
+            return;
+        }
         let new = Record {
             holder,
             created: now,
