@@ -237,8 +237,14 @@ impl Parts {
     /// The rows of chunk `chunk` of run `run`.
     fn rows(&self, run: u32, chunk: u32) -> Result<Rows> {
         let path = self.chunk_path(run, chunk);
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        // A marker without its parts: deleted, or written by a version of regimes
+        // whose parts had another format.
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "cannot read {}, a part of a finished run: run without --resume to start over",
+                path.display()
+            )
+        })?;
         decode_rows(&bytes).with_context(|| {
             format!(
                 "{} is not a part of this version of regimes: run without --resume to start over",
