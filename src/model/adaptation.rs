@@ -18,37 +18,20 @@ pub(super) fn run(sim: &mut Simulation) {
     let n = sim.producers.len();
     let p = &mut sim.producers;
 
-    // Payoff and wealth; then capital: wealth buys compute for next step when a
-    // trial earns more than it costs. (The budget bought is not read before the
-    // next step: imitation below compares payoffs per budget of this step.)
-    let mut compute = 0.0;
-    let mut budgets = std::mem::take(&mut sim.buffers.budgets);
-    budgets.clear();
     for i in 0..n {
         let e = p.exerted[i] as f64;
         let money = p.income[i] + p.outside[i] - p.fine[i];
         let payoff = money + p.intrinsic[i] * e;
         p.payoff[i] = w.payoff_decay * p.payoff[i] + (1.0 - w.payoff_decay) * payoff;
         p.wealth[i] += money - w.upkeep;
-        let mut bought = 0.0;
-        if r.invest_rate > 0.0 && e > 0.0 && p.income[i] / e > r.compute_price && p.wealth[i] > 0.0
-        {
-            bought =
-                (r.invest_rate * p.wealth[i] / r.compute_price).min(w.max_budget - w.base_budget);
-            let spent = bought * r.compute_price;
-            p.wealth[i] -= spent;
-            compute += spent;
-        }
-        budgets.push(w.base_budget + bought);
     }
-    sim.ledger.compute_spent = compute;
 
     // Imitation: compare payoff per budget unit with a random peer of one's type.
     let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
+    let streams = Streams::new(seed, t, Phase::Adaptation);
     // Built once, drawn like `random_bool(learning_rate)`.
     let learns = Bernoulli::new(w.learning_rate).expect("validated rate");
     let propensity = &mut sim.buffers.propensity;
-    let streams = Streams::new(seed, t, Phase::Adaptation);
     map_into(n, propensity, |i| {
         let own = p_ro.propensity[i];
         let mut rng = streams.get(i as u64);
@@ -68,8 +51,22 @@ pub(super) fn run(sim: &mut Simulation) {
     });
     p.propensity.copy_from_slice(propensity);
 
-    p.budget.copy_from_slice(&budgets);
-    sim.buffers.budgets = budgets;
+    // Capital: wealth buys compute for next step when a trial earns more than it costs.
+    let mut compute = 0.0;
+    for i in 0..n {
+        let e = p.exerted[i] as f64;
+        let mut bought = 0.0;
+        if r.invest_rate > 0.0 && e > 0.0 && p.income[i] / e > r.compute_price && p.wealth[i] > 0.0
+        {
+            bought =
+                (r.invest_rate * p.wealth[i] / r.compute_price).min(w.max_budget - w.base_budget);
+            let spent = bought * r.compute_price;
+            p.wealth[i] -= spent;
+            compute += spent;
+        }
+        p.budget[i] = w.base_budget + bought;
+    }
+    sim.ledger.compute_spent = compute;
 
     // Exit and entry.
     let bankrupt: Vec<usize> = (0..n).filter(|&i| p.wealth[i] < -w.debt_limit).collect();

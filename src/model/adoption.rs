@@ -243,9 +243,7 @@ impl View<'_> {
             }
         }
     }
-}
 
-impl View<'_> {
     /// The first best solution on `j` that producer `i` may see, in the order of
     /// [`View::visit`]. Under open visibility the records are all visible and
     /// sorted best first, so their first is the best of them and the others need

@@ -55,7 +55,6 @@ pub(crate) struct Buffers {
     pub(crate) starts: Vec<adoption::Start>,
     pub(crate) verdicts: Vec<governance::Verdict>,
     pub(crate) propensity: Vec<f64>,
-    pub(crate) budgets: Vec<f64>,
     pub(crate) teams: Vec<observation::Team>,
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
 }

@@ -127,10 +127,10 @@ pub fn draw<DB: DrawingBackend>(
         .clone()
         .unwrap_or_else(|| format!("{} by regime", title_case(&label)));
     let mut subtitle = format!(
-        "Scenario {} · {} · {} steps",
+        "Scenario {} · {} · {}",
         out.name,
         out.replicates_label(),
-        out.steps.map_or_else(|| "?".into(), |s| s.to_string())
+        out.steps_label()
     );
     if out.points.len() > 1 {
         subtitle += &format!(" · one panel per sweep point{shown}");

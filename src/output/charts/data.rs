@@ -488,6 +488,14 @@ impl Outputs {
         }
     }
 
+    /// The run length, in words ("? steps" when unknown).
+    pub fn steps_label(&self) -> String {
+        format!(
+            "{} steps",
+            self.steps.map_or_else(|| "?".into(), |s| s.to_string())
+        )
+    }
+
     /// The steps each run is summarised over, in words.
     pub fn window_label(&self) -> String {
         self.window.map_or_else(

@@ -24,10 +24,10 @@ pub fn draw<DB: DrawingBackend>(
     let swept = !out.params.is_empty();
     let window = out.window_label();
     let mut subtitle = format!(
-        "Scenario {} · {} · {} steps · each run summarised over {window}",
+        "Scenario {} · {} · {} · each run summarised over {window}",
         out.name,
         out.replicates_label(),
-        out.steps.map_or_else(|| "?".into(), |s| s.to_string()),
+        out.steps_label(),
     );
     // With a sweep: x is the first parameter, the others stay at their first point.
     let line: Vec<usize> = if swept {

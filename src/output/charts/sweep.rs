@@ -163,10 +163,10 @@ pub fn draw<DB: DrawingBackend>(
         .clone()
         .unwrap_or_else(|| format!("{} by {}", title_case(&label), param.name));
     let mut subtitle = format!(
-        "Scenario {} · {} per point · {} steps",
+        "Scenario {} · {} per point · {}",
         out.name,
         out.replicates_label(),
-        out.steps.map_or_else(|| "?".into(), |s| s.to_string())
+        out.steps_label()
     );
     if !others.is_empty() {
         let names: Vec<&str> = others
