@@ -54,7 +54,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let mut rng = streams.get(i as u64);
         let best = view.best(i, j);
         let sees_frontier = best.is_some_and(|b| b.quality >= q.frontier_start[j]);
-        let current = own(p, i);
+        let current = p.solution(i);
         let switched = p.switched[i];
         let random = |rng: &mut rand_pcg::Pcg64Mcg, entity: u64| {
             let genome = rng.random::<u64>() & nk.genome_mask();
@@ -112,11 +112,10 @@ pub(super) fn run(sim: &mut Simulation) {
         match (r.adopt, switched) {
             (Adopt::Best, true) => keep(best),
             (Adopt::Best, false) => {
-                if rng.sample(adopts) && best.quality > current.quality {
-                    keep(best)
-                } else {
-                    keep(current)
-                }
+                // Both tests are evaluated (no short circuit): a coin flip is a
+                // branch that mispredicts half the time.
+                let adopt = rng.sample(adopts) & (best.quality > current.quality);
+                keep(if adopt { best } else { current })
             }
             (Adopt::Fork, true) => {
                 // Join the least crowded lineage whose best is within tolerance of the best.
@@ -206,7 +205,17 @@ impl View<'_> {
         match sight.visibility {
             Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
             Visibility::Private => {
-                for rec in records.iter().filter(|rec| rec.holder as usize == i) {
+                // A holder has at most one record. Finding it by a select rather
+                // than a branch per record avoids mispredicting where it sits.
+                let mut mine = None;
+                for rec in records {
+                    mine = if rec.holder as usize == i {
+                        Some(rec)
+                    } else {
+                        mine
+                    };
+                }
+                if let Some(rec) = mine {
                     f(&rec.solution);
                 }
             }
@@ -220,12 +229,12 @@ impl View<'_> {
             }
         }
         if !p.switched[i] {
-            f(&own(p, i));
+            f(&p.solution(i));
         }
         if sight.visibility == Visibility::Network {
             let mut neighbour = |b: usize| {
                 if b != i && p.target[b] as usize == j && !p.switched[b] {
-                    f(&own(p, b));
+                    f(&p.solution(b));
                 }
             };
             match &sight.graph {
@@ -251,10 +260,10 @@ impl View<'_> {
     #[inline]
     fn best(&self, i: usize, j: usize) -> Option<Solution> {
         let mut best: Option<Solution> = None;
+        // A select rather than a branch: which candidate is best is data.
         let mut consider = |s: &Solution| {
-            if best.is_none_or(|b| s.quality > b.quality) {
-                best = Some(*s);
-            }
+            let better = best.is_none_or(|b| s.quality > b.quality);
+            best = if better { Some(*s) } else { best };
         };
         if self.sight.visibility != Visibility::Open {
             self.visit(i, j, consider);
@@ -267,19 +276,8 @@ impl View<'_> {
             consider(&r.solution);
         }
         if !self.p.switched[i] {
-            consider(&own(self.p, i));
+            consider(&self.p.solution(i));
         }
         best
-    }
-}
-
-/// A producer's working solution.
-#[inline]
-fn own(p: &Producers, i: usize) -> Solution {
-    Solution {
-        genome: p.genome[i],
-        fitness: p.fitness[i],
-        quality: p.quality[i],
-        lineage: p.lineage[i],
     }
 }

@@ -6,7 +6,7 @@
 
 use super::config::Visibility;
 use super::simulation::Simulation;
-use super::state::{NONE, Producers, Solution, map_into, parallel};
+use super::state::{NONE, Producers, map_into, parallel};
 
 pub(super) fn run(sim: &mut Simulation) {
     publish(sim);
@@ -22,28 +22,28 @@ fn publish(sim: &mut Simulation) {
     let mut innovation = 0.0;
     for j in 0..q.len() {
         let members = teams.on(j);
-        let mut improvement: Option<Solution> = None;
         let w_old = q.frontier_start[j];
-        let mut winner = NONE;
-        let mut winner_quality = w_old;
+        // The best improver and the race winner are kept by selects, not
+        // branches: who they are is data. Ties go to the lower index (members
+        // are in index order).
+        let (mut improver, mut improver_quality) = (NONE, f64::NEG_INFINITY);
+        let (mut winner, mut winner_quality) = (NONE, w_old);
         for &i in members {
-            let i = i as usize;
-            let s = Solution {
-                genome: p.genome[i],
-                fitness: p.fitness[i],
-                quality: p.quality[i],
-                lineage: p.lineage[i],
+            let s = p.solution(i as usize);
+            q.offer(j, sight.holder(i as usize, p.group[i as usize]), s, t);
+            let improves =
+                (s.quality > p.start_quality[i as usize]) & (s.quality > improver_quality);
+            improver = if improves { i } else { improver };
+            improver_quality = if improves {
+                s.quality
+            } else {
+                improver_quality
             };
-            q.offer(j, sight.holder(i, p.group[i]), s, t);
-            if s.quality > p.start_quality[i] && improvement.is_none_or(|b| s.quality > b.quality) {
-                improvement = Some(s);
-            }
-            // Ties go to the lower index: members are in index order.
-            if s.quality > winner_quality {
-                winner = i as u32;
-                winner_quality = s.quality;
-            }
+            let wins = s.quality > winner_quality;
+            winner = if wins { i } else { winner };
+            winner_quality = if wins { s.quality } else { winner_quality };
         }
+        let improvement = (improver != NONE).then(|| p.solution(improver as usize));
         q.winner[j] = winner;
         if open_at_once {
             if let Some(best) = q.records(j).first().map(|r| r.solution)

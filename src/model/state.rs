@@ -102,6 +102,17 @@ impl Producers {
         self.domain.is_empty()
     }
 
+    /// The solution producer `i` works on.
+    #[inline]
+    pub fn solution(&self, i: usize) -> Solution {
+        Solution {
+            genome: self.genome[i],
+            fitness: self.fitness[i],
+            quality: self.quality[i],
+            lineage: self.lineage[i],
+        }
+    }
+
     /// Earnings this step: income plus outside wage minus fines.
     #[inline]
     pub fn earnings(&self, i: usize) -> f64 {
@@ -184,7 +195,13 @@ impl Problems {
             created: now,
             solution,
         };
-        let pos = match row[..count].iter().position(|r| r.holder == holder) {
+        // A holder has at most one record: found by a select, not a branch per
+        // record that would mispredict where it sits.
+        let mut own = None;
+        for (k, r) in row[..count].iter().enumerate() {
+            own = if r.holder == holder { Some(k) } else { own };
+        }
+        let pos = match own {
             Some(p) if row[p].solution.quality >= solution.quality => return,
             Some(p) => p,
             None if count < s => {
