@@ -3,6 +3,8 @@
 //! see is the regime's visibility rule. Lineages record which random genome a
 //! solution descends from, so forks (pluralism) and monocultures can be told apart.
 
+use std::hint::select_unpredictable;
+
 use rand::RngExt;
 use rand::distr::Bernoulli;
 
@@ -76,14 +78,11 @@ pub(super) fn run(sim: &mut Simulation) {
             // Member k of the team follows team lineage k mod plan_lineages.
             let slot = j * k + p.team_rank[i] as usize % k;
             let lineage = q.plan_lineage[slot];
-            let mut lineage_best: Option<Solution> = None;
-            if lineage != 0 {
-                view.visit(i, j, |s| {
-                    if s.lineage == lineage && lineage_best.is_none_or(|b| s.quality > b.quality) {
-                        lineage_best = Some(*s);
-                    }
-                });
-            }
+            let lineage_best = if lineage != 0 {
+                view.lineage_best(i, j, lineage, None)
+            } else {
+                None
+            };
             return match lineage_best {
                 // Newcomers and members of another lineage join the team's lineage.
                 Some(b) if switched || current.lineage != lineage => keep(b),
@@ -149,12 +148,9 @@ pub(super) fn run(sim: &mut Simulation) {
                 if !rng.sample(adopts) {
                     return keep(current);
                 }
-                let mut lineage_best = current;
-                view.visit(i, j, |s| {
-                    if s.lineage == current.lineage && s.quality > lineage_best.quality {
-                        lineage_best = *s;
-                    }
-                });
+                let lineage_best = view
+                    .lineage_best(i, j, current.lineage, Some(current))
+                    .unwrap_or(current);
                 if best.quality > lineage_best.quality + r.fork_tolerance {
                     keep(best)
                 } else {
@@ -209,11 +205,7 @@ impl View<'_> {
                 // than a branch per record avoids mispredicting where it sits.
                 let mut mine = None;
                 for rec in records {
-                    mine = if rec.holder as usize == i {
-                        Some(rec)
-                    } else {
-                        mine
-                    };
+                    mine = select_unpredictable(rec.holder as usize == i, Some(rec), mine);
                 }
                 if let Some(rec) = mine {
                     f(&rec.solution);
@@ -251,6 +243,41 @@ impl View<'_> {
                 None => {}
             }
         }
+    }
+
+    /// The first best solution of `lineage` on `j` that producer `i` may see, in
+    /// the order of [`View::visit`] after `start`. Under open visibility the
+    /// records are sorted best first, so the first of the lineage is its best
+    /// and the others need not be looked at.
+    #[inline]
+    fn lineage_best(
+        &self,
+        i: usize,
+        j: usize,
+        lineage: u64,
+        start: Option<Solution>,
+    ) -> Option<Solution> {
+        let mut best = start;
+        let mut consider = |s: &Solution| {
+            if s.lineage == lineage && best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(*s);
+            }
+        };
+        if self.sight.visibility != Visibility::Open {
+            self.visit(i, j, consider);
+            return best;
+        }
+        if let Some(s) = &self.q.open[j] {
+            consider(s);
+        }
+        let records = self.q.records(j);
+        if let Some(r) = records.iter().find(|r| r.solution.lineage == lineage) {
+            consider(&r.solution);
+        }
+        if !self.p.switched[i] {
+            consider(&self.p.solution(i));
+        }
+        best
     }
 
     /// The first best solution on `j` that producer `i` may see, in the order of

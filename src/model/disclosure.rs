@@ -4,6 +4,8 @@
 //! is then classified as catch-up, race, exploration or frontier work, against
 //! the world frontier W at the step's start.
 
+use std::hint::select_unpredictable;
+
 use super::config::Visibility;
 use super::simulation::Simulation;
 use super::state::{NONE, Producers, map_into, parallel};
@@ -33,15 +35,11 @@ fn publish(sim: &mut Simulation) {
             q.offer(j, sight.holder(i as usize, p.group[i as usize]), s, t);
             let improves =
                 (s.quality > p.start_quality[i as usize]) & (s.quality > improver_quality);
-            improver = if improves { i } else { improver };
-            improver_quality = if improves {
-                s.quality
-            } else {
-                improver_quality
-            };
+            improver = select_unpredictable(improves, i, improver);
+            improver_quality = select_unpredictable(improves, s.quality, improver_quality);
             let wins = s.quality > winner_quality;
-            winner = if wins { i } else { winner };
-            winner_quality = if wins { s.quality } else { winner_quality };
+            winner = select_unpredictable(wins, i, winner);
+            winner_quality = select_unpredictable(wins, s.quality, winner_quality);
         }
         let improvement = (improver != NONE).then(|| p.solution(improver as usize));
         q.winner[j] = winner;

@@ -1,6 +1,8 @@
 //! The state of a run in flat arrays: producers as a struct of arrays, problems
 //! with their held solution records in one `M x S` array.
 
+use std::hint::select_unpredictable;
+
 use rayon::prelude::*;
 
 /// Marks "no lineage" and "no producer".
@@ -199,7 +201,7 @@ impl Problems {
         // record that would mispredict where it sits.
         let mut own = None;
         for (k, r) in row[..count].iter().enumerate() {
-            own = if r.holder == holder { Some(k) } else { own };
+            own = select_unpredictable(r.holder == holder, Some(k), own);
         }
         let pos = match own {
             Some(p) if row[p].solution.quality >= solution.quality => return,
