@@ -52,19 +52,21 @@ pub(super) fn run(sim: &mut Simulation) {
     p.propensity.copy_from_slice(propensity);
 
     // Capital: wealth buys compute for next step when a trial earns more than it costs.
+    // Without a branch: who invests is data. Spending nothing subtracts and adds
+    // +0.0, which leaves wealth and the total as they are.
     let mut compute = 0.0;
+    let extra = w.max_budget - w.base_budget;
+    let (exerted, income) = (&p.exerted[..n], &p.income[..n]);
+    let (wealth, budget) = (&mut p.wealth[..n], &mut p.budget[..n]);
     for i in 0..n {
-        let e = p.exerted[i] as f64;
-        let mut bought = 0.0;
-        if r.invest_rate > 0.0 && e > 0.0 && p.income[i] / e > r.compute_price && p.wealth[i] > 0.0
-        {
-            bought =
-                (r.invest_rate * p.wealth[i] / r.compute_price).min(w.max_budget - w.base_budget);
-            let spent = bought * r.compute_price;
-            p.wealth[i] -= spent;
-            compute += spent;
-        }
-        p.budget[i] = w.base_budget + bought;
+        let e = exerted[i] as f64;
+        let pays = (e > 0.0) & (income[i] / e > r.compute_price) & (wealth[i] > 0.0);
+        let wanted = (r.invest_rate * wealth[i] / r.compute_price).min(extra);
+        let bought = if r.invest_rate > 0.0 && pays { wanted } else { 0.0 };
+        let spent = bought * r.compute_price;
+        wealth[i] -= spent;
+        compute += spent;
+        budget[i] = w.base_budget + bought;
     }
     sim.ledger.compute_spent = compute;
 

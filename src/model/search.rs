@@ -75,10 +75,12 @@ pub(super) fn run(sim: &mut Simulation) {
         let seed = q.landscape[j];
         let landscape = tables.landscape(nk, j, seed);
         if w.flip_bits == 1 {
-            let mut tried = 0;
-            if climb.landscape == seed && climb.genome == *genome {
-                tried = climb.tried;
+            let known = climb.landscape == seed && climb.genome == *genome;
+            if *effective == 0 || (known && climb.tried == nk.genome_mask()) {
+                // Nothing can change: the solution, its quality and what is known of it stay.
+                return;
             }
+            let mut tried = if known { climb.tried } else { 0 };
             climb_one(&landscape, nk, *effective, rng, genome, fitness, &mut tried);
             *climb = Climb {
                 landscape: seed,
