@@ -62,7 +62,11 @@ pub(super) fn run(sim: &mut Simulation) {
         let e = exerted[i] as f64;
         let pays = (e > 0.0) & (income[i] / e > r.compute_price) & (wealth[i] > 0.0);
         let wanted = (r.invest_rate * wealth[i] / r.compute_price).min(extra);
-        let bought = if r.invest_rate > 0.0 && pays { wanted } else { 0.0 };
+        let bought = if r.invest_rate > 0.0 && pays {
+            wanted
+        } else {
+            0.0
+        };
         let spent = bought * r.compute_price;
         wealth[i] -= spent;
         compute += spent;

@@ -50,27 +50,27 @@ pub(super) fn run(sim: &mut Simulation) {
         quality,
         ..
     } = &mut sim.producers;
-    let (target, propensity, budget, skill, domain) =
-        (&*target, &*propensity, &*budget, &*skill, &*domain);
     // A producer's search reads its own traits and the problems, and writes only
-    // its own solution, so it runs in place.
+    // its own solution, so it runs in place. Its traits are handed over as
+    // values, so that the loops below index no array by a producer's number.
     let search = |i: usize,
+                  (j, wanted, skill, domain): (u32, f64, f64, u16),
                   exerted: &mut u32,
                   effective: &mut u32,
                   genome: &mut u64,
                   fitness: &mut u64,
                   quality: &mut f64,
                   climb: &mut Climb| {
-        let j = target[i] as usize;
+        let j = j as usize;
         let mut rng = streams.get(i as u64);
         let rng = &mut rng;
-        *exerted = stochastic_round(propensity[i] * budget[i], rng);
+        *exerted = stochastic_round(wanted, rng);
         let overhead = match r.allocation {
             Allocation::Registry => (r.integration_cost * (teams.size(j) as f64 - 1.0)).min(0.9),
             Allocation::Plan => r.plan_overhead,
             Allocation::Market => 0.0,
         };
-        let fit = matching(skill[i], domain[i], q.domain[j], w.cross_domain);
+        let fit = matching(skill, domain, q.domain[j], w.cross_domain);
         *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
         let seed = q.landscape[j];
         let landscape = tables.landscape(nk, j, seed);
@@ -107,7 +107,9 @@ pub(super) fn run(sim: &mut Simulation) {
         *quality = nk.quality(*fitness);
     };
     let climbs = &mut sim.climbs;
-    if parallel(target.len()) {
+    let n = target.len();
+    if parallel(n) {
+        let traits = |i: usize| (target[i], propensity[i] * budget[i], skill[i], domain[i]);
         (
             exerted.par_iter_mut(),
             effective.par_iter_mut(),
@@ -119,11 +121,18 @@ pub(super) fn run(sim: &mut Simulation) {
             .into_par_iter()
             .enumerate()
             .with_min_len(PAR_CHUNK)
-            .for_each(|(i, (a, b, c, d, e, f))| search(i, a, b, c, d, e, f));
+            .for_each(|(i, (a, b, c, d, e, f))| search(i, traits(i), a, b, c, d, e, f));
     } else {
-        for i in 0..target.len() {
+        // Every array cut to `n`: the compiler then knows each index is in bounds.
+        let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
+        let (skill, domain) = (&skill[..n], &domain[..n]);
+        let (exerted, effective, climbs) =
+            (&mut exerted[..n], &mut effective[..n], &mut climbs[..n]);
+        let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
+        for i in 0..n {
             search(
                 i,
+                (target[i], propensity[i] * budget[i], skill[i], domain[i]),
                 &mut exerted[i],
                 &mut effective[i],
                 &mut genome[i],
