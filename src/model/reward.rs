@@ -66,7 +66,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let scratch = &mut sim.scratch;
         scratch.clear();
         scratch.extend((0..n).map(|i| p.income[i] + p.outside[i]));
-        let capped = water_fill(scratch, cap);
+        let capped = water_fill(scratch, cap, &mut sim.buffers.sorted);
         for (income, &y) in p.income.iter_mut().zip(scratch.iter()) {
             if y > 0.0 {
                 *income += capped(y) - y;
@@ -84,39 +84,65 @@ pub(crate) fn group_members(g: usize, n: usize, groups: usize) -> std::ops::Rang
 
 /// Water-filling of the positive values in `y` so that max/min <= `cap` with the
 /// same total: finds `f` with `sum clamp(y, f, cap*f) = sum y` and returns the
-/// map `y -> clamp(y, f, cap*f)` (non-positive values are left alone).
-pub fn water_fill(y: &[f64], cap: f64) -> impl Fn(f64) -> f64 + use<> {
-    let positive: Vec<f64> = y.iter().copied().filter(|&v| v > 0.0).collect();
-    let total: f64 = positive.iter().sum();
-    let (lo, hi) = positive
-        .iter()
-        .fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    if positive.is_empty() || hi <= cap * lo {
-        return Box::new(|v: f64| v) as Box<dyn Fn(f64) -> f64>;
+/// map `y -> clamp(y, f, cap*f)` (non-positive values are left alone). `work` is
+/// scratch space, kept by the caller so that a step does not allocate.
+///
+/// The result is, bit for bit, that of a plain bisection on `f` (summing the
+/// clamped values in their order at every midpoint, then solving exactly on the
+/// piece where the bisection ended; see the test oracle). The positive values
+/// are sorted once, so most midpoints are settled from prefix sums, and the
+/// bisection stops as soon as its interval holds no change of which values sit
+/// at the floor, the ceiling or in between: only that pattern enters the result.
+///
+/// # Panics
+/// If `cap` is below 1 or NaN and some value needs capping.
+pub fn water_fill(y: &[f64], cap: f64, work: &mut Vec<f64>) -> impl Fn(f64) -> f64 + use<> {
+    let (floor, ceiling) = match fill_floor(y, cap, work) {
+        Some(f) => (f, cap * f),
+        None => (f64::NEG_INFINITY, f64::INFINITY),
+    };
+    move |v: f64| v.clamp(floor, ceiling)
+}
+
+/// The floor `f` of [`water_fill`], or `None` if no value needs capping.
+fn fill_floor(y: &[f64], cap: f64, work: &mut Vec<f64>) -> Option<f64> {
+    let positive = || y.iter().copied().filter(|&v| v > 0.0);
+    work.clear();
+    let (mut total, mut lo, mut hi) = (0.0, f64::INFINITY, 0.0f64);
+    for v in positive() {
+        total += v;
+        (lo, hi) = (lo.min(v), hi.max(v));
+        work.push(v);
     }
-    let filled = |f: f64| positive.iter().map(|&v| v.clamp(f, cap * f)).sum::<f64>();
-    // filled() increases with f; the solution lies between lo and hi / cap.
-    let (mut a, mut b) = (lo, hi / cap);
-    for _ in 0..200 {
-        let mid = 0.5 * (a + b);
-        let stuck = mid == a || mid == b;
-        if filled(mid) < total {
-            a = mid;
-        } else {
-            b = mid;
-        }
-        // Once the midpoint is an end of the interval, no later iteration can
-        // change `a`: stop early (typically after ~60 of the 200 iterations).
-        if stuck {
-            break;
-        }
+    if work.is_empty() || hi <= cap * lo {
+        return None;
     }
+    assert!(cap >= 1.0, "pay cap {cap} below 1");
+    // Positive floats order as their bits do.
+    work.sort_unstable_by_key(|v| v.to_bits());
+    let m = work.len();
+    work.push(0.0);
+    for k in 0..m {
+        let sum = work[m + k] + work[k];
+        work.push(sum);
+    }
+    let (sorted, prefix) = work.split_at(m);
+    let mut search = Bisection::new(
+        Pieces {
+            y,
+            sorted,
+            prefix,
+            cap,
+            total,
+        },
+        lo,
+        hi / cap,
+    );
+    search.run(true);
     // Solve exactly on the piece where the clamping pattern of `a` holds.
-    let f = a;
+    let f = search.a;
     let (mut n_low, mut n_high, mut middle) = (0.0, 0.0, 0.0);
-    for &v in &positive {
+    for v in positive() {
         if v <= f {
             n_low += 1.0;
         } else if v >= cap * f {
@@ -126,12 +152,107 @@ pub fn water_fill(y: &[f64], cap: f64) -> impl Fn(f64) -> f64 + use<> {
         }
     }
     let exact = (total - middle) / (n_low + cap * n_high);
-    let f = if exact.is_finite() && exact > 0.0 {
-        exact
-    } else {
-        f
-    };
-    Box::new(move |v: f64| v.clamp(f, cap * f))
+    if exact.is_finite() && exact > 0.0 {
+        return Some(exact);
+    }
+    // Only with non-finite sums: fall back on where the bisection ends.
+    search.run(false);
+    Some(search.a)
+}
+
+/// The positive values of `y`, sorted (`sorted`, with `prefix[k]` the sum of the
+/// first `k`), to tell where the clamped sum at `f` stands against `total`.
+struct Pieces<'a> {
+    y: &'a [f64],
+    sorted: &'a [f64],
+    prefix: &'a [f64],
+    cap: f64,
+    total: f64,
+}
+
+/// Which values a floor `f` clamps: `sorted[..low]` sit at the floor
+/// (`v <= f`), `sorted[high..]` at the ceiling (`v >= cap*f`), the rest between.
+type Pattern = (usize, usize);
+
+impl Pieces<'_> {
+    fn pattern(&self, f: f64) -> Pattern {
+        let low = self.sorted.partition_point(|&v| v <= f);
+        let ceiling = self.cap * f;
+        let high = self.sorted.partition_point(|&v| v < ceiling).max(low);
+        (low, high)
+    }
+
+    /// Whether `sum clamp(v, f, cap*f)`, summed in the order of `y`, falls short
+    /// of `total`. The same sum from prefix sums is within `slack` of it (both
+    /// round at most ~n ulps of the sums); only when it is too close to call is
+    /// the sum taken in order.
+    fn short(&self, f: f64, (low, high): Pattern) -> bool {
+        let m = self.sorted.len();
+        let ceiling = self.cap * f;
+        let approx =
+            low as f64 * f + (self.prefix[high] - self.prefix[low]) + (m - high) as f64 * ceiling;
+        let slack = (4 * m + 16) as f64 * f64::EPSILON * (self.total + approx) + f64::MIN_POSITIVE;
+        if approx + slack < self.total {
+            return true;
+        }
+        if approx - slack > self.total {
+            return false;
+        }
+        let filled: f64 = self
+            .y
+            .iter()
+            .filter(|&&v| v > 0.0)
+            .map(|&v| v.clamp(f, ceiling))
+            .sum();
+        filled < self.total
+    }
+}
+
+/// The bisection of the oracle, step for step, from `a = lo`, `b = hi / cap`,
+/// knowing the clamping pattern at both ends.
+struct Bisection<'a> {
+    pieces: Pieces<'a>,
+    a: f64,
+    b: f64,
+    at_a: Pattern,
+    at_b: Pattern,
+    left: u32,
+}
+
+impl<'a> Bisection<'a> {
+    fn new(pieces: Pieces<'a>, a: f64, b: f64) -> Self {
+        let (at_a, at_b) = (pieces.pattern(a), pieces.pattern(b));
+        Bisection {
+            pieces,
+            a,
+            b,
+            at_a,
+            at_b,
+            left: 200,
+        }
+    }
+
+    /// Bisects until done or, with `settle`, until the pattern is the same at
+    /// both ends: it then holds between them, where `a` ends, and only the
+    /// pattern enters the exact solution.
+    fn run(&mut self, settle: bool) {
+        while self.left > 0 && !(settle && self.at_a == self.at_b) {
+            self.left -= 1;
+            let mid = 0.5 * (self.a + self.b);
+            let stuck = mid == self.a || mid == self.b;
+            let at_mid = self.pieces.pattern(mid);
+            if self.pieces.short(mid, at_mid) {
+                (self.a, self.at_a) = (mid, at_mid);
+            } else {
+                (self.b, self.at_b) = (mid, at_mid);
+            }
+            // Once the midpoint is an end of the interval, no later iteration
+            // can change `a`.
+            if stuck {
+                self.left = 0;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -152,13 +273,132 @@ mod tests {
         assert!(seen.iter().all(|&c| c == 1));
     }
 
+    /// The water fill as first written, kept as the oracle: a bisection summing
+    /// the clamped values at every midpoint, then an exact solve on its piece.
+    fn water_fill_bisection(y: &[f64], cap: f64) -> impl Fn(f64) -> f64 + use<> {
+        let positive: Vec<f64> = y.iter().copied().filter(|&v| v > 0.0).collect();
+        let total: f64 = positive.iter().sum();
+        let (lo, hi) = positive
+            .iter()
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        if positive.is_empty() || hi <= cap * lo {
+            return Box::new(|v: f64| v) as Box<dyn Fn(f64) -> f64>;
+        }
+        let filled = |f: f64| positive.iter().map(|&v| v.clamp(f, cap * f)).sum::<f64>();
+        let (mut a, mut b) = (lo, hi / cap);
+        for _ in 0..200 {
+            let mid = 0.5 * (a + b);
+            let stuck = mid == a || mid == b;
+            if filled(mid) < total {
+                a = mid;
+            } else {
+                b = mid;
+            }
+            if stuck {
+                break;
+            }
+        }
+        let f = a;
+        let (mut n_low, mut n_high, mut middle) = (0.0, 0.0, 0.0);
+        for &v in &positive {
+            if v <= f {
+                n_low += 1.0;
+            } else if v >= cap * f {
+                n_high += 1.0;
+            } else {
+                middle += v;
+            }
+        }
+        let exact = (total - middle) / (n_low + cap * n_high);
+        let f = if exact.is_finite() && exact > 0.0 {
+            exact
+        } else {
+            f
+        };
+        Box::new(move |v: f64| v.clamp(f, cap * f))
+    }
+
+    /// Checks `water_fill` against the oracle, bit for bit, on `y` and on
+    /// values that expose the floor and the ceiling themselves.
+    fn same_as_bisection(y: &[f64], cap: f64, work: &mut Vec<f64>) -> Result<(), String> {
+        let (new, old) = (water_fill(y, cap, work), water_fill_bisection(y, cap));
+        let probes = [
+            f64::from_bits(1),
+            1e-300,
+            1.0,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for &v in y.iter().filter(|&&v| v > 0.0).chain(&probes) {
+            if new(v).to_bits() != old(v).to_bits() {
+                return Err(format!(
+                    "y {y:?} cap {cap}: {v} -> {} not {}",
+                    new(v),
+                    old(v)
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn water_fill_matches_the_bisection_on_edge_cases() {
+        let mut work = Vec::new();
+        let cases: &[(&[f64], f64)] = &[
+            (&[], 2.0),
+            (&[-1.0, 0.0, -0.0, f64::NAN], 2.0),
+            (&[3.0], 2.0),
+            (&[3.0, 3.0, 3.0], 1.0),
+            (&[1.0, 2.0], 2.0),
+            (&[1.0, 2.0, 5.0], 2.0),
+            (&[1.0, 1.0, 4.0, 4.0], 1.0),
+            (&[1.0, 3.0, 3.0, 9.0, 0.0, -2.0], 1.5),
+            (&[1.0, f64::INFINITY], 2.0),
+            (&[1e-310, 5e-324, 1.0], 3.0),
+            (&[f64::MAX, f64::MAX, 1.0], 6.0),
+            (&[1.0, 1e300], f64::INFINITY),
+        ];
+        for &(y, cap) in cases {
+            same_as_bisection(y, cap, &mut work).unwrap();
+        }
+    }
+
+    /// A value: mostly from a few round numbers (ties, roots on a breakpoint),
+    /// else any in a range, or an extreme.
+    fn value() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            4 => (0..8u8).prop_map(|k| f64::from(k) * 0.5),
+            4 => -1.0f64..100.0,
+            1 => prop_oneof![
+                Just(0.0),
+                Just(-0.0),
+                Just(f64::INFINITY),
+                Just(f64::NAN),
+                Just(f64::MAX),
+                Just(1e-310),
+                Just(1e-20),
+            ],
+        ]
+    }
+
     proptest! {
+        #[test]
+        fn water_fill_matches_the_bisection(
+            y in proptest::collection::vec(value(), 0..80),
+            cap in prop_oneof![1.0f64..20.0, (2..13u8).prop_map(|k| f64::from(k) * 0.5)],
+        ) {
+            same_as_bisection(&y, cap, &mut Vec::new()).map_err(TestCaseError::fail)?;
+        }
+
         #[test]
         fn pay_cap_bounds_the_ratio_and_keeps_the_total(
             y in proptest::collection::vec(-1.0f64..100.0, 1..60),
             cap in 1.0f64..20.0,
         ) {
-            let capped = water_fill(&y, cap);
+            let capped = water_fill(&y, cap, &mut Vec::new());
             let after: Vec<f64> = y.iter().map(|&v| if v > 0.0 { capped(v) } else { v }).collect();
             let before_total: f64 = y.iter().filter(|&&v| v > 0.0).sum();
             let after_total: f64 = after.iter().zip(&y).filter(|(_, v)| **v > 0.0).map(|(a, _)| a).sum();
