@@ -66,7 +66,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let scratch = &mut sim.scratch;
         scratch.clear();
         scratch.extend((0..n).map(|i| p.income[i] + p.outside[i]));
-        let capped = water_fill(scratch, cap, &mut sim.buffers.sorted);
+        let capped = water_fill(scratch, cap, &mut sim.buffers.water);
         for (income, &y) in p.income.iter_mut().zip(scratch.iter()) {
             if y > 0.0 {
                 *income += capped(y) - y;
@@ -89,10 +89,11 @@ pub(crate) fn group_members(g: usize, n: usize, groups: usize) -> std::ops::Rang
 ///
 /// The result is, bit for bit, that of a plain bisection on `f` (summing the
 /// clamped values in their order at every midpoint, then solving exactly on the
-/// piece where the bisection ended; see the test oracle). The positive values
-/// are sorted once, so most midpoints are settled from prefix sums, and the
-/// bisection stops as soon as its interval holds no change of which values sit
-/// at the floor, the ceiling or in between: only that pattern enters the result.
+/// piece where the bisection ended; see the test oracle). Only which values sit
+/// at the floor, the ceiling or in between at the end enters that result, so the
+/// bisection stops once this pattern is the same over its whole interval; and
+/// it sums only the values whose place is still open in the interval (a share
+/// that about halves each step).
 ///
 /// # Panics
 /// If `cap` is below 1 or NaN and some value needs capping.
@@ -118,26 +119,20 @@ fn fill_floor(y: &[f64], cap: f64, work: &mut Vec<f64>) -> Option<f64> {
         return None;
     }
     assert!(cap >= 1.0, "pay cap {cap} below 1");
-    // Positive floats order as their bits do.
-    work.sort_unstable_by_key(|v| v.to_bits());
-    let m = work.len();
-    work.push(0.0);
-    for k in 0..m {
-        let sum = work[m + k] + work[k];
-        work.push(sum);
-    }
-    let (sorted, prefix) = work.split_at(m);
-    let mut search = Bisection::new(
-        Pieces {
-            y,
-            sorted,
-            prefix,
-            cap,
-            total,
-        },
-        lo,
-        hi / cap,
-    );
+    let mut search = Bisection {
+        y,
+        cap,
+        total,
+        count: work.len(),
+        a: lo,
+        b: hi / cap,
+        left: 200,
+        open: work,
+        at_floor: 0,
+        between: 0.0,
+        at_ceiling: 0,
+    };
+    search.narrow();
     search.run(true);
     // Solve exactly on the piece where the clamping pattern of `a` holds.
     let f = search.a;
@@ -160,38 +155,80 @@ fn fill_floor(y: &[f64], cap: f64, work: &mut Vec<f64>) -> Option<f64> {
     Some(search.a)
 }
 
-/// The positive values of `y`, sorted (`sorted`, with `prefix[k]` the sum of the
-/// first `k`), to tell where the clamped sum at `f` stands against `total`.
-struct Pieces<'a> {
+/// The bisection of the oracle, step for step, on floors in `[a, b]` (from
+/// `lo`, `hi / cap`). The positive values that sit at the floor for every `f`
+/// in it are counted in `at_floor`, those at the ceiling in `at_ceiling`, those
+/// in between summed in `between`; `open` holds the rest.
+struct Bisection<'a> {
     y: &'a [f64],
-    sorted: &'a [f64],
-    prefix: &'a [f64],
     cap: f64,
     total: f64,
+    /// Positive values in all.
+    count: usize,
+    a: f64,
+    b: f64,
+    /// Iterations left of the oracle's 200.
+    left: u32,
+    open: &'a mut Vec<f64>,
+    at_floor: usize,
+    between: f64,
+    at_ceiling: usize,
 }
 
-/// Which values a floor `f` clamps: `sorted[..low]` sit at the floor
-/// (`v <= f`), `sorted[high..]` at the ceiling (`v >= cap*f`), the rest between.
-type Pattern = (usize, usize);
-
-impl Pieces<'_> {
-    fn pattern(&self, f: f64) -> Pattern {
-        let low = self.sorted.partition_point(|&v| v <= f);
-        let ceiling = self.cap * f;
-        let high = self.sorted.partition_point(|&v| v < ceiling).max(low);
-        (low, high)
+impl Bisection<'_> {
+    /// Bisects until done or, with `settle`, until no value is open: the
+    /// clamping pattern is then the same wherever `a` ends.
+    fn run(&mut self, settle: bool) {
+        while self.left > 0 && !(settle && self.open.is_empty()) {
+            self.left -= 1;
+            let mid = 0.5 * (self.a + self.b);
+            let stuck = mid == self.a || mid == self.b;
+            if self.short(mid) {
+                self.a = mid;
+            } else {
+                self.b = mid;
+            }
+            self.narrow();
+            // Once the midpoint is an end of the interval, no later iteration
+            // can change `a`.
+            if stuck {
+                self.left = 0;
+            }
+        }
     }
 
-    /// Whether `sum clamp(v, f, cap*f)`, summed in the order of `y`, falls short
-    /// of `total`. The same sum from prefix sums is within `slack` of it (both
-    /// round at most ~n ulps of the sums); only when it is too close to call is
-    /// the sum taken in order.
-    fn short(&self, f: f64, (low, high): Pattern) -> bool {
-        let m = self.sorted.len();
+    /// Settles the open values whose place is the same for every `f` in
+    /// `[a, b]`: at the floor (`v <= f`), else at the ceiling (`v >= cap*f`),
+    /// else in between.
+    fn narrow(&mut self) {
+        let (a, b) = (self.a, self.b);
+        let (ceiling_a, ceiling_b) = (self.cap * a, self.cap * b);
+        self.open.retain(|&v| {
+            if v <= a {
+                self.at_floor += 1;
+            } else if v > b && v >= ceiling_b {
+                self.at_ceiling += 1;
+            } else if v > b && v < ceiling_a {
+                self.between += v;
+            } else {
+                return true;
+            }
+            false
+        });
+    }
+
+    /// Whether `sum clamp(v, f, cap*f)` over the positive values, summed in the
+    /// order of `y`, falls short of `total`, for `f` in `[a, b]`. The same sum
+    /// from the settled values is within `slack` of it (either rounds at most
+    /// ~n ulps of the sum); only when that is too close to call is the sum taken
+    /// in order.
+    fn short(&self, f: f64) -> bool {
         let ceiling = self.cap * f;
+        let open: f64 = self.open.iter().map(|&v| v.clamp(f, ceiling)).sum();
         let approx =
-            low as f64 * f + (self.prefix[high] - self.prefix[low]) + (m - high) as f64 * ceiling;
-        let slack = (4 * m + 16) as f64 * f64::EPSILON * (self.total + approx) + f64::MIN_POSITIVE;
+            self.at_floor as f64 * f + self.between + open + self.at_ceiling as f64 * ceiling;
+        let slack =
+            (4 * self.count + 16) as f64 * f64::EPSILON * (self.total + approx) + f64::MIN_POSITIVE;
         if approx + slack < self.total {
             return true;
         }
@@ -205,53 +242,6 @@ impl Pieces<'_> {
             .map(|&v| v.clamp(f, ceiling))
             .sum();
         filled < self.total
-    }
-}
-
-/// The bisection of the oracle, step for step, from `a = lo`, `b = hi / cap`,
-/// knowing the clamping pattern at both ends.
-struct Bisection<'a> {
-    pieces: Pieces<'a>,
-    a: f64,
-    b: f64,
-    at_a: Pattern,
-    at_b: Pattern,
-    left: u32,
-}
-
-impl<'a> Bisection<'a> {
-    fn new(pieces: Pieces<'a>, a: f64, b: f64) -> Self {
-        let (at_a, at_b) = (pieces.pattern(a), pieces.pattern(b));
-        Bisection {
-            pieces,
-            a,
-            b,
-            at_a,
-            at_b,
-            left: 200,
-        }
-    }
-
-    /// Bisects until done or, with `settle`, until the pattern is the same at
-    /// both ends: it then holds between them, where `a` ends, and only the
-    /// pattern enters the exact solution.
-    fn run(&mut self, settle: bool) {
-        while self.left > 0 && !(settle && self.at_a == self.at_b) {
-            self.left -= 1;
-            let mid = 0.5 * (self.a + self.b);
-            let stuck = mid == self.a || mid == self.b;
-            let at_mid = self.pieces.pattern(mid);
-            if self.pieces.short(mid, at_mid) {
-                (self.a, self.at_a) = (mid, at_mid);
-            } else {
-                (self.b, self.at_b) = (mid, at_mid);
-            }
-            // Once the midpoint is an end of the interval, no later iteration
-            // can change `a`.
-            if stuck {
-                self.left = 0;
-            }
-        }
     }
 }
 

@@ -57,8 +57,8 @@ pub(crate) struct Buffers {
     pub(crate) propensity: Vec<f64>,
     pub(crate) teams: Vec<observation::Team>,
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
-    /// Positive earnings sorted, then their prefix sums (the pay cap).
-    pub(crate) sorted: Vec<f64>,
+    /// Earnings whose place under the pay cap is still open (`water_fill`).
+    pub(crate) water: Vec<f64>,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
