@@ -121,21 +121,28 @@ fn fill_floor(y: &[f64], cap: f64, space: &mut Workspace) -> Option<f64> {
         open,
         buckets,
     } = space;
-    values.clear();
-    values.extend(y.iter().copied().filter(|&v| v > 0.0));
-    let (mut total, mut lo, mut hi) = (0.0, f64::INFINITY, 0.0f64);
-    for &v in values.iter() {
-        total += v;
-        lo = if v < lo { v } else { lo };
-        hi = if v > hi { v } else { hi };
+    // Sized once; entries past those written are stale and never read.
+    for buffer in [&mut *values, &mut *open] {
+        if buffer.len() < y.len() {
+            buffer.resize(y.len(), 0.0);
+        }
     }
-    if values.is_empty() || hi <= cap * lo {
+    let (mut total, mut lo, mut hi, mut m) = (0.0, f64::INFINITY, 0.0f64, 0);
+    for &v in y {
+        if v > 0.0 {
+            values[m] = v;
+            m += 1;
+            total += v;
+            lo = if v < lo { v } else { lo };
+            hi = if v > hi { v } else { hi };
+        }
+    }
+    let values = &values[..m];
+    if m == 0 || hi <= cap * lo {
         return None;
     }
     assert!(cap >= 1.0, "pay cap {cap} below 1");
     let histogram = Histogram::new(values, lo, hi, buckets);
-    open.clear();
-    open.extend_from_slice(values);
     let mut search = Bisection {
         values,
         cap,
@@ -144,6 +151,7 @@ fn fill_floor(y: &[f64], cap: f64, space: &mut Workspace) -> Option<f64> {
         b: hi / cap,
         left: 200,
         open,
+        opened: 0,
         at_floor: 0,
         between: 0.0,
         at_ceiling: 0,
@@ -151,7 +159,7 @@ fn fill_floor(y: &[f64], cap: f64, space: &mut Workspace) -> Option<f64> {
         open_sum: 0.0,
     };
     search.coarse(&histogram);
-    search.narrow();
+    search.open(&histogram);
     search.run(true);
     // Solve exactly on the piece where the clamping pattern of `a` holds.
     let (f, ceiling) = (search.a, cap * search.a);
@@ -165,7 +173,7 @@ fn fill_floor(y: &[f64], cap: f64, space: &mut Workspace) -> Option<f64> {
         // and `exact` is not finite either way.
         middle += v * f64::from(u8::from(inside));
     }
-    let n_high = values.len() - n_low - n_inside;
+    let n_high = m - n_low - n_inside;
     let exact = (total - middle) / (n_low as f64 + cap * n_high as f64);
     if exact.is_finite() && exact > 0.0 {
         return Some(exact);
@@ -196,7 +204,7 @@ impl<'a> Histogram<'a> {
         below.clear();
         below.resize(last + 2, (0, 0.0));
         for &v in values {
-            let bucket = &mut below[((v.to_bits() - base) >> shift) as usize + 1];
+            let bucket = &mut below[Self::key_of(v, base, shift) + 1];
             bucket.0 += 1;
             bucket.1 += v;
         }
@@ -214,6 +222,12 @@ impl<'a> Histogram<'a> {
         }
     }
 
+    /// The key of a value (`lo <= v <= hi`).
+    fn key_of(v: f64, base: u64, shift: u32) -> usize {
+        ((v.to_bits() - base) >> shift) as usize
+    }
+
+    /// The key of any `v >= 0`: that of the nearest value in `[lo, hi]`.
     fn key(&self, v: f64) -> usize {
         ((v.to_bits().saturating_sub(self.base) >> self.shift) as usize).min(self.last)
     }
@@ -249,10 +263,9 @@ impl<'a> Histogram<'a> {
 }
 
 /// The bisection of the oracle, step for step, on floors in `[a, b]` (from
-/// `lo`, `hi / cap`). Once `narrow` has run, the positive values that sit at
-/// the floor for every `f` in it are counted in `at_floor`, those at the
-/// ceiling in `at_ceiling`, those in between summed in `between`; `open` holds
-/// the rest.
+/// `lo`, `hi / cap`). Once `open` has run, the positive values that sit at the
+/// floor for every `f` in it are counted in `at_floor`, those at the ceiling in
+/// `at_ceiling`, those in between summed in `between`; the rest are open.
 struct Bisection<'a> {
     /// The positive values, in their order.
     values: &'a [f64],
@@ -262,7 +275,9 @@ struct Bisection<'a> {
     b: f64,
     /// Iterations left of the oracle's 200.
     left: u32,
-    open: &'a mut Vec<f64>,
+    /// The open values are `open[..opened]`.
+    open: &'a mut [f64],
+    opened: usize,
     at_floor: usize,
     between: f64,
     at_ceiling: usize,
@@ -289,7 +304,7 @@ impl Bisection<'_> {
     /// Bisects until done or, with `settle`, until no value is open: the
     /// clamping pattern is then the same wherever `a` ends.
     fn run(&mut self, settle: bool) {
-        while self.left > 0 && !(settle && self.open.is_empty()) {
+        while self.left > 0 && !(settle && self.opened == 0) {
             let mid = self.mid;
             let short = self.short();
             self.step(mid, short);
@@ -319,7 +334,7 @@ impl Bisection<'_> {
     /// sum rounds by at most ~n ulps of itself (all terms are positive).
     fn side(&self, lower: f64, upper: f64) -> Option<bool> {
         let slack = |s: f64| {
-            (4 * self.values.len() + 16) as f64 * f64::EPSILON * (self.total + s)
+            (8 * self.values.len() + 32) as f64 * f64::EPSILON * (self.total + s)
                 + f64::MIN_POSITIVE
         };
         if upper + slack(upper) < self.total {
@@ -345,6 +360,32 @@ impl Bisection<'_> {
         })
     }
 
+    /// Settles, from the histogram, the values whose key is not that of a
+    /// floor or a ceiling in `[a, b]`, opens the others, and narrows them.
+    fn open(&mut self, histogram: &Histogram) {
+        let (a, b, cap) = (self.a, self.b, self.cap);
+        let [floor_a, floor_b, ceiling_a, ceiling_b] =
+            [a, b, cap * a, cap * b].map(|v| histogram.key(v));
+        let below = histogram.below;
+        self.at_floor = below[floor_a].0;
+        self.at_ceiling = below[histogram.last + 1].0 - below[ceiling_b + 1].0;
+        if ceiling_a > floor_b + 1 {
+            self.between = below[ceiling_a].1 - below[floor_b + 1].1;
+        }
+        let (floors, ceilings) = (floor_b - floor_a, ceiling_b - ceiling_a);
+        let mut opened = 0;
+        for &v in self.values {
+            let k = Histogram::key_of(v, histogram.base, histogram.shift);
+            let open =
+                (k.wrapping_sub(floor_a) <= floors) | (k.wrapping_sub(ceiling_a) <= ceilings);
+            // Without a branch, as which values are open is hard to predict.
+            self.open[opened] = v;
+            opened += usize::from(open);
+        }
+        self.opened = opened;
+        self.narrow();
+    }
+
     /// Settles the open values whose place is the same for every `f` in
     /// `[a, b]`: at the floor (`v <= f`), else at the ceiling (`v >= cap*f`),
     /// else in between; then sums the others clamped at the next midpoint.
@@ -352,7 +393,7 @@ impl Bisection<'_> {
         let (a, b, cap) = (self.a, self.b, self.cap);
         let (ceiling_a, ceiling_b) = (cap * a, cap * b);
         let (mut at_floor, mut at_ceiling, mut between, mut kept) = (0, 0, 0.0, 0);
-        let open = &mut self.open[..];
+        let open = &mut self.open[..self.opened];
         // Without branches, as a value's place is hard to predict.
         for k in 0..open.len() {
             let v = open[k];
@@ -367,13 +408,16 @@ impl Bisection<'_> {
             open[kept] = v;
             kept += usize::from(!(floor | ceiling | inside));
         }
-        self.open.truncate(kept);
+        self.opened = kept;
         self.at_floor += at_floor;
         self.at_ceiling += at_ceiling;
         self.between += between;
         self.mid = 0.5 * (a + b);
         let (mid, ceiling_mid) = (self.mid, cap * self.mid);
-        self.open_sum = self.open.iter().map(|&v| v.clamp(mid, ceiling_mid)).sum();
+        self.open_sum = self.open[..kept]
+            .iter()
+            .map(|&v| v.clamp(mid, ceiling_mid))
+            .sum();
     }
 }
 
