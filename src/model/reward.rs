@@ -65,7 +65,12 @@ pub(super) fn run(sim: &mut Simulation) {
     if let Some(cap) = r.pay_cap {
         let scratch = &mut sim.scratch;
         scratch.clear();
-        scratch.extend((0..n).map(|i| p.income[i] + p.outside[i]));
+        scratch.extend(
+            p.income
+                .iter()
+                .zip(&p.outside)
+                .map(|(income, outside)| income + outside),
+        );
         let capped = water_fill(scratch, cap, &mut sim.buffers.water_fill);
         for (income, &y) in p.income.iter_mut().zip(scratch.iter()) {
             if y > 0.0 {
