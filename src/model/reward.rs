@@ -15,9 +15,10 @@ pub(super) fn run(sim: &mut Simulation) {
     let n = sim.producers.len();
     let p = &mut sim.producers;
 
-    // Credit: moving average of the value added to the frontier.
-    for i in 0..n {
-        p.credit[i] = w.credit_decay * p.credit[i] + (1.0 - w.credit_decay) * p.new_credit[i];
+    // Credit: moving average of the value added to the frontier. (The loops
+    // over producers zip their vectors: no bounds checks, so they vectorise.)
+    for (credit, &new) in p.credit.iter_mut().zip(&p.new_credit) {
+        *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
     }
     let credit = |c: f64| if c < CREDIT_FLOOR { 0.0 } else { c };
 
@@ -47,19 +48,19 @@ pub(super) fn run(sim: &mut Simulation) {
     let pool = levy + sim.ledger.fines_carried - sim.ledger.monitoring_carried;
     if pool != 0.0 {
         let total: f64 = p.credit.iter().map(|&c| credit(c)).sum();
-        for i in 0..n {
+        for (income, &c) in p.income.iter_mut().zip(&p.credit) {
             let share = match r.pool_rule {
-                Split::Contribution if total > 0.0 => credit(p.credit[i]) / total,
+                Split::Contribution if total > 0.0 => credit(c) / total,
                 _ => 1.0 / n as f64,
             };
-            p.income[i] += pool * share;
+            *income += pool * share;
         }
     }
 
     // Outside option: unexerted trials of the base budget earn the outside wage.
-    for i in 0..n {
-        let idle = (p.budget[i] - p.exerted[i] as f64).clamp(0.0, w.base_budget);
-        p.outside[i] = w.outside_wage * idle;
+    for ((outside, &budget), &exerted) in p.outside.iter_mut().zip(&p.budget).zip(&p.exerted) {
+        let idle = (budget - exerted as f64).clamp(0.0, w.base_budget);
+        *outside = w.outside_wage * idle;
     }
 
     if let Some(cap) = r.pay_cap {
