@@ -184,7 +184,8 @@ fn fill_floor(y: &[f64], cap: f64, space: &mut Workspace) -> Option<f64> {
     if exact.is_finite() && exact > 0.0 {
         return Some(exact);
     }
-    // Only with non-finite sums: fall back on where the bisection ends.
+    // Only when sums overflow or underflow: fall back on where the bisection
+    // ends.
     search.run(false);
     Some(search.a)
 }
@@ -336,8 +337,10 @@ impl Bisection<'_> {
     }
 
     /// Whether a sum within `[lower, upper]` (up to rounding) falls short of
-    /// `total` once summed in the oracle's order, if that is certain. Either
-    /// sum rounds by at most ~n ulps of itself (all terms are positive).
+    /// `total` once summed in the oracle's order, if that is certain. All terms
+    /// are positive, so the oracle's sum, `total` and ours (through histogram
+    /// and settled sums) each round by at most ~n ulps of the sums: the slack
+    /// is well over twice all that.
     fn side(&self, lower: f64, upper: f64) -> Option<bool> {
         let slack = |s: f64| {
             (8 * self.values.len() + 32) as f64 * f64::EPSILON * (self.total + s)
@@ -352,7 +355,7 @@ impl Bisection<'_> {
         }
     }
 
-    /// Whether the clamped sum at `mid`, in the order of `y`, falls short of
+    /// Whether the clamped sum at `mid`, in the values' order, falls short of
     /// `total`: from the settled and open values, else summed in order.
     fn short(&self) -> bool {
         let (f, ceiling) = (self.mid, self.cap * self.mid);
@@ -375,9 +378,11 @@ impl Bisection<'_> {
         let below = histogram.below;
         self.at_floor = below[floor_a].0;
         self.at_ceiling = below[histogram.last + 1].0 - below[ceiling_b + 1].0;
-        if ceiling_a > floor_b + 1 {
-            self.between = below[ceiling_a].1 - below[floor_b + 1].1;
-        }
+        self.between = if ceiling_a > floor_b + 1 {
+            below[ceiling_a].1 - below[floor_b + 1].1
+        } else {
+            0.0
+        };
         let (floors, ceilings) = (floor_b - floor_a, ceiling_b - ceiling_a);
         let mut opened = 0;
         for &v in self.values {
