@@ -57,6 +57,8 @@ pub(crate) struct Buffers {
     pub(crate) propensity: Vec<f64>,
     pub(crate) teams: Vec<observation::Team>,
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
+    /// Space for the pay cap's water fill.
+    pub(crate) water_fill: reward::Workspace,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
