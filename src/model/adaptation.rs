@@ -18,12 +18,15 @@ pub(super) fn run(sim: &mut Simulation) {
     let n = sim.producers.len();
     let p = &mut sim.producers;
 
+    // Arrays cut to `n`, so that the loop's indices need no bounds checks.
+    let (exerted, income, outside) = (&p.exerted[..n], &p.income[..n], &p.outside[..n]);
+    let (fine, intrinsic) = (&p.fine[..n], &p.intrinsic[..n]);
+    let (payoffs, wealth) = (&mut p.payoff[..n], &mut p.wealth[..n]);
     for i in 0..n {
-        let e = p.exerted[i] as f64;
-        let money = p.income[i] + p.outside[i] - p.fine[i];
-        let payoff = money + p.intrinsic[i] * e;
-        p.payoff[i] = w.payoff_decay * p.payoff[i] + (1.0 - w.payoff_decay) * payoff;
-        p.wealth[i] += money - w.upkeep;
+        let money = income[i] + outside[i] - fine[i];
+        let payoff = money + intrinsic[i] * exerted[i] as f64;
+        payoffs[i] = w.payoff_decay * payoffs[i] + (1.0 - w.payoff_decay) * payoff;
+        wealth[i] += money - w.upkeep;
     }
 
     // Imitation: compare payoff per budget unit with a random peer of one's type.

@@ -161,13 +161,18 @@ pub(super) fn run(sim: &mut Simulation) {
     });
 
     let p = &mut sim.producers;
+    // Arrays cut to `n`, so that the loop's indices need no bounds checks.
+    let n = starts.len();
+    let (genome, fitness, quality) = (&mut p.genome[..n], &mut p.fitness[..n], &mut p.quality[..n]);
+    let (lineage, start_quality) = (&mut p.lineage[..n], &mut p.start_quality[..n]);
+    let sees = &mut p.sees_frontier[..n];
     for (i, s) in starts.iter().enumerate() {
-        p.genome[i] = s.solution.genome;
-        p.fitness[i] = s.solution.fitness;
-        p.quality[i] = s.solution.quality;
-        p.lineage[i] = s.solution.lineage;
-        p.start_quality[i] = s.solution.quality;
-        p.sees_frontier[i] = s.sees_frontier;
+        genome[i] = s.solution.genome;
+        fitness[i] = s.solution.fitness;
+        quality[i] = s.solution.quality;
+        lineage[i] = s.solution.lineage;
+        start_quality[i] = s.solution.quality;
+        sees[i] = s.sees_frontier;
     }
     if plan {
         let q = &mut sim.problems;

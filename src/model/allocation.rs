@@ -100,10 +100,11 @@ fn choose(sim: &mut Simulation) {
         best as u32
     });
     let p = &mut sim.producers;
-    for (i, &j) in choices.iter().enumerate() {
-        p.switched[i] = p.fresh[i] || j != p.target[i];
-        p.target[i] = j;
-        p.fresh[i] = false;
+    let changes = (p.switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
+    for (((switched, target), fresh), &j) in changes.zip(choices.iter()) {
+        *switched = *fresh || j != *target;
+        *target = j;
+        *fresh = false;
     }
 }
 
