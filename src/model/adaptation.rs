@@ -35,8 +35,10 @@ pub(super) fn run(sim: &mut Simulation) {
     // Built once, drawn like `random_bool(learning_rate)`.
     let learns = Bernoulli::new(w.learning_rate).expect("validated rate");
     let propensity = &mut sim.buffers.propensity;
+    // The producer's own arrays cut to `n`: the map's indices need no bounds checks.
+    let (own_propensity, keys) = (&p_ro.propensity[..n], &keys[..n]);
     map_into(n, propensity, |i| {
-        let own = p_ro.propensity[i];
+        let own = own_propensity[i];
         let mut rng = streams.get(i as u64);
         if !rng.sample(learns) {
             return own;

@@ -87,6 +87,11 @@ fn account(sim: &mut Simulation) {
         new_credit,
         ..
     } = &mut sim.producers;
+    // Arrays cut to `n`, so that indices below `n` need no bounds checks.
+    let n = target.len();
+    let (target, group, effective) = (&target[..n], &group[..n], &effective[..n]);
+    let (start_quality, quality) = (&start_quality[..n], &quality[..n]);
+    let (sees_frontier, new_credit) = (&sees_frontier[..n], &mut new_credit[..n]);
     let classify = |i: usize| {
         let j = target[i] as usize;
         let w = q.frontier_start[j];
@@ -117,7 +122,6 @@ fn account(sim: &mut Simulation) {
         trials[effort as usize] += effective[i] as u64;
         new_credit[i] = credit;
     };
-    let n = target.len();
     if parallel(n) {
         let accounts = &mut sim.buffers.accounts;
         map_into(n, accounts, classify);

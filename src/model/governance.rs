@@ -41,11 +41,12 @@ pub(super) fn run(sim: &mut Simulation) {
         }
     });
     let (mut observed, mut fines, mut sanctions) = (0u32, 0.0, 0u32);
-    for (i, &(seen, offences, fine)) in verdicts.iter().enumerate() {
-        sanctions += (offences > p.offences[i]) as u32;
+    let records = p.offences.iter_mut().zip(&mut p.fine);
+    for ((offences_now, fine_now), &(seen, offences, fine)) in records.zip(verdicts.iter()) {
+        sanctions += (offences > *offences_now) as u32;
         observed += seen as u32;
-        p.offences[i] = offences;
-        p.fine[i] = fine;
+        *offences_now = offences;
+        *fine_now = fine;
         fines += fine;
     }
     sim.ledger.fines = fines;
