@@ -263,7 +263,7 @@ impl View<'_> {
         start: Option<Solution>,
     ) -> Option<Solution> {
         let mut best = start;
-        let mut consider = |s: &Solution| {
+        let consider = |s: &Solution| {
             if s.lineage == lineage && best.is_none_or(|b| s.quality > b.quality) {
                 best = Some(*s);
             }
@@ -272,17 +272,11 @@ impl View<'_> {
             self.visit(i, j, consider);
             return best;
         }
-        if let Some(s) = &self.q.open[j] {
-            consider(s);
-        }
-        let records = self.q.records(j);
-        if let Some(r) = records.iter().find(|r| r.solution.lineage == lineage) {
-            consider(&r.solution);
-        }
-        if !self.p.switched[i] {
-            consider(&self.p.solution(i));
-        }
-        best
+        let open = self.q.open[j].as_ref();
+        let records = self.q.records(j).iter().map(|r| &r.solution);
+        let record = records.clone().find(|s| s.lineage == lineage);
+        let shared = [open.filter(|s| s.lineage == lineage), record];
+        self.first_best(i, start.as_ref(), shared, |own| own == lineage)
     }
 
     /// The first best solution on `j` that producer `i` may see, in the order of
@@ -292,24 +286,44 @@ impl View<'_> {
     #[inline]
     fn best(&self, i: usize, j: usize) -> Option<Solution> {
         let mut best: Option<Solution> = None;
-        // A select rather than a branch: which candidate is best is data.
-        let mut consider = |s: &Solution| {
-            let better = best.is_none_or(|b| s.quality > b.quality);
-            best = if better { Some(*s) } else { best };
-        };
         if self.sight.visibility != Visibility::Open {
-            self.visit(i, j, consider);
+            // A select rather than a branch: which candidate is best is data.
+            self.visit(i, j, |s| {
+                let better = best.is_none_or(|b| s.quality > b.quality);
+                best = select_unpredictable(better, Some(*s), best);
+            });
             return best;
         }
-        if let Some(s) = &self.q.open[j] {
-            consider(s);
+        let open = self.q.open[j].as_ref();
+        let record = self.q.records(j).first().map(|r| &r.solution);
+        self.first_best(i, None, [open, record], |_| true)
+    }
+
+    /// The first best of `start`, the `shared` solutions and producer `i`'s own
+    /// (if it did not just switch and `own_counts` of its lineage), in that order.
+    /// Candidates are compared by reference, so only the winner is copied.
+    #[inline]
+    fn first_best(
+        &self,
+        i: usize,
+        start: Option<&Solution>,
+        shared: [Option<&Solution>; 2],
+        own_counts: impl Fn(u64) -> bool,
+    ) -> Option<Solution> {
+        let mut best = start;
+        for s in shared.into_iter().flatten() {
+            if best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(s);
+            }
         }
-        if let Some(r) = self.q.records(j).first() {
-            consider(&r.solution);
+        let p = self.p;
+        let own = !p.switched[i]
+            && own_counts(p.lineage[i])
+            && best.is_none_or(|b| p.quality[i] > b.quality);
+        if own {
+            Some(p.solution(i))
+        } else {
+            best.copied()
         }
-        if !self.p.switched[i] {
-            consider(&self.p.solution(i));
-        }
-        best
     }
 }
