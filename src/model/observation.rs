@@ -28,6 +28,19 @@ pub(crate) struct Team {
     entropy: f64,
 }
 
+/// The Ginis' values and the buffers of their sorts, kept between steps so that
+/// observation does not allocate.
+#[derive(Default)]
+pub(crate) struct GiniBuffers {
+    /// Wealth (at least 0), then sorted.
+    wealth: Vec<f64>,
+    /// Earnings (at least 0), then sorted; last, the revenues of the holders who earn.
+    earnings: Vec<f64>,
+}
+
+/// The step's metrics. Not inlined, so that profiles can tell it apart (callgrind's
+/// `--toggle-collect`); one call a step costs nothing measurable.
+#[inline(never)]
 pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let w = &sim.config.world;
     let (p, q, teams, l) = (&sim.producers, &sim.problems, &sim.teams, &sim.ledger);
@@ -38,85 +51,87 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let trials = l.catchup + l.race + l.exploration + l.frontier;
     let share = |x: f64| x / trials;
 
-    // Independent sums share a loop so that their additions overlap; each still
-    // adds in index order from -0.0, exactly as `Iterator::sum` does.
+    // Integer-valued sums are exact in u64, and equal to the float sums.
+    let exerted_total = p.exerted.iter().map(|&e| e as u64).sum::<u64>() as f64;
+    let misplaced = (p.domain.iter().zip(&p.target))
+        .filter(|&(&d, &t)| d != q.domain[t as usize])
+        .count();
+
+    // Diversity and the spread of effort, problem by problem (in parallel for
+    // large worlds), then added up in problem order with the problems' sums.
+    let stats = &mut sim.buffers.teams;
+    map_into(m, stats, |j| team(p, teams.on(j), loci, exerted_total));
     let (mut value_total, mut frontier_sum, mut access_sum) = (-0.0, -0.0, -0.0);
-    for j in 0..m {
+    // Adding 0.0 leaves these two as they are (they start at +0.0), so problems
+    // without members or without diversity may add it instead of branching.
+    let (mut diversity_sum, mut entropy) = (0.0, 0.0);
+    let (mut diverse_problems, mut worked, mut distinct_sum) = (0usize, 0usize, 0u64);
+    let (mut effort_total, mut tail_effort) = (0u64, 0u64);
+    for (j, s) in stats.iter().enumerate() {
         value_total += q.value[j];
         frontier_sum += q.value[j] * q.frontier[j];
         access_sum += q.value[j] * q.open_quality(j);
+        worked += (s.members > 0) as usize;
+        diverse_problems += s.diversity.is_some() as usize;
+        diversity_sum += s.diversity.unwrap_or(0.0);
+        distinct_sum += s.distinct as u64;
+        entropy -= s.entropy;
+        effort_total += s.effort;
+        tail_effort += s.effort * q.in_tail[j] as u64;
     }
     let frontier_quality = frontier_sum / value_total;
     let access_quality = access_sum / value_total;
-    let (mut quality_sum, mut propensity_sum) = (-0.0, -0.0);
-    // Integer-valued sums are exact in u64, and equal to the float sums.
-    let (mut exerted_total, mut misplaced) = (0u64, 0usize);
-    for i in 0..n {
-        quality_sum += p.quality[i];
-        propensity_sum += p.propensity[i];
-        exerted_total += p.exerted[i] as u64;
-        misplaced += (p.domain[i] != q.domain[p.target[i] as usize]) as usize;
-    }
-    let exerted_total = exerted_total as f64;
-    let mean_quality = quality_sum / n as f64;
-
-    // Diversity and the spread of effort, problem by problem (in parallel for
-    // large worlds), then added up in problem order.
-    let stats = &mut sim.buffers.teams;
-    map_into(m, stats, |j| team(p, teams.on(j), loci, exerted_total));
-    let (mut diversity_sum, mut diverse_problems) = (0.0, 0usize);
-    let (mut distinct_sum, mut worked) = (0.0, 0usize);
-    let (mut entropy, mut effort_total, mut tail_effort) = (0.0, 0.0, 0.0);
-    for (j, s) in stats.iter().enumerate() {
-        if s.members == 0 {
-            continue;
-        }
-        worked += 1;
-        if let Some(d) = s.diversity {
-            diversity_sum += d;
-            diverse_problems += 1;
-        }
-        distinct_sum += s.distinct as f64;
-        entropy -= s.entropy;
-        let effort = s.effort as f64;
-        effort_total += effort;
-        if q.in_tail[j] {
-            tail_effort += effort;
-        }
-    }
+    let (effort_total, tail_effort) = (effort_total as f64, tail_effort as f64);
 
     let effort_cost = w.outside_wage * exerted_total;
     let real_costs = effort_cost + l.compute_spent + l.monitoring_cost + w.upkeep * n as f64;
 
-    let mut scratch = std::mem::take(&mut sim.scratch);
-    scratch.clear();
-    scratch.extend(p.wealth.iter().map(|&x| non_negative(x)));
-    sort_non_negative(&mut scratch);
-    let (gini_wealth, wealth_total) = gini_and_total(&scratch);
-    let top = n.div_ceil(100);
-    let top1_share = scratch[n - top..].iter().sum::<f64>() / wealth_total;
+    let GiniBuffers { wealth, earnings } = &mut sim.buffers.gini;
+    wealth.clear();
+    wealth.extend(p.wealth.iter().map(|&x| non_negative(x)));
+    sort_non_negative(wealth);
+    earnings.clear();
+    // `Producers::earnings`, all at once.
+    let paid = p.income.iter().zip(&p.outside).zip(&p.fine);
+    earnings.extend(paid.map(|((&y, &o), &f)| non_negative(y + o - f)));
+    sort_non_negative(earnings);
 
-    scratch.clear();
-    scratch.extend((0..n).map(|i| non_negative(p.earnings(i))));
-    sort_non_negative(&mut scratch);
-    let (gini_income, _) = gini_and_total(&scratch);
-    let first_positive = scratch.partition_point(|&x| x <= 0.0);
-    let positive = &scratch[first_positive..];
+    // The remaining float sums over producers share a loop so that their
+    // additions (each latency bound) overlap: the Ginis' over the sorted values,
+    // quality and contribution in producer order. Each adds in order from -0.0,
+    // exactly as `Iterator::sum` does.
+    let (wealth, earnings) = (&wealth[..n], &earnings[..n]);
+    let (quality, propensity) = (&p.quality[..n], &p.propensity[..n]);
+    let (mut rich, mut paid) = (Gini::default(), Gini::default());
+    let (mut quality_sum, mut propensity_sum, mut rank) = (-0.0, -0.0, 0.0);
+    for i in 0..n {
+        rank += 1.0;
+        rich.add(rank, wealth[i]);
+        paid.add(rank, earnings[i]);
+        quality_sum += quality[i];
+        propensity_sum += propensity[i];
+    }
+    let (gini_wealth, gini_income) = (rich.coefficient(n), paid.coefficient(n));
+    let mean_quality = quality_sum / n as f64;
+    let top = n.div_ceil(100);
+    let top1_share = wealth[n - top..].iter().sum::<f64>() / rich.total;
+    let first_positive = earnings.partition_point(|&x| x <= 0.0);
+    let positive = &earnings[first_positive..];
     let pay_ratio = if positive.is_empty() {
         f64::NAN
     } else {
         quantile_sorted(positive, 0.9) / quantile_sorted(positive, 0.1)
     };
 
-    // Most holders earn nothing; skipping their zeros leaves the sums as they are.
-    let earning = || sim.holder_revenue.iter().filter(|&&r| r != 0.0);
-    let revenue_total: f64 = earning().sum();
+    // Most holders earn nothing, and skipping their zeros leaves the sums as they
+    // are; packing the others first keeps those zeros out of the sums' chains.
+    let revenues = pack_nonzero(&sim.holder_revenue, &mut sim.buffers.gini.earnings);
+    let revenue_total: f64 = revenues.iter().sum();
     let hhi_revenue = if revenue_total > 0.0 {
-        earning().map(|r| (r / revenue_total).powi(2)).sum()
+        revenues.iter().map(|r| (r / revenue_total).powi(2)).sum()
     } else {
         f64::NAN
     };
-    sim.scratch = scratch;
 
     Metrics {
         trials,
@@ -130,7 +145,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         mean_quality,
         innovation: l.innovation,
         approach_diversity: diversity_sum / diverse_problems as f64,
-        lineages: distinct_sum / worked as f64,
+        lineages: distinct_sum as f64 / worked as f64,
         effort_entropy: if m > 1 && effort_total > 0.0 {
             entropy / (m as f64).ln()
         } else {
@@ -230,6 +245,18 @@ fn distinct(values: impl Iterator<Item = u64>) -> usize {
     sorted.len()
 }
 
+/// Packs the nonzero `values` at the start of `out`, in order, and returns them.
+/// Branch-free: each value is written, and the position moves on if it counts.
+fn pack_nonzero<'a>(values: &[f64], out: &'a mut Vec<f64>) -> &'a [f64] {
+    out.resize(values.len(), 0.0);
+    let (out, mut k) = (&mut out[..], 0);
+    for &v in values {
+        out[k] = v;
+        k += (v != 0.0) as usize;
+    }
+    &out[..k]
+}
+
 /// `max(x, 0)` as a float whose bits order like its value (no NaN, no -0.0).
 #[inline]
 fn non_negative(x: f64) -> f64 {
@@ -248,26 +275,48 @@ fn sort_non_negative(x: &mut [f64]) {
 
 /// Gini coefficient of non-negative values sorted ascending (NaN if all are zero).
 pub fn gini_sorted(x: &[f64]) -> f64 {
-    gini_and_total(x).0
+    let (mut gini, mut rank) = (Gini::default(), 0.0);
+    for &v in x {
+        rank += 1.0;
+        gini.add(rank, v);
+    }
+    gini.coefficient(x.len())
 }
 
-/// The Gini coefficient of [`gini_sorted`] and the values' sum, in one pass.
-fn gini_and_total(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let (mut total, mut weighted, mut rank) = (-0.0, -0.0, 0.0);
-    for v in x {
-        // Ranks are whole numbers, exact in a float.
-        rank += 1.0;
-        total += v;
-        weighted += rank * v;
+/// The running sums of a Gini coefficient over values sorted ascending.
+struct Gini {
+    total: f64,
+    /// The sum of rank times value.
+    weighted: f64,
+}
+
+impl Default for Gini {
+    fn default() -> Self {
+        Gini {
+            total: -0.0,
+            weighted: -0.0,
+        }
     }
-    let g = 2.0 * weighted / (n * total) - (n + 1.0) / n;
-    let g = if g.is_nan() {
-        g
-    } else {
-        g.clamp(0.0, 1.0 - 1.0 / n)
-    };
-    (g, total)
+}
+
+impl Gini {
+    /// Adds the value `v` of rank `rank` (1, 2, ..: whole numbers, exact in a float).
+    #[inline]
+    fn add(&mut self, rank: f64, v: f64) {
+        self.total += v;
+        self.weighted += rank * v;
+    }
+
+    /// The coefficient of the `n` values added (NaN if all are zero).
+    fn coefficient(&self, n: usize) -> f64 {
+        let n = n as f64;
+        let g = 2.0 * self.weighted / (n * self.total) - (n + 1.0) / n;
+        if g.is_nan() {
+            g
+        } else {
+            g.clamp(0.0, 1.0 - 1.0 / n)
+        }
+    }
 }
 
 /// Nearest-rank quantile of values sorted ascending.
@@ -318,5 +367,15 @@ mod tests {
     fn distinct_counts_each_value_once() {
         assert_eq!(distinct([3u64, 1, 3, 2].into_iter()), 3);
         assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter()), 4);
+    }
+
+    #[test]
+    fn pack_nonzero_keeps_the_order() {
+        let mut out = Vec::new();
+        let values = [0.0, 1.5, -0.0, 0.0, -2.0, f64::NAN, 3.0, 0.0];
+        let packed = pack_nonzero(&values, &mut out);
+        assert_eq!(packed.len(), 4);
+        assert_eq!((packed[0], packed[1], packed[3]), (1.5, -2.0, 3.0));
+        assert!(packed[2].is_nan());
     }
 }

@@ -57,6 +57,7 @@ pub(crate) struct Buffers {
     pub(crate) propensity: Vec<f64>,
     pub(crate) teams: Vec<observation::Team>,
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
+    pub(crate) gini: observation::GiniBuffers,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
