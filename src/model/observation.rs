@@ -11,6 +11,11 @@ use super::state::{Producers, map_into};
 /// Pairwise diversity looks at no more than this many producers per problem.
 const DIVERSITY_SAMPLE: usize = 32;
 
+/// Samples of at most this many genomes compare them pair by pair; larger ones
+/// count ones locus by locus (see [`pairwise_distance`]), which costs less from
+/// five genomes on at the default 20 loci.
+const DIRECT_PAIRS: usize = 4;
+
 /// From this many values on, the sorts for the Ginis run on rayon's pool (a
 /// sorted array does not depend on how it was sorted).
 const PARALLEL_SORT: usize = 1 << 16;
@@ -46,7 +51,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
     let (p, q, teams, l) = (&sim.producers, &sim.problems, &sim.teams, &sim.ledger);
     let n = p.len();
     let m = q.len();
-    let loci = sim.nk.loci() as f64;
+    let loci = sim.nk.loci();
 
     let trials = l.catchup + l.race + l.exploration + l.frontier;
     let share = |x: f64| x / trials;
@@ -171,29 +176,34 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
 }
 
 /// The diversity and effort of the team `members` of one problem.
-fn team(p: &Producers, members: &[u32], loci: f64, exerted_total: f64) -> Team {
+fn team(p: &Producers, members: &[u32], loci: u32, exerted_total: f64) -> Team {
     if members.is_empty() {
         return Team::default();
     }
     let sample = members.len().min(DIVERSITY_SAMPLE);
     let mut genomes = [0u64; DIVERSITY_SAMPLE];
-    for (k, &i) in members.iter().take(sample).enumerate() {
-        genomes[k] = p.genome[i as usize];
+    let mut effort = 0u64;
+    for (g, &i) in genomes.iter_mut().zip(&members[..sample]) {
+        *g = p.genome[i as usize];
+        effort += p.exerted[i as usize] as u64;
+    }
+    for &i in &members[sample..] {
+        effort += p.exerted[i as usize] as u64;
     }
     let sampled = &genomes[..sample];
+    let (distance, distinct) = if sample <= DIRECT_PAIRS {
+        // The whole team (`sample == members.len()`).
+        pairs_direct(sampled, loci)
+    } else {
+        (
+            pairwise_distance(sampled, loci),
+            distinct_genomes(p, members),
+        )
+    };
     let diversity = (sample >= 2).then(|| {
         let pairs = (sample * (sample - 1) / 2) as f64;
-        pairwise_distance(sampled, loci as u32) as f64 / pairs / loci
+        distance as f64 / pairs / loci as f64
     });
-    let distinct = if members.len() <= DIVERSITY_SAMPLE {
-        // Small teams: count the genomes not seen earlier in the sample.
-        (0..sample)
-            .filter(|&b| !sampled[..b].contains(&sampled[b]))
-            .count()
-    } else {
-        distinct(members.iter().map(|&i| p.genome[i as usize]))
-    };
-    let effort: u64 = members.iter().map(|&i| p.exerted[i as usize] as u64).sum();
     let entropy = if effort > 0 {
         let s = effort as f64 / exerted_total;
         s * s.ln()
@@ -209,40 +219,96 @@ fn team(p: &Producers, members: &[u32], loci: f64, exerted_total: f64) -> Team {
     }
 }
 
-/// The sum of the Hamming distances of all pairs of `genomes` (at most 255).
+/// The sum of the Hamming distances (on the first `loci` bits) of all pairs of a
+/// few `genomes`, and how many distinct genomes there are, pair by pair.
+fn pairs_direct(genomes: &[u64], loci: u32) -> (u64, usize) {
+    let mask = u64::MAX >> (64 - loci);
+    let (mut distance, mut distinct) = (0, 0);
+    for (b, &g) in genomes.iter().enumerate() {
+        let mut seen = false;
+        for &h in &genomes[..b] {
+            distance += ((g ^ h) & mask).count_ones() as u64;
+            seen |= g == h;
+        }
+        distinct += !seen as usize;
+    }
+    (distance, distinct)
+}
+
+/// The sum of the Hamming distances (on the first `loci` bits) of all pairs of
+/// `genomes` (fewer than 128).
 ///
 /// The distances add up locus by locus: a locus where `c` of the `s` genomes carry
-/// a one separates `c * (s - c)` pairs. The counts `c` are kept seven to a word, one
+/// a one separates `c (s - c)` pairs. The counts `c` are kept seven to a word, one
 /// per byte: multiplying seven bits by `SPREAD` moves bit `b` to bit `8b` (the
 /// shifted copies never overlap, so nothing carries), and `LANES` keeps those.
+/// Then `sum c (s - c) = s sum c - sum c^2` over a word's lanes, with the even and
+/// the odd lanes spread to 16 bits: multiplying four such lanes `a` by the same
+/// lanes reversed puts `sum a^2` in the top lane (the lower lanes' sums stay
+/// below 2^16, so nothing carries into it).
 fn pairwise_distance(genomes: &[u64], loci: u32) -> u64 {
     const SPREAD: u64 = 0x0000_0408_1020_4081; // bits 0, 7, 14, .., 42
     const LANES: u64 = 0x0001_0101_0101_0101; // bits 0, 8, 16, .., 48
-    debug_assert!(genomes.len() < 256 && loci <= 64);
-    let words = loci.div_ceil(7) as usize;
-    let mut counts = [0u64; 10];
-    for &g in genomes {
-        for (w, count) in counts[..words].iter_mut().enumerate() {
-            *count += ((g >> (7 * w)) & 0x7F).wrapping_mul(SPREAD) & LANES;
-        }
-    }
+    const WIDE: u64 = 0x00FF_00FF_00FF_00FF; // every other byte
+    const WIDE_SUM: u64 = 0x0001_0001_0001_0001; // sums 16-bit lanes into the top one
+    debug_assert!(genomes.len() < 128 && (1..=64).contains(&loci));
+    let squares = |a: u64| a.wrapping_mul(a.swap_bytes() >> 8) >> 48;
     let s = genomes.len() as u64;
     let mut distance = 0;
-    for (w, &count) in counts[..words].iter().enumerate() {
-        for lane in 0..(loci as usize - 7 * w).min(7) {
-            let c = (count >> (8 * lane)) & 0xFF;
-            distance += c * (s - c);
+    for first in (0..loci).step_by(7) {
+        let mut count = 0;
+        for &g in genomes {
+            count += ((g >> first) & 0x7F).wrapping_mul(SPREAD) & LANES;
         }
+        // The last word may hold fewer than seven loci.
+        count &= (1 << (8 * (loci - first).min(7))) - 1;
+        let (even, odd) = (count & WIDE, (count >> 8) & WIDE);
+        let sum = (even + odd).wrapping_mul(WIDE_SUM) >> 48;
+        distance += s * sum - squares(even) - squares(odd);
     }
     distance
 }
 
-/// Distinct values among `values`.
-fn distinct(values: impl Iterator<Item = u64>) -> usize {
-    let mut sorted: Vec<u64> = values.collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    sorted.len()
+/// Distinct genomes among `members`, in a hash set on the stack of at least
+/// twice as many slots (a set on the heap for teams over 256, which are rare).
+fn distinct_genomes(p: &Producers, members: &[u32]) -> usize {
+    let genomes = members.iter().map(|&i| p.genome[i as usize]);
+    match members.len() {
+        0..=8 => distinct_hashed::<16>(genomes),
+        9..=16 => distinct_hashed::<32>(genomes),
+        17..=32 => distinct_hashed::<64>(genomes),
+        33..=64 => distinct_hashed::<128>(genomes),
+        65..=128 => distinct_hashed::<256>(genomes),
+        129..=256 => distinct_hashed::<512>(genomes),
+        _ => genomes.collect::<std::collections::HashSet<u64>>().len(),
+    }
+}
+
+/// Distinct values among `values` (at most `N / 2` of them, `N` a power of two
+/// up to 512), by open addressing in `N` slots. Which slots are used is kept
+/// in bits, so that the slots need no sentinel.
+fn distinct_hashed<const N: usize>(values: impl Iterator<Item = u64>) -> usize {
+    debug_assert!(N.is_power_of_two() && N <= 512);
+    let (mut slots, mut used) = ([0u64; N], [0u64; 8]);
+    let mut distinct = 0;
+    for v in values {
+        // Fibonacci hashing: the top bits of the product.
+        let mut h = (v.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - N.trailing_zeros())) as usize;
+        loop {
+            let (word, bit) = (h / 64, 1 << (h % 64));
+            if used[word] & bit == 0 {
+                used[word] |= bit;
+                slots[h] = v;
+                distinct += 1;
+                break;
+            }
+            if slots[h] == v {
+                break;
+            }
+            h = (h + 1) % N;
+        }
+    }
+    distinct
 }
 
 /// Packs the nonzero `values` at the start of `out`, in order, and returns them.
@@ -337,6 +403,19 @@ mod tests {
         assert!(gini_sorted(&[0.0, 0.0]).is_nan());
     }
 
+    /// Sums of the Hamming distances of all pairs and distinct values, one by one.
+    fn naive_pairs(genomes: &[u64], loci: u32) -> (u64, usize) {
+        let mask = u64::MAX >> (64 - loci);
+        let mut distance = 0;
+        for a in 0..genomes.len() {
+            for b in a + 1..genomes.len() {
+                distance += ((genomes[a] ^ genomes[b]) & mask).count_ones() as u64;
+            }
+        }
+        let distinct = std::collections::HashSet::<&u64>::from_iter(genomes).len();
+        (distance, distinct)
+    }
+
     #[test]
     fn pairwise_distance_is_the_sum_over_pairs() {
         let mut x = 12345u64;
@@ -345,28 +424,30 @@ mod tests {
             x
         };
         for loci in [1, 6, 7, 8, 20, 33, 63, 64] {
-            let mask = if loci == 64 {
-                u64::MAX
-            } else {
-                (1 << loci) - 1
-            };
-            for s in [0, 1, 2, 5, 32] {
-                let genomes: Vec<u64> = (0..s).map(|_| next() & mask).collect();
-                let mut naive = 0u64;
-                for a in 0..s {
-                    for b in a + 1..s {
-                        naive += (genomes[a] ^ genomes[b]).count_ones() as u64;
-                    }
+            for s in [0, 1, 2, 3, 4, 5, 31, 32, 100, 127] {
+                // Bits beyond `loci` must not count; few distinct genomes for
+                // some samples, to count equal ones.
+                let pool = if s % 2 == 0 { 3 } else { u64::MAX };
+                let genomes: Vec<u64> = (0..s).map(|_| next() % pool * next()).collect();
+                let (distance, distinct) = naive_pairs(&genomes, loci);
+                assert_eq!(pairwise_distance(&genomes, loci), distance, "{loci} {s}");
+                if s <= DIRECT_PAIRS {
+                    assert_eq!(pairs_direct(&genomes, loci), (distance, distinct));
                 }
-                assert_eq!(pairwise_distance(&genomes, loci), naive, "{loci} {s}");
             }
         }
     }
 
     #[test]
     fn distinct_counts_each_value_once() {
-        assert_eq!(distinct([3u64, 1, 3, 2].into_iter()), 3);
-        assert_eq!(distinct([5u64, 5, 6, 7, 5, 8, 6].into_iter()), 4);
+        let distinct = |v: &[u64]| distinct_hashed::<64>(v.iter().copied());
+        assert_eq!(distinct(&[3, 1, 3, 2]), 3);
+        assert_eq!(distinct(&[5, 5, 6, 7, 5, 8, 6]), 4);
+        assert_eq!(distinct(&[]), 0);
+        // Values that hash to the same slot, and a full half of the slots.
+        let same_slot: Vec<u64> = (0..32).map(|k| k << 58).collect();
+        assert_eq!(distinct(&same_slot), 32);
+        assert_eq!(distinct_hashed::<512>(same_slot.iter().map(|&v| v % 3)), 3);
     }
 
     #[test]
