@@ -59,6 +59,8 @@ pub(crate) struct Buffers {
     pub(crate) accounts: Vec<(disclosure::Effort, f64)>,
     /// Space for the pay cap's water fill.
     pub(crate) water_fill: reward::Workspace,
+    /// Space for the Ginis' sorts.
+    pub(crate) gini: observation::GiniBuffers,
 }
 
 /// A phase of a step: it reads and updates the simulation's state.
