@@ -12,7 +12,7 @@ use super::config::{Adopt, Allocation, Visibility};
 use super::network::{Graph, Sight};
 use super::rng::{Phase, Streams};
 use super::simulation::{PROBLEM_ENTITY, Simulation};
-use super::state::{Problems, Producers, Solution, Teams, map_into};
+use super::state::{Problems, Producers, Record, Solution, Teams, map_into};
 
 /// At most this many workers on a problem are looked at through a complete graph,
 /// so that seeing "everybody" stays `O(1)` per producer.
@@ -206,13 +206,7 @@ impl View<'_> {
         match sight.visibility {
             Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
             Visibility::Private => {
-                // A holder has at most one record. Finding it by a select rather
-                // than a branch per record avoids mispredicting where it sits.
-                let mut mine = None;
-                for rec in records {
-                    mine = select_unpredictable(rec.holder as usize == i, Some(rec), mine);
-                }
-                if let Some(rec) = mine {
+                if let Some(rec) = own_record(records, i) {
                     f(&rec.solution);
                 }
             }
@@ -282,21 +276,29 @@ impl View<'_> {
     /// The first best solution on `j` that producer `i` may see, in the order of
     /// [`View::visit`]. Under open visibility the records are all visible and
     /// sorted best first, so their first is the best of them and the others need
-    /// not be looked at.
+    /// not be looked at; under private visibility only its own record is visible.
     #[inline]
     fn best(&self, i: usize, j: usize) -> Option<Solution> {
-        let mut best: Option<Solution> = None;
-        if self.sight.visibility != Visibility::Open {
-            // A select rather than a branch: which candidate is best is data.
-            self.visit(i, j, |s| {
-                let better = best.is_none_or(|b| s.quality > b.quality);
-                best = select_unpredictable(better, Some(*s), best);
-            });
-            return best;
-        }
         let open = self.q.open[j].as_ref();
-        let record = self.q.records(j).first().map(|r| &r.solution);
-        self.first_best(i, None, [open, record], |_| true)
+        let records = self.q.records(j);
+        match self.sight.visibility {
+            Visibility::Open => {
+                let first = records.first().map(|r| &r.solution);
+                return self.first_best(i, None, [open, first], |_| true);
+            }
+            Visibility::Private => {
+                let mine = own_record(records, i).map(|r| &r.solution);
+                return self.first_best(i, None, [open, mine], |_| true);
+            }
+            Visibility::Groups | Visibility::Network => {}
+        }
+        // A select rather than a branch: which candidate is best is data.
+        let mut best: Option<Solution> = None;
+        self.visit(i, j, |s| {
+            let better = best.is_none_or(|b| s.quality > b.quality);
+            best = select_unpredictable(better, Some(*s), best);
+        });
+        best
     }
 
     /// The first best of `start`, the `shared` solutions and producer `i`'s own
@@ -326,4 +328,17 @@ impl View<'_> {
             best.copied()
         }
     }
+}
+
+/// Producer `i`'s record among `records`, if it holds one (under private
+/// visibility a producer is its own holder, and a holder has at most one record).
+/// Found by a select rather than a branch per record, which would mispredict
+/// where it sits.
+#[inline]
+fn own_record(records: &[Record], i: usize) -> Option<&Record> {
+    let mut mine = None;
+    for rec in records {
+        mine = select_unpredictable(rec.holder as usize == i, Some(rec), mine);
+    }
+    mine
 }
