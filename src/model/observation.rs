@@ -546,10 +546,18 @@ mod tests {
         };
         for loci in [1, 6, 7, 8, 20, 33, 63, 64] {
             for s in [0, 1, 2, 3, 4, 5, 31, 32, 100, 127] {
-                // Bits beyond `loci` must not count; few distinct genomes for
-                // some samples, to count equal ones.
-                let pool = if s % 2 == 0 { 3 } else { u64::MAX };
-                let genomes: Vec<u64> = (0..s).map(|_| next() % pool * next()).collect();
+                // Bits beyond `loci` must not count; three distinct genomes
+                // for some samples, to count equal ones.
+                let pool = [next(), next(), next()];
+                let genomes: Vec<u64> = (0..s)
+                    .map(|_| {
+                        if s % 2 == 0 {
+                            pool[next() as usize % 3]
+                        } else {
+                            next()
+                        }
+                    })
+                    .collect();
                 let (distance, distinct) = naive_pairs(&genomes, loci);
                 assert_eq!(pairwise_distance(&genomes, loci), distance, "{loci} {s}");
                 if s <= DIRECT_PAIRS {
