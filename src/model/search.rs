@@ -16,11 +16,11 @@ use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use super::allocation::matching;
-use super::config::Allocation;
-use super::landscape::{Fitness, Landscape, Nk};
+use super::config::{Allocation, Regime, World};
+use super::landscape::{Fitness, Landscape, Nk, Tables};
 use super::rng::{Phase, Streams, stochastic_round};
 use super::simulation::Simulation;
-use super::state::{PAR_CHUNK, Producers, parallel};
+use super::state::{PAR_CHUNK, Problems, Producers, Teams, parallel};
 
 /// The one-bit flips of `genome` on the landscape with seed `landscape` already
 /// tried without improvement (bit `b` of `tried` for a flip of bit `b`).
@@ -32,11 +32,15 @@ pub(crate) struct Climb {
 }
 
 pub(super) fn run(sim: &mut Simulation) {
-    let w = &sim.config.world;
-    let r = &sim.config.regime;
-    let (nk, q, teams, tables) = (&sim.nk, &sim.problems, &sim.teams, &sim.tables);
-    let loci = nk.loci();
-    let streams = Streams::new(sim.seed, sim.time, Phase::Search);
+    let search = Search {
+        w: &sim.config.world,
+        r: &sim.config.regime,
+        nk: &sim.nk,
+        q: &sim.problems,
+        teams: &sim.teams,
+        tables: &sim.tables,
+        streams: Streams::new(sim.seed, sim.time, Phase::Search),
+    };
     let Producers {
         target,
         propensity,
@@ -53,59 +57,6 @@ pub(super) fn run(sim: &mut Simulation) {
     // A producer's search reads its own traits and the problems, and writes only
     // its own solution, so it runs in place. Its traits are handed over as
     // values, so that the loops below index no array by a producer's number.
-    let search = |i: usize,
-                  (j, wanted, skill, domain): (u32, f64, f64, u16),
-                  exerted: &mut u32,
-                  effective: &mut u32,
-                  genome: &mut u64,
-                  fitness: &mut u64,
-                  quality: &mut f64,
-                  climb: &mut Climb| {
-        let j = j as usize;
-        let mut rng = streams.get(i as u64);
-        let rng = &mut rng;
-        *exerted = stochastic_round(wanted, rng);
-        let overhead = match r.allocation {
-            Allocation::Registry => (r.integration_cost * (teams.size(j) as f64 - 1.0)).min(0.9),
-            Allocation::Plan => r.plan_overhead,
-            Allocation::Market => 0.0,
-        };
-        let fit = matching(skill, domain, q.domain[j], w.cross_domain);
-        *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
-        let seed = q.landscape[j];
-        let landscape = tables.landscape(nk, j, seed);
-        if w.flip_bits == 1 {
-            let known = climb.landscape == seed && climb.genome == *genome;
-            if *effective == 0 || (known && climb.tried == nk.genome_mask()) {
-                // Nothing can change: the solution, its quality and what is known of it stay.
-                return;
-            }
-            let mut tried = if known { climb.tried } else { 0 };
-            climb_one(&landscape, nk, *effective, rng, genome, fitness, &mut tried);
-            *climb = Climb {
-                landscape: seed,
-                genome: *genome,
-                tried,
-            };
-        } else {
-            for _ in 0..*effective {
-                // Draw bits until `flip_bits` distinct ones are set.
-                let mut flips = 1u64 << rng.random_range(0..loci);
-                let mut set = 1;
-                while set < w.flip_bits {
-                    let bit = 1u64 << rng.random_range(0..loci);
-                    set += (flips & bit == 0) as u32;
-                    flips |= bit;
-                }
-                let candidate = landscape.flip(*genome, *fitness, flips);
-                if candidate > *fitness {
-                    *genome ^= flips;
-                    *fitness = candidate;
-                }
-            }
-        }
-        *quality = nk.quality(*fitness);
-    };
     let climbs = &mut sim.climbs;
     let n = target.len();
     if parallel(n) {
@@ -121,7 +72,7 @@ pub(super) fn run(sim: &mut Simulation) {
             .into_par_iter()
             .enumerate()
             .with_min_len(PAR_CHUNK)
-            .for_each(|(i, (a, b, c, d, e, f))| search(i, traits(i), a, b, c, d, e, f));
+            .for_each(|(i, (a, b, c, d, e, f))| search.producer(i, traits(i), a, b, c, d, e, f));
     } else {
         // Every array cut to `n`: the compiler then knows each index is in bounds.
         let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
@@ -130,7 +81,7 @@ pub(super) fn run(sim: &mut Simulation) {
             (&mut exerted[..n], &mut effective[..n], &mut climbs[..n]);
         let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
         for i in 0..n {
-            search(
+            search.producer(
                 i,
                 (target[i], propensity[i] * budget[i], skill[i], domain[i]),
                 &mut exerted[i],
@@ -143,6 +94,84 @@ pub(super) fn run(sim: &mut Simulation) {
         }
     }
     sim.search_trials += effective.iter().map(|&e| e as u64).sum::<u64>();
+}
+
+/// What every producer's search reads: the world, its rules and the problems.
+struct Search<'a> {
+    w: &'a World,
+    r: &'a Regime,
+    nk: &'a Nk,
+    q: &'a Problems,
+    teams: &'a Teams,
+    tables: &'a Tables,
+    streams: Streams,
+}
+
+impl Search<'_> {
+    /// Producer `i`'s search. Inlined into both loops of `run`, so that what
+    /// does not change from producer to producer is looked up once.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn producer(
+        &self,
+        i: usize,
+        (j, wanted, skill, domain): (u32, f64, f64, u16),
+        exerted: &mut u32,
+        effective: &mut u32,
+        genome: &mut u64,
+        fitness: &mut u64,
+        quality: &mut f64,
+        climb: &mut Climb,
+    ) {
+        let j = j as usize;
+        let mut rng = self.streams.get(i as u64);
+        let rng = &mut rng;
+        *exerted = stochastic_round(wanted, rng);
+        let overhead = match self.r.allocation {
+            Allocation::Registry => {
+                (self.r.integration_cost * (self.teams.size(j) as f64 - 1.0)).min(0.9)
+            }
+            Allocation::Plan => self.r.plan_overhead,
+            Allocation::Market => 0.0,
+        };
+        let fit = matching(skill, domain, self.q.domain[j], self.w.cross_domain);
+        *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
+        let seed = self.q.landscape[j];
+        let landscape = self.tables.landscape(self.nk, j, seed);
+        if self.w.flip_bits == 1 {
+            let known = climb.landscape == seed && climb.genome == *genome;
+            if *effective == 0 || (known && climb.tried == self.nk.genome_mask()) {
+                // Nothing can change: the solution, its quality and what is known of it stay.
+                return;
+            }
+            let mut tried = if known { climb.tried } else { 0 };
+            climb_one(
+                &landscape, self.nk, *effective, rng, genome, fitness, &mut tried,
+            );
+            *climb = Climb {
+                landscape: seed,
+                genome: *genome,
+                tried,
+            };
+        } else {
+            for _ in 0..*effective {
+                // Draw bits until `flip_bits` distinct ones are set.
+                let mut flips = 1u64 << rng.random_range(0..self.nk.loci());
+                let mut set = 1;
+                while set < self.w.flip_bits {
+                    let bit = 1u64 << rng.random_range(0..self.nk.loci());
+                    set += (flips & bit == 0) as u32;
+                    flips |= bit;
+                }
+                let candidate = landscape.flip(*genome, *fitness, flips);
+                if candidate > *fitness {
+                    *genome ^= flips;
+                    *fitness = candidate;
+                }
+            }
+        }
+        *quality = self.nk.quality(*fitness);
+    }
 }
 
 /// `trials` one-bit hill-climbing trials from `genome`, whose flips in `tried`
