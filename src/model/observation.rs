@@ -110,9 +110,7 @@ pub(super) fn run(sim: &mut Simulation) -> Metrics {
         sort_non_negative(wealth);
     }
     earnings.clear();
-    // `Producers::earnings`, all at once.
-    let paid = p.income.iter().zip(&p.outside).zip(&p.fine);
-    earnings.extend(paid.map(|((&y, &o), &f)| non_negative(y + o - f)));
+    earnings.extend(p.earnings().map(non_negative));
     // Earnings repeat a few values, which suits the comparison sort (it sets
     // keys equal to a pivot aside) and not the radix sort (a value's count would
     // be incremented hundreds of times in a row, each increment waiting for the last).

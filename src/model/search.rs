@@ -59,8 +59,11 @@ pub(super) fn run(sim: &mut Simulation) {
     // values, so that the loops below index no array by a producer's number.
     let climbs = &mut sim.climbs;
     let n = target.len();
+    // The traits' arrays cut to `n`: the compiler then knows each index below is in bounds.
+    let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
+    let (skill, domain) = (&skill[..n], &domain[..n]);
+    let traits = |i: usize| (target[i], propensity[i] * budget[i], skill[i], domain[i]);
     if parallel(n) {
-        let traits = |i: usize| (target[i], propensity[i] * budget[i], skill[i], domain[i]);
         (
             exerted.par_iter_mut(),
             effective.par_iter_mut(),
@@ -74,16 +77,13 @@ pub(super) fn run(sim: &mut Simulation) {
             .with_min_len(PAR_CHUNK)
             .for_each(|(i, (a, b, c, d, e, f))| search.producer(i, traits(i), a, b, c, d, e, f));
     } else {
-        // Every array cut to `n`: the compiler then knows each index is in bounds.
-        let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
-        let (skill, domain) = (&skill[..n], &domain[..n]);
         let (exerted, effective, climbs) =
             (&mut exerted[..n], &mut effective[..n], &mut climbs[..n]);
         let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
         for i in 0..n {
             search.producer(
                 i,
-                (target[i], propensity[i] * budget[i], skill[i], domain[i]),
+                traits(i),
                 &mut exerted[i],
                 &mut effective[i],
                 &mut genome[i],

@@ -115,10 +115,11 @@ impl Producers {
         }
     }
 
-    /// Earnings this step: income plus outside wage minus fines.
-    #[inline]
-    pub fn earnings(&self, i: usize) -> f64 {
-        self.income[i] + self.outside[i] - self.fine[i]
+    /// Every producer's earnings this step, in order: income plus outside wage
+    /// minus fines. (Zipped, not indexed: no bounds checks, so it vectorises.)
+    pub fn earnings(&self) -> impl Iterator<Item = f64> + '_ {
+        let paid = self.income.iter().zip(&self.outside).zip(&self.fine);
+        paid.map(|((&income, &outside), &fine)| income + outside - fine)
     }
 }
 
