@@ -205,12 +205,12 @@ impl View<'_> {
         // The common rules are decided once per producer, not once per record.
         match sight.visibility {
             Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
-            Visibility::Private => {
-                if let Some(rec) = own_record(records, i) {
+            Visibility::Private | Visibility::Groups => {
+                if let Some(rec) = own_record(records, sight.holder(i, p.group[i])) {
                     f(&rec.solution);
                 }
             }
-            Visibility::Groups | Visibility::Network => {
+            Visibility::Network => {
                 let group = p.group[i];
                 for rec in records {
                     if sight.sees_holder(i, group, rec.holder) {
@@ -276,7 +276,8 @@ impl View<'_> {
     /// The first best solution on `j` that producer `i` may see, in the order of
     /// [`View::visit`]. Under open visibility the records are all visible and
     /// sorted best first, so their first is the best of them and the others need
-    /// not be looked at; under private visibility only its own record is visible.
+    /// not be looked at; under private and group visibility only one record is
+    /// visible (its own, or its group's).
     #[inline]
     fn best(&self, i: usize, j: usize) -> Option<Solution> {
         let open = self.q.open[j].as_ref();
@@ -286,11 +287,12 @@ impl View<'_> {
                 let first = records.first().map(|r| &r.solution);
                 return self.first_best(i, None, [open, first], |_| true);
             }
-            Visibility::Private => {
-                let mine = own_record(records, i).map(|r| &r.solution);
+            Visibility::Private | Visibility::Groups => {
+                let holder = self.sight.holder(i, self.p.group[i]);
+                let mine = own_record(records, holder).map(|r| &r.solution);
                 return self.first_best(i, None, [open, mine], |_| true);
             }
-            Visibility::Groups | Visibility::Network => {}
+            Visibility::Network => {}
         }
         // A select rather than a branch: which candidate is best is data.
         let mut best: Option<Solution> = None;
@@ -330,15 +332,15 @@ impl View<'_> {
     }
 }
 
-/// Producer `i`'s record among `records`, if it holds one (under private
-/// visibility a producer is its own holder, and a holder has at most one record).
-/// Found by a select rather than a branch per record, which would mispredict
-/// where it sits.
+/// The record of `holder` among `records`, if it has one (a holder has at most
+/// one). Under private visibility a producer sees only its own record, and
+/// under groups only its group's. Found by a select rather than a branch per
+/// record, which would mispredict where it sits.
 #[inline]
-fn own_record(records: &[Record], i: usize) -> Option<&Record> {
+fn own_record(records: &[Record], holder: u32) -> Option<&Record> {
     let mut mine = None;
     for rec in records {
-        mine = select_unpredictable(rec.holder as usize == i, Some(rec), mine);
+        mine = select_unpredictable(rec.holder == holder, Some(rec), mine);
     }
     mine
 }
