@@ -86,7 +86,11 @@ pub(super) fn run(sim: &mut Simulation) {
             return match lineage_best {
                 // Newcomers and members of another lineage join the team's lineage.
                 Some(b) if switched || current.lineage != lineage => keep(b),
-                Some(b) if rng.sample(adopts) && b.quality > current.quality => keep(b),
+                Some(b) => {
+                    // As under `best`: both tests, then a select (no coin-flip branch).
+                    let adopt = rng.sample(adopts) & (b.quality > current.quality);
+                    keep(if adopt { b } else { current })
+                }
                 None if switched => {
                     // Every member of the slot draws the same genome from the slot's stream.
                     let entity = PROBLEM_ENTITY + slot as u64;
