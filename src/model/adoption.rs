@@ -348,3 +348,86 @@ fn own_record(records: &[Record], holder: u32) -> Option<&Record> {
     }
     mine
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solution(quality: f64, lineage: u64) -> Solution {
+        Solution {
+            genome: lineage,
+            fitness: 0,
+            quality,
+            lineage,
+        }
+    }
+
+    /// Producers 0 and 1 are in group 0, producer 2 in group 1. Problem 0 holds
+    /// records of holders 1 (quality 0.9) and 0 (0.5), best first; nothing is open.
+    fn world(own_quality: f64) -> (Producers, Problems) {
+        let mut p = Producers {
+            group: vec![0, 0, 1],
+            target: vec![0; 3],
+            switched: vec![false; 3],
+            ..Producers::default()
+        };
+        for (i, q) in [own_quality, 0.1, 0.2].into_iter().enumerate() {
+            let s = solution(q, 10 + i as u64);
+            p.genome.push(s.genome);
+            p.fitness.push(s.fitness);
+            p.quality.push(s.quality);
+            p.lineage.push(s.lineage);
+        }
+        let record = |holder, q| Record {
+            holder,
+            created: 0,
+            solution: solution(q, 100 + holder as u64),
+        };
+        let problems = Problems {
+            open: vec![None],
+            records: vec![
+                record(1, 0.9),
+                record(0, 0.5),
+                record(0, 0.0),
+                record(0, 0.0),
+            ],
+            record_count: vec![2],
+            max_records: 4,
+            ..Problems::default()
+        };
+        (p, problems)
+    }
+
+    fn best(visibility: Visibility, own_quality: f64, i: usize) -> Option<Solution> {
+        let (p, q) = world(own_quality);
+        let sight = Sight {
+            visibility,
+            graph: None,
+        };
+        let teams = Teams::default();
+        let view = View {
+            p: &p,
+            q: &q,
+            sight: &sight,
+            teams: &teams,
+        };
+        view.best(i, 0)
+    }
+
+    #[test]
+    fn each_visibility_sees_what_its_rule_allows() {
+        let quality = |s: Option<Solution>| s.map(|s| s.quality);
+        // Open: every record. Private: the producer's own record (holder = producer).
+        assert_eq!(quality(best(Visibility::Open, 0.3, 0)), Some(0.9));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 0)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 1)), Some(0.9));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 2)), Some(0.2));
+        // Groups: only the group's record (holder = group), never another group's.
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 0)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 1)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 2)), Some(0.9));
+        // One's own solution counts when it is better than what is visible.
+        let own = best(Visibility::Groups, 0.7, 0).expect("own solution");
+        assert_eq!((own.quality, own.lineage), (0.7, 10));
+    }
+}
