@@ -210,7 +210,7 @@ impl View<'_> {
         match sight.visibility {
             Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
             Visibility::Private | Visibility::Groups => {
-                if let Some(rec) = own_record(records, sight.holder(i, p.group[i])) {
+                if let Some(rec) = record_of(records, sight.holder(i, p.group[i])) {
                     f(&rec.solution);
                 }
             }
@@ -293,7 +293,7 @@ impl View<'_> {
             }
             Visibility::Private | Visibility::Groups => {
                 let holder = self.sight.holder(i, self.p.group[i]);
-                let mine = own_record(records, holder).map(|r| &r.solution);
+                let mine = record_of(records, holder).map(|r| &r.solution);
                 return self.first_best(i, None, [open, mine], |_| true);
             }
             Visibility::Network => {}
@@ -341,7 +341,7 @@ impl View<'_> {
 /// under groups only its group's. Found by a select rather than a branch per
 /// record, which would mispredict where it sits.
 #[inline]
-fn own_record(records: &[Record], holder: u32) -> Option<&Record> {
+fn record_of(records: &[Record], holder: u32) -> Option<&Record> {
     let mut mine = None;
     for rec in records {
         mine = select_unpredictable(rec.holder == holder, Some(rec), mine);
