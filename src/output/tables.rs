@@ -725,12 +725,17 @@ mod tests {
         dir
     }
 
-    #[test]
-    fn parts_assemble_into_tables_in_run_order() {
-        let s = scenario();
-        let dir = fresh_dir("assemble");
+    /// The test scenario, a fresh output directory `name` and its created parts.
+    fn fresh_parts(name: &str) -> (Scenario, PathBuf, Parts) {
+        let dir = fresh_dir(name);
         let parts = Parts::of(&dir);
         parts.create().unwrap();
+        (scenario(), dir, parts)
+    }
+
+    #[test]
+    fn parts_assemble_into_tables_in_run_order() {
+        let (s, dir, parts) = fresh_parts("assemble");
         // Finish runs out of order, with different chunkings.
         for run in (0..s.runs() as u32).rev() {
             fake_run(&parts, &s, run, 5, 1 + run as usize % 3);
@@ -806,10 +811,7 @@ mod tests {
 
     #[test]
     fn assembling_refuses_missing_runs_and_leaves_no_table() {
-        let s = scenario();
-        let dir = fresh_dir("missing");
-        let parts = Parts::of(&dir);
-        parts.create().unwrap();
+        let (s, dir, parts) = fresh_parts("missing");
         fake_run(&parts, &s, 0, 3, 10);
         let e = assemble(&s, &parts, &dir).unwrap_err();
         assert!(format!("{e:#}").contains("run 1"), "{e:#}");
@@ -845,10 +847,7 @@ mod tests {
 
     #[test]
     fn foreign_or_damaged_parts_are_refused_naming_the_file() {
-        let s = scenario();
-        let dir = fresh_dir("foreign");
-        let parts = Parts::of(&dir);
-        parts.create().unwrap();
+        let (s, dir, parts) = fresh_parts("foreign");
         fake_run(&parts, &s, 0, 3, 10);
         let path = parts.chunk_path(0, 0);
         let good = std::fs::read(&path).unwrap();
