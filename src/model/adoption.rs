@@ -10,7 +10,7 @@ use rand::distr::Bernoulli;
 
 use super::config::{Adopt, Allocation, Visibility};
 use super::network::{Graph, Sight};
-use super::rng::{Phase, Streams};
+use super::rng::{Phase, Stream, Streams};
 use super::simulation::{PROBLEM_ENTITY, Simulation};
 use super::state::{Problems, Producers, Record, Solution, Teams, map_into};
 
@@ -58,7 +58,7 @@ pub(super) fn run(sim: &mut Simulation) {
         let sees_frontier = best.is_some_and(|b| b.quality >= q.frontier_start[j]);
         let current = p.solution(i);
         let switched = p.switched[i];
-        let random = |rng: &mut rand_pcg::Pcg64Mcg, entity: u64| {
+        let random = |rng: &mut Stream, entity: u64| {
             let genome = rng.random::<u64>() & nk.genome_mask();
             let fitness = tables.landscape(nk, j, q.landscape[j]).fitness(genome);
             Solution {

@@ -12,13 +12,12 @@
 //! stream after them). The results are exactly those of evaluating every trial.
 
 use rand::RngExt;
-use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 
 use super::allocation::matching;
 use super::config::{Allocation, Regime, World};
 use super::landscape::{Fitness, Landscape, Nk, Tables};
-use super::rng::{Phase, Streams, stochastic_round};
+use super::rng::{Phase, Stream, Streams, stochastic_round};
 use super::simulation::Simulation;
 use super::state::{PAR_CHUNK, Problems, Producers, Teams, parallel};
 
@@ -181,7 +180,7 @@ fn climb_one(
     landscape: &Landscape,
     nk: &Nk,
     trials: u32,
-    rng: &mut Pcg64Mcg,
+    rng: &mut Stream,
     genome: &mut u64,
     fitness: &mut Fitness,
     tried: &mut u64,
@@ -214,7 +213,7 @@ mod tests {
     use crate::model::rng::stream;
 
     /// Every trial evaluated: what `climb_one` must reproduce.
-    fn naive(landscape: &Landscape, nk: &Nk, trials: u32, rng: &mut Pcg64Mcg, g: &mut (u64, u64)) {
+    fn naive(landscape: &Landscape, nk: &Nk, trials: u32, rng: &mut Stream, g: &mut (u64, u64)) {
         for _ in 0..trials {
             let bit = rng.random_range(0..nk.loci());
             let candidate = landscape.flip_one(g.0, g.1, bit);
