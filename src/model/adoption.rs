@@ -125,9 +125,18 @@ pub(super) fn run(sim: &mut Simulation) {
                 let floor = best.quality - r.fork_tolerance;
                 let mut choice = best;
                 let mut choice_crowd = usize::MAX;
+                // Every member of a lineage leads to the same crowd and best, which
+                // cannot displace an equal choice: each lineage is weighed once
+                // (the first few remembered), not once per member.
+                let mut weighed = [0u64; 8];
+                let mut n_weighed = 0;
                 view.visit(i, j, |c| {
-                    if c.quality < floor {
+                    if c.quality < floor || weighed[..n_weighed].contains(&c.lineage) {
                         return;
+                    }
+                    if n_weighed < weighed.len() {
+                        weighed[n_weighed] = c.lineage;
+                        n_weighed += 1;
                     }
                     let mut crowd = 0;
                     let mut lineage_best = *c;
