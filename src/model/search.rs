@@ -57,15 +57,29 @@ pub(super) fn run(sim: &mut Simulation) {
     // its own solution, so it runs in place. Its traits are handed over as
     // values, so that the loops below index no array by a producer's number.
     let climbs = &mut sim.climbs;
+    let rngs = &mut sim.buffers.search_streams;
     let n = target.len();
+    rngs.resize(n, Stream::new(0));
     // The traits' arrays cut to `n`: the compiler then knows each index below is in bounds.
     let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
     let (skill, domain) = (&skill[..n], &domain[..n]);
     let traits = |i: usize| (target[i], propensity[i] * budget[i], skill[i], domain[i]);
+    // Effort first, in a loop of its own: starting a stream and rounding are a
+    // chain of dependent multiplies, which overlap across producers only when
+    // nothing long runs between them. Each stream is handed on to the climb.
     if parallel(n) {
         (
             exerted.par_iter_mut(),
             effective.par_iter_mut(),
+            rngs.par_iter_mut(),
+        )
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(PAR_CHUNK)
+            .for_each(|(i, (a, b, rng))| search.effort(i, traits(i), a, b, rng));
+        (
+            effective.par_iter(),
+            rngs.par_iter_mut(),
             genome.par_iter_mut(),
             fitness.par_iter_mut(),
             quality.par_iter_mut(),
@@ -74,17 +88,25 @@ pub(super) fn run(sim: &mut Simulation) {
             .into_par_iter()
             .enumerate()
             .with_min_len(PAR_CHUNK)
-            .for_each(|(i, (a, b, c, d, e, f))| search.producer(i, traits(i), a, b, c, d, e, f));
+            .for_each(|(i, (&b, rng, c, d, e, f))| search.climb(target[i], b, rng, c, d, e, f));
     } else {
-        let (exerted, effective, climbs) =
-            (&mut exerted[..n], &mut effective[..n], &mut climbs[..n]);
-        let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
+        let (exerted, effective, rngs) = (&mut exerted[..n], &mut effective[..n], &mut rngs[..n]);
         for i in 0..n {
-            search.producer(
+            search.effort(
                 i,
                 traits(i),
                 &mut exerted[i],
                 &mut effective[i],
+                &mut rngs[i],
+            );
+        }
+        let climbs = &mut climbs[..n];
+        let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
+        for i in 0..n {
+            search.climb(
+                target[i],
+                effective[i],
+                &mut rngs[i],
                 &mut genome[i],
                 &mut fitness[i],
                 &mut quality[i],
@@ -107,24 +129,19 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Producer `i`'s search. Inlined into both loops of `run`, so that what
-    /// does not change from producer to producer is looked up once.
+    /// Producer `i`'s exerted and effective trials, and its search stream after
+    /// drawing them.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    fn producer(
+    fn effort(
         &self,
         i: usize,
         (j, wanted, skill, domain): (u32, f64, f64, u16),
         exerted: &mut u32,
         effective: &mut u32,
-        genome: &mut u64,
-        fitness: &mut u64,
-        quality: &mut f64,
-        climb: &mut Climb,
+        rng: &mut Stream,
     ) {
         let j = j as usize;
-        let mut rng = self.streams.get(i as u64);
-        let rng = &mut rng;
+        *rng = self.streams.get(i as u64);
         *exerted = stochastic_round(wanted, rng);
         let overhead = match self.r.allocation {
             Allocation::Registry => {
@@ -135,17 +152,35 @@ impl Search<'_> {
         };
         let fit = matching(skill, domain, self.q.domain[j], self.w.cross_domain);
         *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
+    }
+
+    /// The `effective` trials of a producer on problem `j`. Inlined into both
+    /// loops of `run`, so that what does not change from producer to producer is
+    /// looked up once.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn climb(
+        &self,
+        j: u32,
+        effective: u32,
+        rng: &mut Stream,
+        genome: &mut u64,
+        fitness: &mut u64,
+        quality: &mut f64,
+        climb: &mut Climb,
+    ) {
+        let j = j as usize;
         let seed = self.q.landscape[j];
         let landscape = self.tables.landscape(self.nk, j, seed);
         if self.w.flip_bits == 1 {
             let known = climb.landscape == seed && climb.genome == *genome;
-            if *effective == 0 || (known && climb.tried == self.nk.genome_mask()) {
+            if effective == 0 || (known && climb.tried == self.nk.genome_mask()) {
                 // Nothing can change: the solution, its quality and what is known of it stay.
                 return;
             }
             let mut tried = if known { climb.tried } else { 0 };
             climb_one(
-                &landscape, self.nk, *effective, rng, genome, fitness, &mut tried,
+                &landscape, self.nk, effective, rng, genome, fitness, &mut tried,
             );
             *climb = Climb {
                 landscape: seed,
@@ -153,7 +188,7 @@ impl Search<'_> {
                 tried,
             };
         } else {
-            for _ in 0..*effective {
+            for _ in 0..effective {
                 // Draw bits until `flip_bits` distinct ones are set.
                 let mut flips = 1u64 << rng.random_range(0..self.nk.loci());
                 let mut set = 1;

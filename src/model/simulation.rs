@@ -9,7 +9,7 @@ use super::config::{Allocation, Config, ConfigError, Visibility};
 use super::landscape::{Nk, Tables};
 use super::metrics::Metrics;
 use super::network::Sight;
-use super::rng::{Phase, stream};
+use super::rng::{Phase, Stream, stream};
 use super::state::{Problems, Producers, Record, Solution, Teams};
 use super::{
     adaptation, adoption, allocation, disclosure, governance, market, observation, reward, search,
@@ -52,6 +52,8 @@ pub struct Ledger {
 #[derive(Default)]
 pub(crate) struct Buffers {
     pub(crate) choices: Vec<u32>,
+    /// Each producer's search stream, from effort to its climb.
+    pub(crate) search_streams: Vec<Stream>,
     pub(crate) starts: Vec<adoption::Start>,
     pub(crate) verdicts: Vec<governance::Verdict>,
     pub(crate) propensity: Vec<f64>,
