@@ -58,24 +58,25 @@ pub(super) fn run(sim: &mut Simulation) {
 
     // Capital: wealth buys compute for next step when a trial earns more than it costs.
     // Without a branch: who invests is data. Spending nothing subtracts and adds
-    // +0.0, which leaves wealth and the total as they are.
+    // +0.0, which leaves wealth and the total as they are; so a regime that never
+    // invests skips the loop (its division and its running sum) with the same result.
     let mut compute = 0.0;
     let extra = w.max_budget - w.base_budget;
     let (exerted, income) = (&p.exerted[..n], &p.income[..n]);
     let (wealth, budget) = (&mut p.wealth[..n], &mut p.budget[..n]);
-    for i in 0..n {
-        let e = exerted[i] as f64;
-        let pays = (e > 0.0) & (income[i] / e > r.compute_price) & (wealth[i] > 0.0);
-        let wanted = (r.invest_rate * wealth[i] / r.compute_price).min(extra);
-        let bought = if r.invest_rate > 0.0 && pays {
-            wanted
-        } else {
-            0.0
-        };
-        let spent = bought * r.compute_price;
-        wealth[i] -= spent;
-        compute += spent;
-        budget[i] = w.base_budget + bought;
+    if r.invest_rate > 0.0 {
+        for i in 0..n {
+            let e = exerted[i] as f64;
+            let pays = (e > 0.0) & (income[i] / e > r.compute_price) & (wealth[i] > 0.0);
+            let wanted = (r.invest_rate * wealth[i] / r.compute_price).min(extra);
+            let bought = if pays { wanted } else { 0.0 };
+            let spent = bought * r.compute_price;
+            wealth[i] -= spent;
+            compute += spent;
+            budget[i] = w.base_budget + bought;
+        }
+    } else {
+        budget.fill(w.base_budget);
     }
     sim.ledger.compute_spent = compute;
 
