@@ -54,8 +54,7 @@ pub(super) fn run(sim: &mut Simulation) {
         ..
     } = &mut sim.producers;
     // A producer's search reads its own traits and the problems, and writes only
-    // its own solution, so it runs in place. Its traits are handed over as
-    // values, so that the loops below index no array by a producer's number.
+    // its own solution, so it runs in place. Its traits are handed over as values.
     let climbs = &mut sim.climbs;
     let rngs = &mut sim.buffers.search_streams;
     let n = target.len();
