@@ -1,262 +1,220 @@
 //! Configuration of one run: the world (population, problems, behaviour) and the
-//! regime (institutions). Both are plain serde values with the defaults of
-//! `docs/MODEL.md` §4, so scenario files, sweeps and `--set` are thin layers.
+//! regime (institutions). Every parameter is declared once below (spec §4 defaults,
+//! allowed ranges, meanings); `params.rs` turns the declaration into the structs,
+//! their defaults, their checks and the catalogue read by scenarios, `explain` and docs.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::params::{Bound, Kind, NON_NEGATIVE, POSITIVE, SHARE, choices, integer, parameters};
 
 /// Largest genome length: genomes are stored in one `u64`.
 pub const MAX_LOCI: u32 = 64;
 
-/// World parameters: the population, the problems and how people behave.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct World {
-    /// N: producers.
-    pub producers: usize,
-    /// M: problems.
-    pub problems: usize,
-    /// L: bits per genome.
-    pub loci: u32,
-    /// K: epistatic neighbours per locus.
-    pub interactions: u32,
-    /// D: domains (trades) of producers and problems.
-    pub domains: u32,
-    /// Search trials per step every producer has without buying compute.
-    pub base_budget: f64,
-    /// Ceiling on a budget extended with bought compute.
-    pub max_budget: f64,
-    /// Pareto shape of problem values (smaller = longer tail).
-    pub value_tail: f64,
-    /// S: held solution records kept per problem.
-    pub max_solutions: usize,
-    /// Match of a producer to a problem outside its domain, relative to its own domain.
-    pub cross_domain: f64,
-    /// Sigma of the log-normal skill distribution.
-    pub skill_sigma: f64,
-    /// G: groups (contiguous blocks of producers).
-    pub groups: usize,
-    /// Mean of the Beta(4m, 4(1-m)) initial propensity to exert effort.
-    pub initial_propensity: f64,
-    /// Share of producers who value the work itself.
-    pub intrinsic_share: f64,
-    /// Utility per exerted trial for intrinsically motivated producers.
-    pub intrinsic_value: f64,
-    /// Money per unexerted trial of the base budget (the outside option).
-    pub outside_wage: f64,
-    /// Real cost every producer pays each step.
-    pub upkeep: f64,
-    /// A producer exits when its wealth falls below minus this.
-    pub debt_limit: f64,
-    /// Probability a producer reconsiders its target each step.
-    pub switch_rate: f64,
-    /// Candidate problems compared with the current target.
-    pub consider: usize,
-    /// Scale of the Gumbel noise on log scores.
-    pub choice_noise: f64,
-    /// Probability a candidate is drawn from the producer's own domain.
-    pub domain_focus: f64,
-    /// Bits flipped per search trial.
-    pub flip_bits: u32,
-    /// Probability of a value shock each step.
-    pub shock_rate: f64,
-    /// Share of problems hit by a shock.
-    pub shock_size: f64,
-    /// Whether a shock also redraws the problem's landscape.
-    pub shock_landscape: bool,
-    /// Decay of the credit moving average.
-    pub credit_decay: f64,
-    /// Decay of the payoff moving average.
-    pub payoff_decay: f64,
-    /// Probability a producer compares itself with a peer each step.
-    pub learning_rate: f64,
-    /// Standard deviation of the noise added to a copied propensity.
-    pub mutation: f64,
-    /// Temperature of the logistic imitation rule (payoff per budget unit).
-    pub temperature: f64,
-}
+/// Most producers or problems: slots are indexed by `u32`, with room for a marker.
+const MAX_SLOTS: u64 = (1 << 31) - 1;
 
-impl Default for World {
-    fn default() -> Self {
-        World {
-            producers: 1000,
-            problems: 200,
-            loci: 20,
-            interactions: 5,
-            domains: 8,
-            base_budget: 4.0,
-            max_budget: 16.0,
-            value_tail: 1.5,
-            max_solutions: 8,
-            cross_domain: 0.5,
-            skill_sigma: 0.5,
-            groups: 50,
-            initial_propensity: 0.6,
-            intrinsic_share: 0.3,
-            intrinsic_value: 0.004,
-            outside_wage: 0.002,
-            upkeep: 0.0,
-            debt_limit: 1.0,
-            switch_rate: 0.05,
-            consider: 3,
-            choice_noise: 0.3,
-            domain_focus: 0.75,
-            flip_bits: 1,
-            shock_rate: 0.05,
-            shock_size: 0.1,
-            shock_landscape: true,
-            credit_decay: 0.8,
-            payoff_decay: 0.8,
-            learning_rate: 0.1,
-            mutation: 0.02,
-            temperature: 0.0005,
-        }
+/// Largest budget in trials per producer and step: beyond it one step takes minutes.
+const MAX_BUDGET: f64 = 10_000.0;
+
+parameters! {
+    /// World parameters: the population, the problems and how people behave.
+    pub struct World in World ("world") {
+        producers: usize = 1000, integer(1, MAX_SLOTS), "N", "producers", false,
+            "N, the number of producers (firms, workers, contributors, labs).";
+        problems: usize = 200, integer(1, MAX_SLOTS), "M", "problems", false,
+            "M, the number of problems (needs, tasks, features), each with a value and its own fitness landscape.";
+        loci: u32 = 20, integer(1, MAX_LOCI as u64), "L", "bits", false,
+            "L, bits per genome: the size of a solution's design space.";
+        interactions: u32 = 5,
+            Kind::Integer { min: Bound::Incl(0.0), max: Bound::Param("world.loci", -1.0) },
+            "K", "loci", false,
+            "K, epistatic neighbours per locus: 0 is a smooth landscape with one peak, larger K is more rugged with many local peaks.";
+        domains: u32 = 8, integer(1, u16::MAX as u64), "D", "domains", false,
+            "D, the number of trades; a producer works best on problems of its own domain.";
+        base_budget: f64 = 4.0,
+            Kind::Number { min: Bound::Excl(0.0), max: Bound::Incl(MAX_BUDGET) },
+            "b0", "trials per step", false,
+            "Search trials per step every producer has without buying compute.";
+        max_budget: f64 = 16.0,
+            Kind::Number { min: Bound::Param("world.base_budget", 0.0), max: Bound::Incl(MAX_BUDGET) },
+            "b_max", "trials per step", false,
+            "Ceiling on a budget extended with bought compute.";
+        value_tail: f64 = 1.5, Kind::Number { min: Bound::Excl(1.0), max: Bound::Free },
+            "alpha", "Pareto shape", false,
+            "Pareto shape of problem values: smaller means a longer tail (a few very valuable problems); above 1 so that the mean exists.";
+        max_solutions: usize = 8, integer(1, 1000), "S", "records per problem", false,
+            "S, held solution records kept per problem.";
+        cross_domain: f64 = 0.5, SHARE, "kappa", "share", false,
+            "Match of a producer to a problem outside its domain, relative to its own domain.";
+        skill_sigma: f64 = 0.5, NON_NEGATIVE, "sigma_s", "log-scale sd", false,
+            "Spread of skills: sigma of the log-normal skill distribution.";
+        groups: usize = 50,
+            Kind::Integer { min: Bound::Incl(1.0), max: Bound::Param("world.producers", 0.0) },
+            "G", "groups", false,
+            "G, groups (firms, cooperatives): contiguous blocks of producers.";
+        initial_propensity: f64 = 0.6, Kind::Number { min: Bound::Excl(0.0), max: Bound::Excl(1.0) },
+            "pi0", "share", false,
+            "Mean initial share of the budget producers choose to exert (Beta(4 pi0, 4 (1 - pi0)) distributed).";
+        intrinsic_share: f64 = 0.3, SHARE, "s_mu", "share", false,
+            "Share of producers who value the work itself (use value, scratching an itch).";
+        intrinsic_value: f64 = 0.004, NON_NEGATIVE, "mu", "utility per trial", false,
+            "Utility per exerted trial for intrinsically motivated producers (not money).";
+        outside_wage: f64 = 0.002, NON_NEGATIVE, "omega", "money per trial", false,
+            "Money per unexerted trial of the base budget: the outside option; also the real cost of an exerted trial.";
+        upkeep: f64 = 0.0, NON_NEGATIVE, "u", "money per step", false,
+            "Real cost every producer pays each step.";
+        debt_limit: f64 = 1.0, NON_NEGATIVE, "B", "money", false,
+            "A producer whose wealth falls below minus this exits and is replaced by an entrant.";
+        switch_rate: f64 = 0.05, SHARE, "p_switch", "probability per step", false,
+            "Probability a producer reconsiders its target each step (market and registry).";
+        consider: usize = 3, integer(1, 1000), "C", "problems", false,
+            "Candidate problems compared with the current target when reconsidering.";
+        choice_noise: f64 = 0.3, NON_NEGATIVE, "tau", "log-score scale", false,
+            "Scale of the Gumbel noise on log scores: how erratic choices are.";
+        domain_focus: f64 = 0.75, SHARE, "f_d", "probability", false,
+            "Probability a candidate problem is drawn from the producer's own domain (local knowledge).";
+        flip_bits: u32 = 1,
+            Kind::Integer { min: Bound::Incl(1.0), max: Bound::Param("world.loci", 0.0) },
+            "F", "bits", false,
+            "Bits flipped per search trial: the step size of search.";
+        shock_rate: f64 = 0.05, SHARE, "p_shock", "probability per step", false,
+            "Probability of a value shock each step.";
+        shock_size: f64 = 0.1, SHARE, "h", "share", false,
+            "Share of problems hit by a shock.";
+        shock_landscape: bool = true, Kind::Boolean, "", "", false,
+            "Whether a shock also redraws the problem's landscape, so old solutions lose their quality.";
+        credit_decay: f64 = 0.8, SHARE, "delta_c", "share", false,
+            "Decay of the credit (reputation) moving average.";
+        payoff_decay: f64 = 0.8, SHARE, "delta_p", "share", false,
+            "Decay of the payoff moving average used when imitating peers.";
+        learning_rate: f64 = 0.1, SHARE, "p_learn", "probability per step", false,
+            "Probability a producer compares itself with a peer each step and may copy its effort.";
+        mutation: f64 = 0.02, NON_NEGATIVE, "sigma_m", "propensity sd", false,
+            "Standard deviation of the noise added to a copied propensity.";
+        temperature: f64 = 0.0005, POSITIVE, "T_imit", "payoff per budget unit", false,
+            "Temperature of the logistic imitation rule (payoff per budget unit): small means producers copy better-paid peers almost surely.";
     }
 }
 
-/// Who may see a held solution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    /// Only the holder (trade secrets, enclosure).
-    Private,
-    /// The holder's group (a firm, a cooperative).
-    Groups,
-    /// Graph neighbours (a network of collaborators).
-    Network,
-    /// Everybody, at once.
-    Open,
+choices! {
+    /// Who may see a held solution.
+    pub enum Visibility {
+        /// Only the holder (trade secrets, enclosure).
+        Private = "private",
+        /// The holder's group (a firm, a cooperative).
+        Groups = "groups",
+        /// Graph neighbours (a network of collaborators).
+        Network = "network",
+        /// Everybody, at once.
+        Open = "open",
+    }
 }
 
-/// Shape of the collaboration graph used by `network` visibility.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NetworkKind {
-    /// Each producer linked to `network_k` neighbours on each side.
-    Ring,
-    /// A ring whose links are rewired with probability `network_p`.
-    SmallWorld,
-    /// Each pair linked with probability `network_p`.
-    Random,
-    /// Everybody linked to everybody.
-    Complete,
+choices! {
+    /// Shape of the collaboration graph used by `network` visibility.
+    pub enum NetworkKind {
+        /// Each producer linked to `network_k` neighbours on each side.
+        Ring = "ring",
+        /// A ring whose links are rewired with probability `network_p`.
+        SmallWorld = "small_world",
+        /// Each pair linked with probability `network_p`.
+        Random = "random",
+        /// Everybody linked to everybody.
+        Complete = "complete",
+    }
 }
 
-/// Who decides what a producer works on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Allocation {
-    /// Producers choose by expected private return; rivals' work is invisible.
-    Market,
-    /// Producers choose seeing last step's claims (protocol coordination).
-    Registry,
-    /// A planner assigns everyone from noisy, stale estimates.
-    Plan,
+choices! {
+    /// Who decides what a producer works on.
+    pub enum Allocation {
+        /// Producers choose by expected private return; rivals' work is invisible.
+        Market = "market",
+        /// Producers choose seeing last step's claims (protocol coordination).
+        Registry = "registry",
+        /// A planner assigns everyone from noisy, stale estimates.
+        Plan = "plan",
+    }
 }
 
-/// What a producer starts from and copies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Adopt {
-    /// Copy the best visible solution.
-    Best,
-    /// Keep to one's lineage unless the best is clearly better (pluralism).
-    Fork,
+choices! {
+    /// What a producer starts from and copies.
+    pub enum Adopt {
+        /// Copy the best visible solution.
+        Best = "best",
+        /// Keep to one's lineage unless the best is clearly better (pluralism).
+        Fork = "fork",
+    }
 }
 
-/// How a shared amount is split.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Split {
-    /// Equal shares among all present.
-    Equal,
-    /// In proportion to credit (value added to the frontier).
-    Contribution,
+choices! {
+    /// How a shared amount is split.
+    pub enum Split {
+        /// Equal shares among all present.
+        Equal = "equal",
+        /// In proportion to credit (value added to the frontier).
+        Contribution = "contribution",
+    }
 }
 
-/// A regime: one value per institutional axis. Presets are values of this type.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Regime {
-    pub visibility: Visibility,
-    pub network: NetworkKind,
-    /// Links on each side of a ring (and of the small world's starting ring).
-    pub network_k: usize,
-    /// Rewiring (small world) or link (random) probability.
-    pub network_p: f64,
-    /// Intellectual property: rivals may not sell while the leader is protected.
-    pub exclusive: bool,
-    /// Steps after which an improvement enters the public domain (`"none"`: never).
-    #[serde(
-        serialize_with = "ser_opt_u32",
-        deserialize_with = "de_opt_u32",
-        default
-    )]
-    pub patent_term: Option<u32>,
-    pub allocation: Allocation,
-    pub plan_interval: u32,
-    pub plan_lag: u32,
-    pub plan_noise: f64,
-    pub plan_lineages: u32,
-    pub plan_overhead: f64,
-    pub adopt: Adopt,
-    pub fork_tolerance: f64,
-    pub adopt_prob: f64,
-    /// How a group splits its revenue.
-    pub group_share: Split,
-    /// Share of consumer surplus paid into the pool.
-    pub levy: f64,
-    pub pool_rule: Split,
-    /// Ceiling on the ratio of highest to lowest positive earnings (`"none"`: no cap).
-    #[serde(
-        serialize_with = "ser_opt_f64",
-        deserialize_with = "de_opt_f64",
-        default
-    )]
-    pub pay_cap: Option<f64>,
-    /// Probability each producer is observed each step.
-    pub monitoring: f64,
-    /// Exerted share of budget below which an observed producer is sanctioned.
-    pub norm: f64,
-    /// Fine per offence, as a share of the step's earnings.
-    pub sanction: f64,
-    pub monitoring_cost: f64,
-    /// Coordination overhead per extra producer on a problem (registry).
-    pub integration_cost: f64,
-    pub compute_price: f64,
-    /// Share of positive wealth spent on compute when it pays.
-    pub invest_rate: f64,
-}
-
-impl Default for Regime {
-    fn default() -> Self {
-        Regime {
-            visibility: Visibility::Private,
-            network: NetworkKind::Ring,
-            network_k: 1,
-            network_p: 0.1,
-            exclusive: false,
-            patent_term: None,
-            allocation: Allocation::Market,
-            plan_interval: 10,
-            plan_lag: 5,
-            plan_noise: 0.5,
-            plan_lineages: 1,
-            plan_overhead: 0.0,
-            adopt: Adopt::Best,
-            fork_tolerance: 0.02,
-            adopt_prob: 0.5,
-            group_share: Split::Equal,
-            levy: 0.0,
-            pool_rule: Split::Equal,
-            pay_cap: None,
-            monitoring: 0.0,
-            norm: 0.5,
-            sanction: 0.5,
-            monitoring_cost: 0.005,
-            integration_cost: 0.0,
-            compute_price: 0.02,
-            invest_rate: 0.0,
-        }
+parameters! {
+    /// A regime: one value per institutional axis. Presets are values of this type.
+    pub struct Regime in Regime ("regime") {
+        visibility: Visibility = Visibility::Private, Kind::Choice(Visibility::WORDS), "", "", false,
+            "Who may see a held solution: only its holder, its group, graph neighbours, or everybody at once.";
+        network: NetworkKind = NetworkKind::Ring, Kind::Choice(NetworkKind::WORDS), "", "", false,
+            "Shape of the collaboration graph used by network visibility.";
+        network_k: usize = 1, Kind::Integer { min: Bound::Incl(1.0), max: Bound::Free }, "k", "links per side", false,
+            "Links on each side of a ring (and of the small world's starting ring), used as min(k, (N-1)/2).";
+        network_p: f64 = 0.1, SHARE, "p_net", "probability", false,
+            "Rewiring probability (small_world) or link probability (random).";
+        exclusive: bool = false, Kind::Boolean, "", "", false,
+            "Intellectual property: rivals may not sell while the leader's solution is protected (true), or trade secrets with Bertrand competition (false).";
+        #[serde(serialize_with = "ser_opt_u32", deserialize_with = "de_opt_u32", default)]
+        patent_term: Option<u32> = None, integer(1, 10_000), "P", "steps", true,
+            "Steps after which an improvement enters the public domain; \"none\" means never (ignored under open visibility).";
+        allocation: Allocation = Allocation::Market, Kind::Choice(Allocation::WORDS), "", "", false,
+            "Who decides what a producer works on: producers by private return (market), producers seeing a registry of claims (registry), or a planner (plan).";
+        plan_interval: u32 = 10, Kind::Integer { min: Bound::Incl(1.0), max: Bound::Free }, "I", "steps", false,
+            "Steps between two plans.";
+        plan_lag: u32 = 5, integer(0, 10_000), "ell", "steps", false,
+            "Age in steps of the values the planner sees.";
+        plan_noise: f64 = 0.5, NON_NEGATIVE, "sigma_plan", "log-scale sd", false,
+            "Log-normal error of the planner's estimates of values and skills.";
+        plan_lineages: u32 = 1, integer(1, 64), "Lambda", "lineages", false,
+            "Lineages (approaches) a planned team keeps on a problem.";
+        plan_overhead: f64 = 0.0, Kind::Number { min: Bound::Incl(0.0), max: Bound::Excl(1.0) },
+            "o_plan", "share", false,
+            "Share of every trial lost to planning.";
+        adopt: Adopt = Adopt::Best, Kind::Choice(Adopt::WORDS), "", "", false,
+            "What a producer copies: the best visible solution (best), or its own lineage unless another is clearly better (fork, pluralism).";
+        fork_tolerance: f64 = 0.02, SHARE, "epsilon", "quality", false,
+            "How much better another lineage must be before a forking producer leaves its own.";
+        adopt_prob: f64 = 0.5, SHARE, "p_adopt", "probability per step", false,
+            "Probability a producer looks for a better visible solution each step.";
+        group_share: Split = Split::Equal, Kind::Choice(Split::WORDS), "", "", false,
+            "How a group splits its revenue among its members (only under groups visibility).";
+        levy: f64 = 0.0, SHARE, "lambda", "share", false,
+            "Share of consumer surplus paid into a pool (a subscription, a tax, a patronage fund).";
+        pool_rule: Split = Split::Equal, Kind::Choice(Split::WORDS), "", "", false,
+            "How the pool is paid out: equal shares among all, or in proportion to credit (value added to the frontier).";
+        #[serde(serialize_with = "ser_opt_f64", deserialize_with = "de_opt_f64", default)]
+        pay_cap: Option<f64> = None, Kind::Number { min: Bound::Incl(1.0), max: Bound::Free },
+            "r", "ratio", true,
+            "Ceiling on the ratio of highest to lowest positive earnings; \"none\" means no cap.";
+        monitoring: f64 = 0.0, SHARE, "p_mon", "probability per step", false,
+            "Probability each producer is observed each step.";
+        norm: f64 = 0.5, SHARE, "nu", "share", false,
+            "Exerted share of budget below which an observed producer is sanctioned.";
+        sanction: f64 = 0.5, SHARE, "phi", "share", false,
+            "Fine per offence, as a share of the step's earnings (graduated: it grows with offences).";
+        monitoring_cost: f64 = 0.005, NON_NEGATIVE, "c_mon", "money per observation", false,
+            "Real cost of each observation, paid from the pool.";
+        integration_cost: f64 = 0.0, NON_NEGATIVE, "c_int", "share per producer", false,
+            "Coordination overhead per extra producer on a problem under registry allocation (the overhead is capped at 0.9).";
+        compute_price: f64 = 0.02, POSITIVE, "p_c", "money per trial", false,
+            "Price of one bought search trial.";
+        invest_rate: f64 = 0.0, SHARE, "iota", "share", false,
+            "Share of positive wealth spent on compute when it pays (capital).";
     }
 }
 
@@ -404,162 +362,7 @@ pub struct ConfigError {
     pub allowed: String,
 }
 
-struct Checker {
-    errors: Vec<ConfigError>,
-}
-
-impl Checker {
-    fn fail(&mut self, parameter: &str, value: impl ToString, allowed: &str) {
-        self.errors.push(ConfigError {
-            parameter: parameter.to_string(),
-            value: value.to_string(),
-            allowed: allowed.to_string(),
-        });
-    }
-    fn share(&mut self, parameter: &str, x: f64) {
-        if !(0.0..=1.0).contains(&x) {
-            self.fail(parameter, x, "a share in [0, 1]");
-        }
-    }
-    fn non_negative(&mut self, parameter: &str, x: f64) {
-        if !(x >= 0.0 && x.is_finite()) {
-            self.fail(parameter, x, "a finite number >= 0");
-        }
-    }
-    fn positive(&mut self, parameter: &str, x: f64) {
-        if !(x > 0.0 && x.is_finite()) {
-            self.fail(parameter, x, "a finite number > 0");
-        }
-    }
-    fn at_least(&mut self, parameter: &str, x: usize, min: usize) {
-        if x < min {
-            self.fail(parameter, x, &format!("an integer >= {min}"));
-        }
-    }
-}
-
 impl Config {
-    /// Every problem with this configuration, or `Ok` if it can be run.
-    pub fn check(&self) -> Vec<ConfigError> {
-        let w = &self.world;
-        let r = &self.regime;
-        let mut c = Checker { errors: Vec::new() };
-        c.at_least("world.producers", w.producers, 1);
-        if w.producers > u32::MAX as usize / 2 {
-            c.fail("world.producers", w.producers, "at most 2^31");
-        }
-        c.at_least("world.problems", w.problems, 1);
-        if w.problems > u32::MAX as usize / 2 {
-            c.fail("world.problems", w.problems, "at most 2^31");
-        }
-        if !(1..=MAX_LOCI).contains(&w.loci) {
-            c.fail("world.loci", w.loci, "an integer in 1..=64");
-        }
-        if w.interactions >= w.loci {
-            c.fail(
-                "world.interactions",
-                w.interactions,
-                &format!("an integer in 0..loci (0..={})", w.loci.saturating_sub(1)),
-            );
-        }
-        if !(1..=u16::MAX as u32).contains(&w.domains) {
-            c.fail("world.domains", w.domains, "an integer in 1..=65535");
-        }
-        c.positive("world.base_budget", w.base_budget);
-        if !(w.max_budget >= w.base_budget && w.max_budget.is_finite()) {
-            c.fail(
-                "world.max_budget",
-                w.max_budget,
-                &format!("a number >= base_budget ({})", w.base_budget),
-            );
-        }
-        if !(w.value_tail > 1.0 && w.value_tail.is_finite()) {
-            c.fail(
-                "world.value_tail",
-                w.value_tail,
-                "a number > 1 (the Pareto mean must exist)",
-            );
-        }
-        c.at_least("world.max_solutions", w.max_solutions, 1);
-        c.share("world.cross_domain", w.cross_domain);
-        c.non_negative("world.skill_sigma", w.skill_sigma);
-        if w.groups < 1 || w.groups > w.producers {
-            c.fail(
-                "world.groups",
-                w.groups,
-                &format!("an integer in 1..=producers ({})", w.producers),
-            );
-        }
-        if !(w.initial_propensity > 0.0 && w.initial_propensity < 1.0) {
-            c.fail(
-                "world.initial_propensity",
-                w.initial_propensity,
-                "a number strictly between 0 and 1",
-            );
-        }
-        c.share("world.intrinsic_share", w.intrinsic_share);
-        c.non_negative("world.intrinsic_value", w.intrinsic_value);
-        c.non_negative("world.outside_wage", w.outside_wage);
-        c.non_negative("world.upkeep", w.upkeep);
-        c.non_negative("world.debt_limit", w.debt_limit);
-        c.share("world.switch_rate", w.switch_rate);
-        c.at_least("world.consider", w.consider, 1);
-        c.non_negative("world.choice_noise", w.choice_noise);
-        c.share("world.domain_focus", w.domain_focus);
-        if w.flip_bits < 1 || w.flip_bits > w.loci {
-            c.fail(
-                "world.flip_bits",
-                w.flip_bits,
-                &format!("an integer in 1..=loci ({})", w.loci),
-            );
-        }
-        c.share("world.shock_rate", w.shock_rate);
-        c.share("world.shock_size", w.shock_size);
-        c.share("world.credit_decay", w.credit_decay);
-        c.share("world.payoff_decay", w.payoff_decay);
-        c.share("world.learning_rate", w.learning_rate);
-        c.non_negative("world.mutation", w.mutation);
-        c.positive("world.temperature", w.temperature);
-
-        if r.network_k < 1 {
-            c.fail("regime.network_k", r.network_k, "an integer >= 1");
-        }
-        c.share("regime.network_p", r.network_p);
-        if r.patent_term == Some(0) {
-            c.fail("regime.patent_term", 0, "an integer >= 1, or \"none\"");
-        }
-        if r.plan_interval < 1 {
-            c.fail("regime.plan_interval", r.plan_interval, "an integer >= 1");
-        }
-        c.non_negative("regime.plan_noise", r.plan_noise);
-        if !(1..=64).contains(&r.plan_lineages) {
-            c.fail(
-                "regime.plan_lineages",
-                r.plan_lineages,
-                "an integer in 1..=64",
-            );
-        }
-        if !(0.0..1.0).contains(&r.plan_overhead) {
-            c.fail("regime.plan_overhead", r.plan_overhead, "a share in [0, 1)");
-        }
-        c.share("regime.fork_tolerance", r.fork_tolerance);
-        c.share("regime.adopt_prob", r.adopt_prob);
-        c.share("regime.levy", r.levy);
-        if let Some(cap) = r.pay_cap
-            && !(cap >= 1.0 && cap.is_finite())
-        {
-            c.fail("regime.pay_cap", cap, "a number >= 1, or \"none\"");
-        }
-        c.share("regime.monitoring", r.monitoring);
-        c.share("regime.norm", r.norm);
-        c.share("regime.sanction", r.sanction);
-        c.non_negative("regime.monitoring_cost", r.monitoring_cost);
-        c.non_negative("regime.integration_cost", r.integration_cost);
-        c.positive("regime.compute_price", r.compute_price);
-        c.share("regime.invest_rate", r.invest_rate);
-        c.errors
-    }
-
     /// `Ok` if the configuration can be run, else the first problem found.
     pub fn validate(&self) -> Result<(), ConfigError> {
         match self.check().into_iter().next() {

@@ -1,6 +1,7 @@
 //! The model: pure and deterministic. It knows nothing of files, terminals or charts.
 //!
-//! Read it in step order: [`config`] (parameters, regimes, presets), [`landscape`]
+//! Read it in step order: [`config`] (parameters, regimes, presets, declared once and
+//! catalogued by [`params`]), [`landscape`]
 //! (NK fitness), [`rng`] (keyed random streams), [`state`] (producers and problems
 //! in flat arrays), then the phases of one step as [`simulation::Simulation::step`]
 //! calls them: [`shocks`], [`allocation`], [`adoption`], [`search`], [`disclosure`],
@@ -8,8 +9,10 @@
 //! computes the [`metrics`].
 
 pub mod config;
+pub mod footprint;
 pub mod landscape;
 pub mod network;
+pub mod params;
 pub mod rng;
 pub mod state;
 

@@ -1,0 +1,106 @@
+//! An upper estimate of the memory one [`Simulation`](super::Simulation) needs,
+//! computed from the configuration with checked arithmetic, so that a run too big
+//! for the machine is refused before it starts instead of aborting half-way.
+//! `tests/memory.rs` measures real runs with a counting allocator and checks that
+//! the estimate stays above them.
+
+use super::config::{Allocation, Config, NetworkKind, Visibility};
+
+/// Bytes per producer slot: its ~25 state arrays, its search cache and the per-step
+/// workspaces indexed by producer (teams, peers, sorts), with room for vector growth.
+const PER_PRODUCER: u64 = 1024;
+
+/// Bytes per problem: its state arrays, sale, open record and workspaces.
+const PER_PROBLEM: u64 = 512;
+
+/// Bytes per held record, per patent-ring slot and per planned lineage (a solution
+/// with its holder and time, or an optional solution).
+const PER_RECORD: u64 = 48;
+
+/// Bytes per stored link of the collaboration graph, counting the edge lists that
+/// build it (pairs, both directions, sorted) and their growth.
+const PER_LINK: u64 = 64;
+
+/// The landscapes' tables (at most 4 MiB), the NK table and fixed small parts.
+const FIXED: u64 = 8 << 20;
+
+/// Estimated peak bytes of a run of `config`, or `None` if it exceeds `u64`.
+pub fn estimate(config: &Config) -> Option<u64> {
+    let w = &config.world;
+    let r = &config.regime;
+    let n = w.producers as u64;
+    let m = w.problems as u64;
+    let mut per_problem =
+        PER_PROBLEM.checked_add(PER_RECORD.checked_mul(w.max_solutions as u64)?)?;
+    if let Some(term) = r.patent_term {
+        per_problem = per_problem.checked_add(PER_RECORD.checked_mul(u64::from(term))?)?;
+    }
+    if r.allocation == Allocation::Plan {
+        let lineages = 8 * u64::from(r.plan_lineages);
+        // The planner's stale values: one f64 per problem and remembered step.
+        let history = 8 * (u64::from(r.plan_lag) + 1);
+        per_problem = per_problem.checked_add(lineages)?.checked_add(history)?;
+    }
+    let links = if r.visibility == Visibility::Network {
+        graph_links(config)?
+    } else {
+        0
+    };
+    FIXED
+        .checked_add(n.checked_mul(PER_PRODUCER)?)?
+        .checked_add(m.checked_mul(per_problem)?)?
+        .checked_add(links.checked_mul(PER_LINK)?)
+}
+
+/// Links of the collaboration graph, counted once per direction (expected for `random`).
+fn graph_links(config: &Config) -> Option<u64> {
+    let n = config.world.producers as u64;
+    let r = &config.regime;
+    let pairs = n.checked_mul(n.saturating_sub(1))? / 2;
+    let undirected = match r.network {
+        NetworkKind::Complete => 0,
+        NetworkKind::Ring | NetworkKind::SmallWorld => {
+            n.checked_mul((r.network_k as u64).min(n.saturating_sub(1) / 2))?
+        }
+        // Expected pairs, with room for chance (a sd is at most sqrt of the mean).
+        NetworkKind::Random => {
+            let mean = pairs as f64 * r.network_p;
+            let high = mean + 6.0 * mean.sqrt() + 16.0;
+            if high >= u64::MAX as f64 / 2.0 {
+                return None;
+            }
+            (high as u64).min(pairs)
+        }
+    };
+    undirected.checked_mul(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_with_the_products_and_never_overflows() {
+        let small = estimate(&Config::default()).unwrap();
+        assert!(small < 64 << 20, "{small}");
+        let mut big = Config::default();
+        big.world.max_solutions = 1000;
+        assert_eq!(
+            estimate(&big).unwrap(),
+            small + 200 * (1000 - 8) * PER_RECORD
+        );
+        big.world.problems = (1 << 31) - 1;
+        big.regime.patent_term = Some(10_000);
+        let huge = estimate(&big).unwrap();
+        assert!(huge > 1 << 50, "{huge}");
+        let mut net = Config::default();
+        net.world.producers = (1 << 31) - 1;
+        net.regime.visibility = Visibility::Network;
+        net.regime.network = NetworkKind::Random;
+        net.regime.network_p = 1.0;
+        // n^2 links of 64 bytes: beyond u64.
+        assert_eq!(estimate(&net), None);
+        net.regime.network = NetworkKind::Complete;
+        assert!(estimate(&net).is_some());
+    }
+}
