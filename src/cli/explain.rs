@@ -2,13 +2,12 @@
 //! plain words for a student.
 
 use anyhow::Result;
-use toml::{Table, Value};
 
 use super::{emit, wrap};
-use crate::experiment::params::{self, AXES, Axis, Param};
 use crate::experiment::scenario::CUMULATIVE_WELFARE;
 use crate::experiment::{InputError, suggest};
-use crate::model::{METRICS, MetricInfo, PRESETS, Preset, Regime, Unit, World};
+use crate::model::params::{self, AXES, Axis, Param, Table};
+use crate::model::{Config, METRICS, MetricInfo, PRESETS, Preset, Regime, Unit};
 
 const WIDTH: usize = 88;
 
@@ -49,12 +48,7 @@ fn explain(name: &str) -> Result<String, InputError> {
         .map(|p| p.name.to_string())
         .chain(METRICS.iter().map(|m| m.name.to_string()))
         .chain(AXES.iter().map(|a| a.name.to_string()))
-        .chain(
-            params::WORLD
-                .iter()
-                .chain(params::REGIME)
-                .map(|p| p.key.to_string()),
-        )
+        .chain(params::all().map(|p| p.key.to_string()))
         .collect();
     let hint = suggest::hint(name, names.iter().map(String::as_str));
     Err(InputError::new(format!(
@@ -69,24 +63,24 @@ fn explain(name: &str) -> Result<String, InputError> {
     )))
 }
 
-/// A value's TOML form, as a scenario would write it.
-fn settings<T: serde::Serialize>(value: &T) -> Table {
-    Table::try_from(value).expect("model values serialise to TOML tables")
+/// The TOML form of regime key `key` in `regime`.
+fn regime_value(regime: &Regime, key: &str) -> String {
+    regime.get(key).expect("a regime key").literal()
 }
 
 fn preset(p: &Preset) -> String {
     let mut out = format!("{} (preset regime): {}\n\n", p.name, p.summary);
     out.push_str(&wrap(p.description, WIDTH, ""));
-    let mine = settings(&p.regime());
-    let default = settings(&Regime::default());
+    let mine = p.regime();
+    let default = Regime::default();
     out.push_str("\nSettings that differ from the default regime:\n");
-    let rows: Vec<(String, String)> = params::REGIME
+    let rows: Vec<(String, String)> = Regime::PARAMS
         .iter()
         .filter(|k| mine.get(k.key) != default.get(k.key))
         .map(|k| {
             (
-                format!("{} = {}", k.key, mine[k.key]),
-                format!("(default {})", default[k.key]),
+                format!("{} = {}", k.key, regime_value(&mine, k.key)),
+                format!("(default {})", regime_value(&default, k.key)),
             )
         })
         .collect();
@@ -150,7 +144,7 @@ fn cumulative_welfare() -> String {
 fn preset_values(key: &str) -> String {
     PRESETS
         .iter()
-        .map(|p| format!("{} {}", p.name, settings(&p.regime())[key]))
+        .map(|p| format!("{} {}", p.name, regime_value(&p.regime(), key)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -159,12 +153,13 @@ fn axis(a: &Axis) -> String {
     let mut out = format!("{} (regime axis)\n\n", a.name);
     out.push_str(&wrap(a.meaning, WIDTH, ""));
     out.push_str("\nKeys (in a regime table, or regime.KEY in [sweep] and --set):\n");
-    let default = settings(&Regime::default());
+    let default = Regime::default();
     for key in a.keys {
         let p = params::find(&format!("regime.{key}")).expect("axis keys are regime keys");
         out.push_str(&format!(
             "  {key} = {}   allowed {}\n",
-            default[*key], p.allowed
+            regime_value(&default, key),
+            p.allowed()
         ));
         out.push_str(&wrap(p.meaning, WIDTH, "      "));
         out.push_str(&wrap(
@@ -177,20 +172,26 @@ fn axis(a: &Axis) -> String {
 }
 
 fn parameter(p: &Param) -> String {
-    let default: Value = if p.table == "world" {
-        settings(&World::default())[p.key].clone()
-    } else {
-        settings(&Regime::default())[p.key].clone()
+    let default = p.default_value().literal();
+    let kind = match p.table {
+        Table::World => "world parameter",
+        Table::Regime => "regime axis",
     };
-    let kind = if p.table == "world" {
-        "world parameter"
-    } else {
-        "regime axis"
-    };
-    let mut out = format!("{} ({kind})\n\n", p.path());
+    let mut out = format!("{} ({kind})\n\n", p.path);
     out.push_str(&wrap(p.meaning, WIDTH, ""));
-    out.push_str(&format!("\nallowed: {}\ndefault: {default}\n", p.allowed));
-    if p.table == "regime" {
+    let symbol = match p.symbol {
+        "" => String::new(),
+        s => format!("symbol: {s} (docs/MODEL.md §8)\n"),
+    };
+    let unit = match p.unit {
+        "" => String::new(),
+        u => format!("unit: {u}\n"),
+    };
+    out.push_str(&format!(
+        "\nallowed: {}\ndefault: {default}\n{unit}{symbol}",
+        p.allowed_in(&Config::default())
+    ));
+    if p.table == Table::Regime {
         out.push_str(&wrap(
             &format!("presets: {}", preset_values(p.key)),
             WIDTH,
@@ -199,14 +200,12 @@ fn parameter(p: &Param) -> String {
         out.push_str(&format!(
             "In a scenario: a regime table key ({{ preset = \"commons\", {} = ... }}), or \
              \"{}\" in [sweep] and --set (applies to every regime).\n",
-            p.key,
-            p.path()
+            p.key, p.path
         ));
     } else {
         out.push_str(&format!(
             "In a scenario: {} = ... under [world], or \"{}\" in [sweep] and --set.\n",
-            p.key,
-            p.path()
+            p.key, p.path
         ));
     }
     out
@@ -247,8 +246,8 @@ mod tests {
         for a in AXES {
             assert!(explain(a.name).is_ok());
         }
-        for p in params::WORLD.iter().chain(params::REGIME) {
-            assert!(explain(&p.path()).is_ok(), "{}", p.path());
+        for p in params::all() {
+            assert!(explain(p.path).is_ok(), "{}", p.path);
         }
     }
 }

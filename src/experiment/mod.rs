@@ -1,7 +1,6 @@
 //! Experiments over the model: scenario files, sweeps, seeds, shards, resuming
 //! and the parallel runner.
 
-pub mod params;
 pub mod resume;
 pub mod runner;
 pub mod scenario;

@@ -5,9 +5,8 @@
 
 use toml::Value;
 
-use super::scenario::{Scenario, merge};
+use super::scenario::Scenario;
 use super::seeds::run_seed;
-use crate::model::Config;
 
 /// Where one run sits in the grid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,25 +46,6 @@ impl Scenario {
             .collect();
         values.reverse();
         values
-    }
-
-    /// The model configuration of regime `regime` at sweep point `point`.
-    pub fn config(&self, point: usize, regime: usize) -> Result<Config, String> {
-        let values = self.point(point);
-        let pairs = |table: &str| -> Vec<(&str, &Value)> {
-            self.sweep
-                .iter()
-                .zip(&values)
-                .filter_map(|(axis, v)| {
-                    let (t, key) = axis.path.split_once('.')?;
-                    (t == table).then_some((key, *v))
-                })
-                .collect()
-        };
-        let world = merge(&self.world, &pairs("world")).map_err(|e| e.to_string())?;
-        let regime =
-            merge(&self.regimes[regime].regime, &pairs("regime")).map_err(|e| e.to_string())?;
-        Ok(Config { world, regime })
     }
 
     /// The run at `index` in the fixed order.

@@ -1,0 +1,248 @@
+//! Scenario files (TOML): what to run. Loading validates everything, including the
+//! model's own range checks on every regime x sweep point, so that a scenario is
+//! refused before anything is written. Every problem names the file (or `--set`),
+//! the key, the value and what is allowed.
+//!
+//! One job per file: the types and the hand-off to the model here, `--set` rewriting in
+//! [`overrides`], the reader in [`reader`], chart entries in [`charts`], the model's
+//! checks and size limits in [`checks`], the resolved TOML in [`writer`].
+
+mod charts;
+mod checks;
+mod overrides;
+mod reader;
+mod writer;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::Path;
+
+use toml::{Table, Value};
+
+use crate::model::{Config, Regime, World, params};
+use crate::output::chart_spec::{ChartSpec, ChartsMode};
+
+pub use charts::CUMULATIVE_WELFARE;
+pub use checks::{DEFAULT_MAX_MEMORY, Limits, MAX_RUNS, bytes};
+pub use overrides::Override;
+use overrides::{apply_overrides, attribute};
+use reader::{Reader, sweep_order};
+
+/// The default scenario, embedded in the binary (also `scenarios/default.toml`).
+pub const DEFAULT_TOML: &str = include_str!("../../../scenarios/default.toml");
+
+/// How the embedded default is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
+
+/// Regimes compared when a scenario lists none: the three of the default scenario.
+const DEFAULT_REGIMES: &[&str] = &["enclosure", "commons", "collectivist"];
+
+/// One regime of a scenario: a preset, possibly with some axes changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RegimeEntry {
+    /// Name in the tables (the preset's, unless the scenario names a variant).
+    pub name: String,
+    /// The preset it starts from (`None`: the default regime axes).
+    pub preset: Option<String>,
+    pub regime: Regime,
+}
+
+/// One `[sweep]` axis: a parameter path and the values it takes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepAxis {
+    /// `world.KEY` or `regime.KEY` (a regime path applies to every regime).
+    pub path: String,
+    /// The values as written, which label the sweep's columns in the tables.
+    pub values: Vec<Value>,
+    /// The same values, typed: what a run's configuration is given.
+    pub settings: Vec<params::Value>,
+}
+
+impl SweepAxis {
+    /// Whether the column is numeric (every value a number) or text.
+    pub fn is_numeric(&self) -> bool {
+        self.values
+            .iter()
+            .all(|v| matches!(v, Value::Integer(_) | Value::Float(_)))
+    }
+}
+
+/// A value as it appears in a table cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Number(f64),
+    Text(String),
+}
+
+impl Cell {
+    /// The cell of a sweep value in a column that is numeric or not.
+    pub fn of(value: &Value, numeric: bool) -> Cell {
+        match value {
+            Value::Integer(i) if numeric => Cell::Number(*i as f64),
+            Value::Float(x) if numeric => Cell::Number(*x),
+            Value::String(s) => Cell::Text(s.clone()),
+            other => Cell::Text(other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Cell {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Cell::Number(x) => write!(f, "{x}"),
+            Cell::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// A validated scenario with every default filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub steps: u32,
+    pub replicates: u32,
+    pub seed: u64,
+    /// Steps between two recorded rows of `timeseries.parquet`.
+    pub record_every: u32,
+    /// Recorded steps averaged into `runs.parquet`.
+    pub window: u32,
+    pub charts_mode: ChartsMode,
+    pub world: World,
+    pub regimes: Vec<RegimeEntry>,
+    /// Sweep axes in file order; the first varies slowest.
+    pub sweep: Vec<SweepAxis>,
+    pub charts: Vec<ChartSpec>,
+}
+
+/// Bad input: a scenario, an option or a directory the program refuses (exit code 2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputError {
+    /// One line per problem, each naming where it comes from.
+    pub problems: Vec<String>,
+}
+
+impl InputError {
+    pub fn new(message: impl Into<String>) -> Self {
+        InputError {
+            problems: vec![message.into()],
+        }
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// One problem found while reading a scenario, before it is given its origin.
+struct Problem {
+    key: String,
+    value: Option<String>,
+    message: String,
+    /// Which regime a file's value belongs to (left out when an override is to blame).
+    context: String,
+}
+
+impl Scenario {
+    /// The embedded default scenario with the overrides applied.
+    pub fn default_with(overrides: &[Override]) -> Result<Scenario, InputError> {
+        Scenario::default_within(overrides, &Limits::default())
+    }
+
+    /// [`Scenario::default_with`], refused beyond `limits`.
+    pub fn default_within(overrides: &[Override], limits: &Limits) -> Result<Scenario, InputError> {
+        Scenario::parse_within(DEFAULT_TOML, DEFAULT_ORIGIN, "default", overrides, limits)
+    }
+
+    /// Reads and validates a scenario file, with the overrides applied.
+    pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, InputError> {
+        Scenario::load_within(path, overrides, &Limits::default())
+    }
+
+    /// [`Scenario::load`], refused beyond `limits`.
+    pub fn load_within(
+        path: &Path,
+        overrides: &[Override],
+        limits: &Limits,
+    ) -> Result<Scenario, InputError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| InputError::new(format!("{origin}: cannot read the scenario: {e}")))?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "scenario".to_string());
+        Scenario::parse_within(&text, &origin, &stem, overrides, limits)
+    }
+
+    /// Parses and validates scenario text. `origin` names it in messages and
+    /// `default_name` is used when the file sets no `name`.
+    pub fn parse(
+        text: &str,
+        origin: &str,
+        default_name: &str,
+        overrides: &[Override],
+    ) -> Result<Scenario, InputError> {
+        Scenario::parse_within(text, origin, default_name, overrides, &Limits::default())
+    }
+
+    /// [`Scenario::parse`], refused beyond `limits` (runs, memory of a run).
+    pub fn parse_within(
+        text: &str,
+        origin: &str,
+        default_name: &str,
+        overrides: &[Override],
+        limits: &Limits,
+    ) -> Result<Scenario, InputError> {
+        let mut doc: Table = text
+            .parse()
+            .map_err(|e| InputError::new(format!("{origin}: malformed TOML: {e}")))?;
+        let order = sweep_order(text);
+        apply_overrides(&mut doc, overrides).map_err(|m| InputError::new(format!("--set {m}")))?;
+        let mut reader = Reader::default();
+        let scenario = reader.scenario(&doc, default_name, &order, limits);
+        let set_paths: Vec<&str> = overrides.iter().map(|o| o.path.as_str()).collect();
+        // One line per distinct problem, in order (a value swept in many points is one line).
+        let mut seen = HashSet::new();
+        let mut lines: Vec<String> = Vec::new();
+        for p in reader.problems {
+            let (from, key) = attribute(&p.key, &set_paths, overrides, origin);
+            let context = if from == origin {
+                p.context.as_str()
+            } else {
+                ""
+            };
+            let line = match &p.value {
+                Some(v) => format!("{from}: {key} = {v}: {}{context}", p.message),
+                None => format!("{from}: {key}: {}{context}", p.message),
+            };
+            if seen.insert(line.clone()) {
+                lines.push(line);
+            }
+        }
+        match scenario {
+            Some(s) if lines.is_empty() => Ok(s),
+            _ => Err(InputError { problems: lines }),
+        }
+    }
+
+    /// The model configuration of regime `regime` at sweep point `point`: the
+    /// scenario's world and the regime, with each swept parameter set to its value.
+    pub fn config(&self, point: usize, regime: usize) -> Result<Config, String> {
+        let mut config = Config {
+            world: self.world.clone(),
+            regime: self.regimes[regime].regime.clone(),
+        };
+        let mut rest = point;
+        for axis in self.sweep.iter().rev() {
+            let value = axis.settings[rest % axis.settings.len()];
+            rest /= axis.settings.len();
+            config.set(&axis.path, value).map_err(|e| e.to_string())?;
+        }
+        Ok(config)
+    }
+}

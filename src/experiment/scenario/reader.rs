@@ -1,0 +1,528 @@
+//! The reader: a parsed TOML document to a [`Scenario`], collecting every problem
+//! rather than stopping at the first.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use toml::{Table, Value};
+
+use super::checks::{Limits, MAX_NAME};
+use super::{DEFAULT_REGIMES, Problem, RegimeEntry, Scenario, SweepAxis};
+use crate::experiment::suggest;
+use crate::model::params::{self, Kind, Param};
+use crate::model::{Config, PRESETS, Regime, World};
+use crate::output::chart_spec::ChartsMode;
+
+/// Top-level keys, in the order of a resolved file.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "steps",
+    "replicates",
+    "seed",
+    "record_every",
+    "window",
+    "charts_mode",
+    "world",
+    "regimes",
+    "sweep",
+    "charts",
+];
+
+/// Positions of the sweep keys in the text, so that axes keep the file's order.
+pub(super) fn sweep_order(text: &str) -> BTreeMap<String, usize> {
+    #[derive(Deserialize)]
+    struct Doc {
+        #[serde(default)]
+        sweep: BTreeMap<String, toml::Spanned<IgnoredAny>>,
+    }
+    toml::from_str::<Doc>(text)
+        .map(|d| {
+            d.sweep
+                .into_iter()
+                .map(|(k, v)| (k, v.span().start))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Reads a document, collecting every problem rather than stopping at the first.
+#[derive(Default)]
+pub(super) struct Reader {
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Reader {
+    pub(super) fn fail(
+        &mut self,
+        key: impl Into<String>,
+        value: Option<&Value>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(Problem {
+            key: key.into(),
+            value: value.map(shown),
+            message: message.into(),
+            context: String::new(),
+        });
+    }
+
+    /// An integer key in `min..=max`, or its default when absent.
+    fn int(&mut self, doc: &Table, key: &str, min: i64, max: i64, default: i64) -> i64 {
+        let allowed = if max == i64::MAX || max == u32::MAX as i64 {
+            format!("allowed an integer >= {min}")
+        } else {
+            format!("allowed an integer in {min}..={max}")
+        };
+        match doc.get(key) {
+            None => default,
+            Some(Value::Integer(i)) if (min..=max).contains(i) => *i,
+            Some(v) => {
+                self.fail(key, Some(v), allowed);
+                default
+            }
+        }
+    }
+
+    fn string(&mut self, doc: &Table, key: &str, default: &str) -> String {
+        match doc.get(key) {
+            None => default.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            Some(v) => {
+                self.fail(key, Some(v), "allowed a string");
+                default.to_string()
+            }
+        }
+    }
+
+    pub(super) fn scenario(
+        &mut self,
+        doc: &Table,
+        default_name: &str,
+        order: &BTreeMap<String, usize>,
+        limits: &Limits,
+    ) -> Option<Scenario> {
+        for (key, value) in doc {
+            if !TOP_KEYS.contains(&key.as_str()) {
+                let hint = suggest::hint(key, TOP_KEYS.iter().copied());
+                self.fail(
+                    key,
+                    Some(value),
+                    format!("unknown key{hint}; allowed: {}", TOP_KEYS.join(", ")),
+                );
+            }
+        }
+        let name = self.string(doc, "name", default_name);
+        let name_ok = !name.is_empty()
+            && name.len() <= MAX_NAME
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        if !name_ok {
+            self.fail(
+                "name",
+                Some(&Value::String(name.clone())),
+                format!("allowed a non-empty name of at most {MAX_NAME} letters, digits, '-', '_' and '.', not starting with '.' (it names the output directory and the charts)"),
+            );
+        }
+        let description = self.string(doc, "description", "");
+        let u32_max = u32::MAX as i64;
+        let steps = self.int(doc, "steps", 1, u32_max, 500) as u32;
+        let replicates = self.int(doc, "replicates", 1, u32_max, 10) as u32;
+        let seed = self.int(doc, "seed", 0, i64::MAX, 1) as u64;
+        let record_every = self.int(doc, "record_every", 1, u32_max, 1) as u32;
+        let window = self.int(doc, "window", 1, u32_max, 50) as u32;
+        let charts_mode = match doc.get("charts_mode") {
+            None => ChartsMode::default(),
+            Some(Value::String(s)) if s == "add" => ChartsMode::Add,
+            Some(Value::String(s)) if s == "replace" => ChartsMode::Replace,
+            Some(v) => {
+                self.fail("charts_mode", Some(v), "allowed \"add\" or \"replace\"");
+                ChartsMode::default()
+            }
+        };
+        let world = self.world(doc.get("world"));
+        let regimes = self.regimes(doc.get("regimes"));
+        let sweep = self.sweep(doc.get("sweep"), order);
+        let charts = self.charts(doc.get("charts"), &sweep);
+        let scenario = Scenario {
+            name,
+            description,
+            steps,
+            replicates,
+            seed,
+            record_every,
+            window,
+            charts_mode,
+            world: world?,
+            regimes,
+            sweep,
+            charts,
+        };
+        if scenario.regimes.is_empty() || !self.problems.is_empty() {
+            return None;
+        }
+        self.count_runs(&scenario)?;
+        self.model_checks(&scenario, limits);
+        Some(scenario)
+    }
+
+    /// The typed value of a parameter, or a problem at `at` saying what is allowed.
+    fn setting(&mut self, value: &Value, param: &Param, at: &str) -> Option<params::Value> {
+        let typed = setting(value, param);
+        if typed.is_none() {
+            self.fail(at, Some(value), format!("allowed {}", param.allowed()));
+        }
+        typed
+    }
+
+    fn world(&mut self, value: Option<&Value>) -> Option<World> {
+        let table = match value {
+            None => return Some(World::default()),
+            Some(Value::Table(t)) => t,
+            Some(v) => {
+                self.fail(
+                    "world",
+                    Some(v),
+                    "allowed a table of world parameters ([world])",
+                );
+                return None;
+            }
+        };
+        let before = self.problems.len();
+        let mut world = World::default();
+        for (key, v) in table {
+            let path = format!("world.{key}");
+            match params::find(&path) {
+                Some(p) => {
+                    if let Some(x) = self.setting(v, p, &path) {
+                        world.set(key, x);
+                    }
+                }
+                None if TOP_KEYS.contains(&key.as_str()) => self.fail(
+                    &path,
+                    Some(v),
+                    format!("`{key}` is a top-level key: move it above the first [table] header, where TOML reads it as part of that table"),
+                ),
+                None => {
+                    let hint = suggest::hint(key, World::PARAMS.iter().map(|p| p.key));
+                    self.fail(
+                        &path,
+                        Some(v),
+                        format!("unknown world parameter{hint}; allowed: the keys of [world] in docs/SCENARIOS.md"),
+                    );
+                }
+            }
+        }
+        (self.problems.len() == before).then_some(world)
+    }
+
+    fn regimes(&mut self, value: Option<&Value>) -> Vec<RegimeEntry> {
+        let default_list: Vec<Value> = DEFAULT_REGIMES
+            .iter()
+            .map(|s| Value::String(s.to_string()))
+            .collect();
+        let list = match value {
+            None => &default_list,
+            Some(Value::Array(a)) if !a.is_empty() => a,
+            Some(v) => {
+                self.fail(
+                    "regimes",
+                    Some(v),
+                    "allowed a non-empty list of preset names or tables like { preset = \"commons\", name = \"commons_costly\", levy = 0.2 }",
+                );
+                return Vec::new();
+            }
+        };
+        let mut entries: Vec<RegimeEntry> = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let at = format!("regimes[{i}]");
+            let entry = match item {
+                Value::String(name) => self.preset(&at, item, name).map(|regime| RegimeEntry {
+                    name: name.clone(),
+                    preset: Some(name.clone()),
+                    regime,
+                }),
+                Value::Table(t) => self.regime_table(&at, t),
+                other => {
+                    self.fail(
+                        &at,
+                        Some(other),
+                        "allowed a preset name or a table starting from a preset",
+                    );
+                    None
+                }
+            };
+            if let Some(e) = entry {
+                if entries.iter().any(|x| x.name == e.name) {
+                    self.fail(
+                        format!("{at}.name"),
+                        Some(&Value::String(e.name.clone())),
+                        "allowed a name no other regime of the scenario has (give variants a `name`)",
+                    );
+                }
+                entries.push(e);
+            }
+        }
+        entries
+    }
+
+    fn preset(&mut self, at: &str, value: &Value, name: &str) -> Option<Regime> {
+        let regime = Regime::preset(name);
+        if regime.is_none() {
+            let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+            let hint = suggest::hint(name, names.iter().copied());
+            self.fail(
+                at,
+                Some(value),
+                format!("unknown preset{hint}; allowed: {}", names.join(", ")),
+            );
+        }
+        regime
+    }
+
+    fn regime_table(&mut self, at: &str, t: &Table) -> Option<RegimeEntry> {
+        let before = self.problems.len();
+        let preset = match t.get("preset") {
+            None => None,
+            Some(v @ Value::String(s)) => {
+                self.preset(&format!("{at}.preset"), v, s)?;
+                Some(s.clone())
+            }
+            Some(v) => {
+                self.fail(format!("{at}.preset"), Some(v), "allowed a preset name");
+                return None;
+            }
+        };
+        let name = match (t.get("name"), &preset) {
+            (Some(Value::String(s)), _) if !s.is_empty() => s.clone(),
+            (None, Some(p)) => p.clone(),
+            (None, None) => {
+                self.fail(
+                    format!("{at}.name"),
+                    None,
+                    "missing; a regime without `preset` needs a `name`",
+                );
+                return None;
+            }
+            (Some(v), _) => {
+                self.fail(format!("{at}.name"), Some(v), "allowed a non-empty string");
+                return None;
+            }
+        };
+        let mut regime = preset
+            .as_deref()
+            .and_then(Regime::preset)
+            .unwrap_or_default();
+        for (key, v) in t {
+            if key == "preset" || key == "name" {
+                continue;
+            }
+            let path = format!("regime.{key}");
+            let full = format!("{at}.{key}");
+            match params::find(&path) {
+                Some(p) => {
+                    if let Some(x) = self.setting(v, p, &full) {
+                        regime.set(key, x);
+                    }
+                }
+                None => {
+                    let known = ["preset", "name"]
+                        .into_iter()
+                        .chain(Regime::PARAMS.iter().map(|p| p.key));
+                    let hint = suggest::hint(key, known);
+                    self.fail(
+                        &full,
+                        Some(v),
+                        format!("unknown regime key{hint}; allowed: preset, name and the regime axes of docs/SCENARIOS.md"),
+                    );
+                }
+            }
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(RegimeEntry {
+            name,
+            preset,
+            regime,
+        })
+    }
+
+    fn sweep(&mut self, value: Option<&Value>, order: &BTreeMap<String, usize>) -> Vec<SweepAxis> {
+        let table = match value {
+            None => return Vec::new(),
+            Some(Value::Table(t)) => t,
+            Some(v) => {
+                self.fail(
+                    "sweep",
+                    Some(v),
+                    "allowed a table like [sweep] \"world.interactions\" = [0, 5, 10]",
+                );
+                return Vec::new();
+            }
+        };
+        let mut axes = Vec::new();
+        for (path, v) in table {
+            let at = format!("sweep.{path:?}");
+            let Some(param) = params::find(path) else {
+                let hint = suggest::hint(path, params::all().map(|p| p.path));
+                self.fail(
+                    &at,
+                    Some(v),
+                    format!("unknown parameter path{hint}; allowed: world.KEY or regime.KEY (a regime path applies to every regime)"),
+                );
+                continue;
+            };
+            let values = match v {
+                Value::Array(a) if !a.is_empty() => a.clone(),
+                other => {
+                    self.fail(&at, Some(other), "allowed a non-empty list of values");
+                    continue;
+                }
+            };
+            let settings: Vec<params::Value> = values
+                .iter()
+                .filter_map(|x| self.setting(x, param, &at))
+                .collect();
+            axes.push(SweepAxis {
+                path: path.clone(),
+                values,
+                settings,
+            });
+        }
+        axes.sort_by_key(|a| order.get(&a.path).copied().unwrap_or(usize::MAX));
+        axes
+    }
+}
+
+/// The typed value of a TOML value for a parameter, if it is of the parameter's type
+/// (an integer, a number, a word of its list, `"none"` where allowed); ranges are
+/// checked later, by the model, on whole configurations.
+fn setting(value: &Value, param: &Param) -> Option<params::Value> {
+    let typed = match (param.kind, value) {
+        (_, Value::String(s)) if param.or_none && s == "none" => params::Value::None,
+        (Kind::Integer { .. }, Value::Integer(i)) => {
+            params::Value::Integer(u64::try_from(*i).ok()?)
+        }
+        (Kind::Number { .. }, Value::Integer(i)) => params::Value::Number(*i as f64),
+        (Kind::Number { .. }, Value::Float(x)) => params::Value::Number(*x),
+        (Kind::Boolean, Value::Boolean(b)) => params::Value::Boolean(*b),
+        (Kind::Choice(words), Value::String(s)) => {
+            params::Value::Choice(words.iter().find(|w| *w == s)?)
+        }
+        _ => return None,
+    };
+    // The Rust type may be narrower than the declared range (u32 keys).
+    Config::default()
+        .set(param.path, typed)
+        .ok()
+        .map(|()| typed)
+}
+
+/// A TOML value for a message: numbers of any size in a few characters (`1e308`).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 => format!("{x:.1}"),
+        Value::Float(x) => params::number(*x),
+        Value::Array(a) if a.len() > 8 => format!("[{}, ... {} values]", shown(&a[0]), a.len()),
+        Value::Array(a) => format!("[{}]", a.iter().map(shown).collect::<Vec<_>>().join(", ")),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::InputError;
+
+    fn parse(text: &str) -> Result<Scenario, InputError> {
+        Scenario::parse(text, "test.toml", "test", &[])
+    }
+
+    fn errors(text: &str) -> String {
+        parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn variants_start_from_their_preset() {
+        let s = parse(
+            r#"regimes = ["enclosure", { preset = "commons", name = "costly", integration_cost = 0.3, patent_term = 5 }]"#,
+        )
+        .unwrap();
+        let costly = &s.regimes[1];
+        assert_eq!(costly.name, "costly");
+        assert_eq!(costly.preset.as_deref(), Some("commons"));
+        let mut expected = Regime::preset("commons").unwrap();
+        expected.integration_cost = 0.3;
+        expected.patent_term = Some(5);
+        assert_eq!(costly.regime, expected);
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest() {
+        let e = errors("[world]\ninteraction = 3");
+        assert!(e.contains("test.toml: world.interaction = 3"), "{e}");
+        assert!(e.contains("did you mean `interactions`"), "{e}");
+        let e = errors("stepz = 3");
+        assert!(e.contains("did you mean `steps`"), "{e}");
+        let e = errors("regimes = [{ preset = \"commons\", levvy = 0.2 }]");
+        assert!(e.contains("regimes[0].levvy = 0.2"), "{e}");
+        assert!(e.contains("did you mean `levy`"), "{e}");
+        let e = errors("[sweep]\n\"world.interaction\" = [1]");
+        assert!(e.contains("sweep.\"world.interaction\""), "{e}");
+        assert!(e.contains("did you mean `world.interactions`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_presets() {
+        let e = errors("regimes = [\"enclosur\"]");
+        assert!(
+            e.contains("regimes[0] = \"enclosur\": unknown preset"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean `enclosure`"), "{e}");
+        assert!(e.contains("open_access, cooperative, patents"), "{e}");
+    }
+
+    #[test]
+    fn values_are_checked_by_type_and_by_the_model() {
+        let e = errors("[world]\nloci = \"twenty\"");
+        assert!(
+            e.contains("world.loci = \"twenty\": allowed an integer in 1..=64"),
+            "{e}"
+        );
+        let e = errors("[world]\nloci = 70");
+        assert!(
+            e.contains("world.loci = 70: allowed an integer in 1..=64"),
+            "{e}"
+        );
+        let e = errors("regimes = [{ preset = \"commons\", levy = 1.5 }]");
+        assert!(
+            e.contains("regimes[0].levy = 1.5: allowed a share in [0, 1]"),
+            "{e}"
+        );
+        let e = errors("[sweep]\n\"regime.levy\" = [0.5, 2.0]");
+        assert!(
+            e.contains("sweep.\"regime.levy\" = 2: allowed a share"),
+            "{e}"
+        );
+        let e = errors("[sweep]\n\"regime.visibility\" = [\"open\", \"public\"]");
+        assert!(
+            e.contains("allowed private, groups, network or open"),
+            "{e}"
+        );
+        let e = errors("steps = 0\nreplicates = -1");
+        assert!(e.contains("steps = 0: allowed an integer >= 1"), "{e}");
+        assert!(e.contains("replicates = -1"), "{e}");
+        let e = errors("regimes = [\"commons\", \"commons\"]");
+        assert!(e.contains("regimes[1].name = \"commons\""), "{e}");
+        let e = errors("name = \"a b\"");
+        assert!(
+            e.contains("name = \"a b\": allowed a non-empty name"),
+            "{e}"
+        );
+    }
+}
