@@ -15,6 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
 
+use crate::experiment::scenario::{DEFAULT_MAX_MEMORY, Limits};
 use crate::experiment::{InputError, Override, Scenario};
 
 /// Compare institutions of knowledge production (enclosure, governed commons,
@@ -81,20 +82,111 @@ fn scenario_path(arg: &str) -> PathBuf {
     }
 }
 
+/// Options that raise the limits a scenario is checked against.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct LimitArgs {
+    /// Most memory one run may need, as estimated before it starts (e.g. 512MiB, 16GiB;
+    /// default 4GiB). Parallel runs each need their own.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_memory: Option<u64>,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_memory: self.max_memory.unwrap_or(DEFAULT_MAX_MEMORY),
+        }
+    }
+}
+
+/// A size in bytes: a number with an optional binary unit (`B`, `KiB`, `MiB`, `GiB`,
+/// `TiB`; `K`, `KB`, `M`, `MB`, ... mean the same).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => {
+            return Err(format!(
+                "`{text}`: allowed a size such as 512MiB, 16GiB or 1TiB"
+            ));
+        }
+    };
+    let x: f64 = digits
+        .parse()
+        .map_err(|_| format!("`{text}`: allowed a size such as 512MiB, 16GiB or 1TiB"))?;
+    let bytes = x * (1u64 << shift) as f64;
+    if bytes.is_finite() && bytes >= 1.0 && bytes < u64::MAX as f64 {
+        Ok(bytes as u64)
+    } else {
+        Err(format!("`{text}`: allowed a size from 1 byte to 16 EiB"))
+    }
+}
+
 /// Loads a scenario argument with overrides; none, or `default` without such a
-/// file, is the embedded default.
-fn load_scenario(arg: Option<&str>, overrides: &[Override]) -> Result<Scenario, InputError> {
+/// file, is the embedded default. A name that is neither a file nor under
+/// `scenarios/` is refused naming the file looked for and the nearest names.
+fn load_scenario(
+    arg: Option<&str>,
+    overrides: &[Override],
+    limits: &Limits,
+) -> Result<Scenario, InputError> {
     match arg {
-        None => Scenario::default_with(overrides),
+        None => Scenario::default_within(overrides, limits),
         Some(a) => {
             let path = scenario_path(a);
             if a == "default" && !path.exists() {
-                Scenario::default_with(overrides)
+                Scenario::default_within(overrides, limits)
+            } else if !path.exists() {
+                Err(missing_scenario(a, &path))
             } else {
-                Scenario::load(&path, overrides)
+                Scenario::load_within(&path, overrides, limits)
             }
         }
     }
+}
+
+/// The message for a scenario that is not there: where it was looked for, and the
+/// shipped scenarios with the nearest names.
+fn missing_scenario(arg: &str, path: &Path) -> InputError {
+    let named = Path::new("scenarios").join(format!("{arg}.toml"));
+    let mut names: Vec<String> = std::fs::read_dir("scenarios")
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .filter_map(|p| Some(p.file_stem()?.to_string_lossy().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    let stem = Path::new(arg)
+        .file_stem()
+        .map_or(arg.to_string(), |s| s.to_string_lossy().to_string());
+    let hint = crate::experiment::suggest::hint(&stem, names.iter().map(String::as_str));
+    let looked = if path == named {
+        format!("`{}`", path.display())
+    } else {
+        format!("`{}` or `{}`", path.display(), named.display())
+    };
+    let known = if names.is_empty() {
+        format!(
+            "there is no scenarios/ directory in {} (run from the repository root, or give a path)",
+            std::env::current_dir()
+                .map_or("this directory".to_string(), |d| d.display().to_string())
+        )
+    } else {
+        format!("scenarios here: {}", names.join(", "))
+    };
+    InputError::new(format!(
+        "{arg}: no scenario file at {looked}{hint}; {known}"
+    ))
 }
 
 /// A time as RFC 3339 in UTC, to the second (`2026-11-21T19:30:58Z`).

@@ -46,6 +46,8 @@ pub struct RunArgs {
     /// Image formats of the charts.
     #[arg(long, value_enum, default_value = "both")]
     pub format: Format,
+    #[command(flatten)]
+    pub limits: super::LimitArgs,
 }
 
 /// What `manifest.json` records about how the tables were made.
@@ -117,7 +119,7 @@ pub struct ShardInfo {
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
-    let scenario = load_scenario(args.scenario.as_deref(), &args.set)?;
+    let scenario = load_scenario(args.scenario.as_deref(), &args.set, &args.limits.limits())?;
     let out = args.out.clone().unwrap_or_else(|| {
         let name = match args.shard {
             Some(s) => format!("{}-shard-{}-of-{}", scenario.name, s.index, s.count),
