@@ -4,11 +4,12 @@
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
-use super::run::{Manifest, finish};
+use super::run::{Manifest, finish, open_out, other_scenario};
 use crate::experiment::{InputError, Scenario};
 use crate::output::charts::Format;
+use crate::output::lock;
 use crate::output::tables::{Locate, Parts, SCENARIO, write_atomic};
 
 /// Arguments of `regimes merge`.
@@ -23,6 +24,9 @@ pub struct MergeArgs {
     /// No notes; errors and the final table only.
     #[arg(long)]
     pub quiet: bool,
+    /// Replace the output of another scenario in the --out directory (refused without it).
+    #[arg(long)]
+    pub force: bool,
     /// Image formats of the charts.
     #[arg(long, value_enum, default_value = "both")]
     pub format: Format,
@@ -44,6 +48,20 @@ impl Locate for Sources {
 pub fn run(args: MergeArgs) -> Result<()> {
     let started = SystemTime::now();
     let (scenario, text) = common_scenario(&args.dirs)?;
+    // The shards are read under shared locks (no run writes them meanwhile), the
+    // result written under the exclusive lock of --out (which may be a shard).
+    let _out_lock = open_out(&args.out)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let mut _shard_locks = Vec::new();
+    for dir in args.dirs.iter().filter(|d| !same(d, &args.out)) {
+        _shard_locks.push(lock::shared(dir)?);
+    }
+    if !args.force {
+        other_scenario(&args.out, &scenario.name)?;
+    }
     let total = scenario.runs() as usize;
     let mut sources = Sources {
         parts: Vec::new(),
@@ -70,8 +88,6 @@ pub fn run(args: MergeArgs) -> Result<()> {
         ))
         .into());
     }
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create {}", args.out.display()))?;
     write_atomic(&args.out.join(SCENARIO), |f| {
         std::io::Write::write_all(f, text.as_bytes())?;
         Ok(())

@@ -3,6 +3,7 @@
 //! the key, the value and what is allowed), 1 anything else.
 
 mod explain;
+mod interrupt;
 mod list;
 mod merge;
 mod plot;

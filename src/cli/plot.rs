@@ -3,7 +3,10 @@
 
 use std::path::PathBuf;
 
+use crate::experiment::InputError;
 use crate::output::charts::{self, Format};
+use crate::output::lock;
+use crate::output::tables::RUNS;
 
 /// Arguments of `regimes plot`.
 #[derive(clap::Args, Debug)]
@@ -20,6 +23,17 @@ pub struct PlotArgs {
 
 /// Draws the charts and lists the files written.
 pub fn run(args: PlotArgs) -> anyhow::Result<()> {
+    // Bad input, as for `merge` (exit 2): a directory without tables; one being
+    // written is refused by its lock, naming the writer.
+    if !args.dir.join(RUNS).is_file() && !lock::is_held(&args.dir) {
+        return Err(InputError::new(format!(
+            "{}: no {RUNS} here, so not an output directory of `regimes run` (charts are \
+             drawn from its tables)",
+            args.dir.display()
+        ))
+        .into());
+    }
+    let _lock = lock::exclusive(&args.dir)?;
     let written = charts::draw_all(&args.dir, args.format, args.quiet)?;
     if !args.quiet {
         println!(

@@ -8,11 +8,12 @@ use std::time::SystemTime;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::{emit, load_scenario, timestamp};
+use super::{emit, interrupt, load_scenario, timestamp};
 use crate::experiment::runner::{self, Options};
 use crate::experiment::shard::Shard;
-use crate::experiment::{Override, Scenario, resume};
+use crate::experiment::{InputError, Override, Scenario, resume};
 use crate::output::charts::{self, Format};
+use crate::output::lock;
 use crate::output::tables::{
     self, Assembled, Locate, MANIFEST, Parts, RUNS, SCENARIO, SUMMARY, TIMESERIES, write_atomic,
 };
@@ -40,6 +41,9 @@ pub struct RunArgs {
     /// Continue an interrupted run in DIR, skipping the runs already finished.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the output of another scenario in DIR (refused without it).
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
     /// No progress bar and no notes; errors and the final table only.
     #[arg(long)]
     pub quiet: bool,
@@ -140,6 +144,8 @@ pub fn run(args: RunArgs) -> Result<()> {
         }
     };
 
+    // Nothing in the directory is touched before its lock is held.
+    let _lock = open_out(&out)?;
     if args.resume {
         let path = out.join(SCENARIO);
         match std::fs::read_to_string(&path) {
@@ -154,7 +160,9 @@ pub fn run(args: RunArgs) -> Result<()> {
             }
             Err(e) => return Err(e).context(format!("cannot read {}", path.display())),
         }
-        if args.shard.is_none() && out.join(MANIFEST).exists() && !parts.dir().exists() {
+        if args.shard.is_none() && out.join(MANIFEST).exists() && !parts.exist() {
+            // A removal of the parts cut short may have left them aside.
+            parts.retire()?;
             note(format!(
                 "{}: already complete, nothing to resume",
                 out.display()
@@ -162,6 +170,9 @@ pub fn run(args: RunArgs) -> Result<()> {
             return Ok(());
         }
     } else {
+        if !args.force {
+            other_scenario(&out, &scenario.name)?;
+        }
         clear(&out, &parts)?;
     }
     let done = parts.done()?;
@@ -174,7 +185,6 @@ pub fn run(args: RunArgs) -> Result<()> {
         ));
     }
 
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     // The scenario goes first: parts only ever stand next to the scenario they belong to.
     write_atomic(&out.join(SCENARIO), |f| {
         std::io::Write::write_all(f, resolved.as_bytes())?;
@@ -182,11 +192,34 @@ pub fn run(args: RunArgs) -> Result<()> {
     })?;
     parts.create()?;
     let started = SystemTime::now();
+    let threads = runner::thread_count(args.threads);
+    if threads != args.threads {
+        note(format!(
+            "--threads {}: using {threads}, at most {} per core (results do not depend on it)",
+            args.threads,
+            runner::THREADS_PER_CORE
+        ));
+    }
     let options = Options {
-        threads: args.threads,
+        threads,
         quiet: args.quiet,
         ..Options::default()
     };
+    let stopped = {
+        let (parts, out, wanted) = (parts.clone(), out.clone(), wanted.clone());
+        move || {
+            let done = parts.done().unwrap_or_default();
+            let kept = wanted.iter().filter(|r| done.contains(r)).count();
+            format!(
+                "interrupted: {kept} of {} runs are finished and kept in {}; to finish the \
+                 others, run:\n  {}",
+                wanted.len(),
+                out.display(),
+                interrupt::resume_command()
+            )
+        }
+    };
+    interrupt::on_stop(stopped).context("cannot watch for Ctrl-C")?;
     let report = runner::execute(&scenario, &pending, &options, &parts)?;
 
     if let Some(shard) = args.shard {
@@ -217,23 +250,68 @@ pub fn run(args: RunArgs) -> Result<()> {
         (report.seconds > 0.0 && report.runs > 0).then(|| report.trials as f64 / report.seconds);
     manifest.write(&out)?;
     // A directory that held a shard and was resumed whole is a shard no more.
-    match std::fs::remove_file(out.join(SHARD)) {
-        Err(e) if e.kind() != ErrorKind::NotFound => return Err(e.into()),
-        _ => {}
-    }
-    parts.remove()
+    remove(&out.join(SHARD))?;
+    // The one step that ends the run: before it, a resume rebuilds the same
+    // tables from the parts; after it, the directory is complete.
+    parts.retire()
 }
 
-/// Removes what an earlier run left in `out`, so a fresh run starts clean.
-fn clear(out: &Path, parts: &Parts) -> Result<()> {
-    parts.remove()?;
-    for name in [TIMESERIES, RUNS, SUMMARY, MANIFEST, SHARD] {
-        match std::fs::remove_file(out.join(name)) {
-            Err(e) if e.kind() != ErrorKind::NotFound => {
-                return Err(e).context(format!("cannot remove {}", out.join(name).display()));
-            }
-            _ => {}
+/// Creates the output directory `out` if needed and locks it. An `out` that is a
+/// file is refused as bad input.
+pub fn open_out(out: &Path) -> Result<lock::DirLock> {
+    if out.exists() && !out.is_dir() {
+        return Err(InputError::new(format!(
+            "--out {}: this is a file, not a directory: give a directory for the tables",
+            out.display()
+        ))
+        .into());
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    lock::exclusive(out)
+}
+
+/// Refuses a directory holding the output of another scenario than `name` (its
+/// tables would be replaced by surprise: issue 19); `--force` allows it.
+pub fn other_scenario(out: &Path, name: &str) -> Result<(), InputError> {
+    let path = out.join(SCENARIO);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let existing = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("name").and_then(|n| n.as_str()).map(str::to_string));
+    let holds = match existing {
+        Some(n) if n == name => return Ok(()),
+        Some(n) => format!("the output of scenario `{n}`"),
+        None => "a scenario.toml that regimes did not write".to_string(),
+    };
+    Err(InputError::new(format!(
+        "{}: {} holds {holds}; writing `{name}` there would replace it: choose another \
+         directory with --out, or add --force to replace it",
+        path.display(),
+        out.display()
+    )))
+}
+
+/// Removes a file; a missing one is no error.
+fn remove(path: &Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != ErrorKind::NotFound => {
+            Err(e).context(format!("cannot remove {}", path.display()))
         }
+        _ => Ok(()),
+    }
+}
+
+/// Removes what an earlier run left in `out`, so a fresh run starts clean. The
+/// manifest goes first and the parts in one step: killed half-way, the
+/// directory is never taken for a complete one by `--resume`.
+fn clear(out: &Path, parts: &Parts) -> Result<()> {
+    remove(&out.join(MANIFEST))?;
+    parts.retire()?;
+    for name in [TIMESERIES, RUNS, SUMMARY, SHARD] {
+        remove(&out.join(name))?;
     }
     Ok(())
 }

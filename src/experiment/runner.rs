@@ -46,10 +46,21 @@ pub trait Sink: Sync {
     fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()>;
 }
 
+/// Worker threads allowed per core: more only add switching and memory (issue 19:
+/// `--threads 100000` started 4,745 threads on 2 cores and ran away for minutes).
+pub const THREADS_PER_CORE: usize = 4;
+
+/// The worker threads used for `requested`: at most [`THREADS_PER_CORE`] per
+/// core; 0 stays 0 (rayon's default: one per core, or `RAYON_NUM_THREADS`).
+pub fn thread_count(requested: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    requested.min(THREADS_PER_CORE * cores)
+}
+
 /// How to run.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Worker threads; 0 uses every core.
+    /// Worker threads (0 uses every core), capped by [`thread_count`].
     pub threads: usize,
     /// No progress bar.
     pub quiet: bool,
@@ -84,7 +95,7 @@ pub fn execute(
     sink: &dyn Sink,
 ) -> Result<Report> {
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
+        .num_threads(thread_count(options.threads))
         .build()
         .context("cannot start the worker threads")?;
     let bar = if options.quiet || !std::io::stderr().is_terminal() {
@@ -283,6 +294,26 @@ mod tests {
             .collect();
         done.sort();
         assert_eq!(done, [0, 2, 5]);
+    }
+
+    #[test]
+    fn threads_are_capped_per_core() {
+        let cores = std::thread::available_parallelism().unwrap().get();
+        assert_eq!(thread_count(0), 0);
+        assert_eq!(thread_count(1), 1);
+        assert_eq!(thread_count(100_000), THREADS_PER_CORE * cores);
+        let report = execute(
+            &tiny(),
+            &[0],
+            &Options {
+                threads: 100_000,
+                quiet: true,
+                chunk_rows: 100,
+            },
+            &Memory::default(),
+        )
+        .unwrap();
+        assert_eq!(report.threads, THREADS_PER_CORE * cores);
     }
 
     #[test]

@@ -2,5 +2,8 @@
 
 pub mod chart_spec;
 pub mod charts;
+pub mod files;
+pub mod lock;
+pub mod parts;
 pub mod summary;
 pub mod tables;

@@ -1,36 +1,31 @@
-//! The tables of the output directory (see `docs/ARCHITECTURE.md`).
+//! The tables of the output directory (see `docs/ARCHITECTURE.md`), built by
+//! [`assemble`] from the part files of the runs (`super::parts`) in run order.
 //!
-//! Runs stream their rows into part files under `DIR/.parts/` as they go: chunk
-//! `ts-RUN-CHUNK.rows` files, then a `run-RUN.done` marker holding the run's
-//! summary row, written last. Every file is written under a temporary name and
-//! renamed, so a killed run leaves only whole files, and a run counts as done
-//! exactly when its marker exists. [`assemble`] then concatenates the parts in
-//! run order into the final tables, a row group at a time, so memory stays
-//! bounded by one row group whatever the number of steps and runs.
-//!
-//! Chunk parts are plain little-endian rows, not Parquet: they are written from
-//! the simulation workers, and polars would compress them on its own thread pool,
-//! which competes with the other workers for the cores (see the "Parallel sweep"
-//! section of `docs/PERFORMANCE.md`). Every polars table is built in
-//! [`assemble`], after the runs.
+//! Memory is bounded by rows, not runs: recorded rows are gathered in one flat
+//! buffer (a column per field) until a row group is full, then written, so 100,000
+//! one-step runs take as little as one run of 100,000 steps (issue 19 measured
+//! 2.44 GB when each run's chunk was kept as its own table). The bound is stated
+//! in `docs/RELIABILITY.md`. Every polars table is built here, after the runs.
 
-use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use polars::prelude::{Column, CsvWriter, DataFrame, ParquetCompression, ParquetWriter, SerWriter};
-use serde::{Deserialize, Serialize};
 
+use super::files::{IoError, Pending, Recorder, sync_dir};
 use super::summary::{Accumulator, Overview};
-use crate::experiment::runner::{Outcome, Rows, Sink};
+use crate::experiment::runner::Rows;
 use crate::experiment::scenario::{CUMULATIVE_WELFARE, Cell, Scenario};
 use crate::experiment::sweep::RunSpec;
 use crate::model::{HEADLINE, METRIC_COUNT, METRICS};
 
-/// Rows gathered before a row group of the final tables is written.
-const ROW_GROUP: usize = 100_000;
+pub use super::files::write_atomic;
+pub use super::parts::{Locate, Marker, Parts};
+
+/// Rows gathered before a row group of the final tables is written: a group
+/// holds whole chunks, so it ends at the first chunk that reaches this count.
+pub const ROW_GROUP: usize = 100_000;
 
 /// Sweep points up to which the on-screen overview shows one row per point.
 const OVERVIEW_POINTS: usize = 8;
@@ -41,237 +36,6 @@ pub const RUNS: &str = "runs.parquet";
 pub const SUMMARY: &str = "summary.csv";
 pub const SCENARIO: &str = "scenario.toml";
 pub const MANIFEST: &str = "manifest.json";
-
-/// First bytes of a chunk part: its format and version. A parts directory can
-/// outlive the program that wrote it (`--resume` after an upgrade), and a part
-/// laid out otherwise must be refused rather than misread.
-const ROWS_MAGIC: &[u8; 16] = b"regimes rows v1\n";
-
-/// Bytes of a chunk part's header: the magic, the row count (u64) and the
-/// metrics per row (u32).
-const ROWS_HEADER: usize = ROWS_MAGIC.len() + 8 + 4;
-
-/// Bytes per row of a chunk part: its step (u32) and its metrics (f64).
-const ROW_BYTES: usize = 4 + 8 * METRIC_COUNT;
-
-/// A chunk part: the header, every step, then every row's metrics in the order of
-/// `METRICS`, all little-endian.
-fn encode_rows(rows: &Rows) -> Vec<u8> {
-    let n = rows.steps.len();
-    let mut bytes = Vec::with_capacity(ROWS_HEADER + n * ROW_BYTES);
-    bytes.extend_from_slice(ROWS_MAGIC);
-    bytes.extend_from_slice(&(n as u64).to_le_bytes());
-    bytes.extend_from_slice(&(METRIC_COUNT as u32).to_le_bytes());
-    for step in &rows.steps {
-        bytes.extend_from_slice(&step.to_le_bytes());
-    }
-    for x in rows.values.iter().flatten() {
-        bytes.extend_from_slice(&x.to_le_bytes());
-    }
-    bytes
-}
-
-/// The rows of a chunk part written by [`encode_rows`].
-fn decode_rows(bytes: &[u8]) -> Result<Rows> {
-    let Some((header, body)) = bytes.split_at_checked(ROWS_HEADER) else {
-        bail!("{} bytes, shorter than the header", bytes.len());
-    };
-    let (magic, counts) = header.split_at(ROWS_MAGIC.len());
-    if magic != ROWS_MAGIC {
-        bail!(
-            "it does not start with {:?}",
-            String::from_utf8_lossy(ROWS_MAGIC)
-        );
-    }
-    let (n, metrics) = counts.split_at(8);
-    let n = u64::from_le_bytes(n.try_into().expect("8 bytes"));
-    let metrics = u32::from_le_bytes(metrics.try_into().expect("4 bytes"));
-    if metrics as usize != METRIC_COUNT {
-        bail!("{metrics} metrics per row, this program has {METRIC_COUNT}");
-    }
-    if Some(body.len() as u64) != n.checked_mul(ROW_BYTES as u64) {
-        bail!(
-            "{} bytes of rows, {n} rows take {}",
-            body.len(),
-            n as u128 * ROW_BYTES as u128
-        );
-    }
-    let (steps, values) = body.split_at(4 * n as usize);
-    Ok(Rows {
-        steps: steps
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect(),
-        values: values
-            .chunks_exact(8 * METRIC_COUNT)
-            .map(|row| {
-                std::array::from_fn(|k| {
-                    f64::from_le_bytes(row[8 * k..8 * k + 8].try_into().expect("8 bytes"))
-                })
-            })
-            .collect(),
-    })
-}
-
-/// Writes `path` through a temporary file in the same directory and a rename, so
-/// that no half-written file ever stands under its final name.
-pub fn write_atomic(
-    path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
-) -> Result<()> {
-    let name = path
-        .file_name()
-        .context("a file path")?
-        .to_string_lossy()
-        .to_string();
-    let temp = path.with_file_name(format!(".{name}.tmp"));
-    let result = (|| -> Result<()> {
-        let mut out = BufWriter::new(File::create(&temp)?);
-        write(&mut out)?;
-        out.into_inner().map_err(|e| e.into_error())?;
-        std::fs::rename(&temp, path)?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result.with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// A run's summary row, written last: its presence means the run is complete.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Marker {
-    pub run: u32,
-    pub chunks: u32,
-    pub rows: u64,
-    pub trials: u64,
-    /// Window means in the order of `METRICS`, as exact decimal text ("NaN" too).
-    pub window: Vec<String>,
-    pub cumulative_welfare: String,
-}
-
-impl Marker {
-    fn of(run: u32, o: &Outcome) -> Marker {
-        Marker {
-            run,
-            chunks: o.chunks,
-            rows: o.rows,
-            trials: o.trials,
-            // Rust prints the shortest text that parses back to the same f64.
-            window: o.window.iter().map(|x| format!("{x:?}")).collect(),
-            cumulative_welfare: format!("{:?}", o.cumulative_welfare),
-        }
-    }
-
-    /// Window means, then cumulative welfare: the metric columns of `runs.parquet`.
-    fn values(&self) -> Result<Vec<f64>> {
-        let mut v = self
-            .window
-            .iter()
-            .map(|s| s.parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()?;
-        if v.len() != METRIC_COUNT {
-            bail!(
-                "run {}: {} metrics, expected {METRIC_COUNT}",
-                self.run,
-                v.len()
-            );
-        }
-        v.push(self.cumulative_welfare.parse()?);
-        Ok(v)
-    }
-}
-
-/// The part files of one output directory.
-#[derive(Debug, Clone)]
-pub struct Parts {
-    dir: PathBuf,
-}
-
-impl Parts {
-    /// The parts of output directory `out` (in `out/.parts/`).
-    pub fn of(out: &Path) -> Parts {
-        Parts {
-            dir: out.join(".parts"),
-        }
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    fn chunk_path(&self, run: u32, chunk: u32) -> PathBuf {
-        self.dir.join(format!("ts-{run:06}-{chunk:04}.rows"))
-    }
-
-    fn marker_path(&self, run: u32) -> PathBuf {
-        self.dir.join(format!("run-{run:06}.done"))
-    }
-
-    pub fn create(&self) -> Result<()> {
-        std::fs::create_dir_all(&self.dir)
-            .with_context(|| format!("cannot create {}", self.dir.display()))
-    }
-
-    /// Runs whose marker exists (none if there is no parts directory).
-    pub fn done(&self) -> Result<BTreeSet<u32>> {
-        let entries = match std::fs::read_dir(&self.dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
-            Err(e) => return Err(e).context(format!("cannot read {}", self.dir.display())),
-        };
-        let mut done = BTreeSet::new();
-        for entry in entries {
-            let name = entry?.file_name().to_string_lossy().to_string();
-            if let Some(run) = name
-                .strip_prefix("run-")
-                .and_then(|n| n.strip_suffix(".done"))
-                .and_then(|n| n.parse::<u32>().ok())
-            {
-                done.insert(run);
-            }
-        }
-        Ok(done)
-    }
-
-    /// The rows of chunk `chunk` of run `run`.
-    fn rows(&self, run: u32, chunk: u32) -> Result<Rows> {
-        let path = self.chunk_path(run, chunk);
-        // A marker without its parts: deleted, or written by a version of regimes
-        // whose parts had another format.
-        let bytes = std::fs::read(&path).with_context(|| {
-            format!(
-                "cannot read {}, a part of a finished run: run without --resume to start over",
-                path.display()
-            )
-        })?;
-        decode_rows(&bytes).with_context(|| {
-            format!(
-                "{} is not a part of this version of regimes: run without --resume to start over",
-                path.display()
-            )
-        })
-    }
-
-    pub fn marker(&self, run: u32) -> Result<Marker> {
-        let path = self.marker_path(run);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let marker: Marker = serde_json::from_str(&text)
-            .with_context(|| format!("{} is not a run marker", path.display()))?;
-        Ok(marker)
-    }
-
-    /// Removes the parts directory and everything in it.
-    pub fn remove(&self) -> Result<()> {
-        match std::fs::remove_dir_all(&self.dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                Err(e).context(format!("cannot remove {}", self.dir.display()))
-            }
-            _ => Ok(()),
-        }
-    }
-}
 
 /// The identifier columns of a scenario's tables.
 struct Layout<'a> {
@@ -305,12 +69,12 @@ impl<'a> Layout<'a> {
         &self.scenario.regimes[spec.regime].name
     }
 
-    /// `run`, `regime`, `replicate`, `seed` and the swept parameters, for runs in order.
-    fn ids(&self, specs: &[RunSpec], repeat: usize) -> Vec<Column> {
+    /// `run`, `regime`, `replicate`, `seed` and the swept parameters, each run's
+    /// values repeated over its rows (runs in order, with their row counts).
+    fn ids(&self, runs: &[(RunSpec, usize)]) -> Vec<Column> {
         let each = |f: &dyn Fn(&RunSpec) -> u64| -> Vec<u64> {
-            specs
-                .iter()
-                .flat_map(|s| std::iter::repeat_n(f(s), repeat))
+            runs.iter()
+                .flat_map(|(s, n)| std::iter::repeat_n(f(s), *n))
                 .collect()
         };
         let as_u32 = |v: Vec<u64>| -> Vec<u32> { v.into_iter().map(|x| x as u32).collect() };
@@ -318,30 +82,32 @@ impl<'a> Layout<'a> {
             Column::new("run".into(), as_u32(each(&|s| s.index as u64))),
             Column::new(
                 "regime".into(),
-                specs
-                    .iter()
-                    .flat_map(|s| std::iter::repeat_n(self.regime(s), repeat))
+                runs.iter()
+                    .flat_map(|(s, n)| std::iter::repeat_n(self.regime(s), *n))
                     .collect::<Vec<&str>>(),
             ),
             Column::new("replicate".into(), as_u32(each(&|s| s.replicate as u64))),
             Column::new("seed".into(), each(&|s| s.seed)),
         ];
-        let cells: Vec<Vec<Cell>> = specs.iter().map(|s| self.cells(s.point)).collect();
+        let cells: Vec<(Vec<Cell>, usize)> = runs
+            .iter()
+            .map(|(s, n)| (self.cells(s.point), *n))
+            .collect();
         for (k, (path, numeric)) in self.sweep.iter().enumerate() {
             let name = path.as_str().into();
             let column = if *numeric {
                 let v: Vec<f64> = cells
                     .iter()
-                    .flat_map(|c| match &c[k] {
-                        Cell::Number(x) => std::iter::repeat_n(*x, repeat),
-                        Cell::Text(_) => std::iter::repeat_n(f64::NAN, repeat),
+                    .flat_map(|(c, n)| match &c[k] {
+                        Cell::Number(x) => std::iter::repeat_n(*x, *n),
+                        Cell::Text(_) => std::iter::repeat_n(f64::NAN, *n),
                     })
                     .collect();
                 Column::new(name, v)
             } else {
                 let v: Vec<String> = cells
                     .iter()
-                    .flat_map(|c| std::iter::repeat_n(c[k].to_string(), repeat))
+                    .flat_map(|(c, n)| std::iter::repeat_n(c[k].to_string(), *n))
                     .collect();
                 Column::new(name, v)
             };
@@ -349,45 +115,66 @@ impl<'a> Layout<'a> {
         }
         columns
     }
+}
 
-    /// The `timeseries.parquet` rows of one chunk of a run.
-    fn timeseries(&self, spec: &RunSpec, rows: Rows) -> Result<DataFrame> {
-        let mut columns = self.ids(std::slice::from_ref(spec), rows.steps.len());
-        columns.push(Column::new("step".into(), rows.steps));
-        for (k, m) in METRICS.iter().enumerate() {
-            let v: Vec<f64> = rows.values.iter().map(|r| r[k]).collect();
-            columns.push(Column::new(m.name.into(), v));
+/// Recorded rows of consecutive runs, gathered flat (one vector per column)
+/// until they fill a row group of `timeseries.parquet`.
+#[derive(Default)]
+struct Timeseries {
+    runs: Vec<(RunSpec, usize)>,
+    steps: Vec<u32>,
+    /// One column per metric, in the order of `METRICS`.
+    metrics: Vec<Vec<f64>>,
+}
+
+impl Timeseries {
+    fn push(&mut self, spec: &RunSpec, rows: Rows) {
+        self.metrics.resize_with(METRIC_COUNT, Vec::new);
+        self.runs.push((*spec, rows.steps.len()));
+        self.steps.extend_from_slice(&rows.steps);
+        for (k, column) in self.metrics.iter_mut().enumerate() {
+            column.extend(rows.values.iter().map(|r| r[k]));
         }
-        Ok(DataFrame::new_infer_height(columns)?)
     }
 
-    /// The `runs.parquet` rows of runs given with their metric values.
-    fn runs(&self, specs: &[RunSpec], values: &[Vec<f64>]) -> Result<DataFrame> {
-        let mut columns = self.ids(specs, 1);
-        let names = METRICS.iter().map(|m| m.name).chain([CUMULATIVE_WELFARE]);
-        for (k, name) in names.enumerate() {
-            let v: Vec<f64> = values.iter().map(|r| r[k]).collect();
-            columns.push(Column::new(name.into(), v));
+    fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// The gathered rows as a table, leaving the buffer empty (its capacity kept).
+    fn take(&mut self, layout: &Layout) -> Result<DataFrame> {
+        let mut columns = layout.ids(&self.runs);
+        columns.push(Column::new("step".into(), self.steps.as_slice()));
+        for (m, column) in METRICS.iter().zip(&self.metrics) {
+            columns.push(Column::new(m.name.into(), column.as_slice()));
         }
+        self.runs.clear();
+        self.steps.clear();
+        self.metrics.iter_mut().for_each(Vec::clear);
         Ok(DataFrame::new_infer_height(columns)?)
     }
 }
 
-/// Runs write their rows and markers straight into the parts directory.
-impl Sink for Parts {
-    fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()> {
-        write_atomic(&self.chunk_path(run.index, chunk), |f| {
-            f.write_all(&encode_rows(rows))?;
-            Ok(())
-        })
-    }
+/// One row per run of `runs.parquet`: the runs and their metric values, flat.
+#[derive(Default)]
+struct RunRows {
+    runs: Vec<(RunSpec, usize)>,
+    /// `METRIC_COUNT + 1` values per run: the window means, then cumulative welfare.
+    values: Vec<f64>,
+}
 
-    fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
-        let marker = Marker::of(run.index, outcome);
-        write_atomic(&self.marker_path(run.index), |f| {
-            serde_json::to_writer(&mut *f, &marker)?;
-            Ok(())
-        })
+impl RunRows {
+    fn take(&mut self, layout: &Layout) -> Result<DataFrame> {
+        let mut columns = layout.ids(&self.runs);
+        let names = METRICS.iter().map(|m| m.name).chain([CUMULATIVE_WELFARE]);
+        let width = METRIC_COUNT + 1;
+        for (k, name) in names.enumerate() {
+            let v: Vec<f64> = self.values.iter().skip(k).step_by(width).copied().collect();
+            columns.push(Column::new(name.into(), v));
+        }
+        self.runs.clear();
+        self.values.clear();
+        Ok(DataFrame::new_infer_height(columns)?)
     }
 }
 
@@ -395,42 +182,21 @@ fn parquet<W: Write>(w: W) -> ParquetWriter<W> {
     ParquetWriter::new(w).with_compression(ParquetCompression::Zstd(None))
 }
 
-/// Row groups written one at a time to a Parquet file.
-struct Batches<W: Write> {
+/// A Parquet file written a row group at a time.
+struct Groups<W: Write> {
     writer: Option<polars::io::parquet::write::BatchedWriter<W>>,
-    pending: Vec<DataFrame>,
-    rows: usize,
     out: Option<W>,
 }
 
-impl<W: Write> Batches<W> {
+impl<W: Write> Groups<W> {
     fn new(out: W) -> Self {
-        Batches {
+        Groups {
             writer: None,
-            pending: Vec::new(),
-            rows: 0,
             out: Some(out),
         }
     }
 
-    fn push(&mut self, df: DataFrame) -> Result<()> {
-        self.rows += df.height();
-        self.pending.push(df);
-        if self.rows >= ROW_GROUP {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> Result<()> {
-        let mut frames = std::mem::take(&mut self.pending).into_iter();
-        let Some(mut group) = frames.next() else {
-            return Ok(());
-        };
-        for df in frames {
-            group.vstack_mut_owned(df)?;
-        }
-        group.rechunk_mut();
+    fn write(&mut self, group: &DataFrame) -> Result<()> {
         if self.writer.is_none() {
             let out = self.out.take().expect("output not yet used");
             self.writer = Some(parquet(out).batched(group.schema())?);
@@ -438,13 +204,11 @@ impl<W: Write> Batches<W> {
         self.writer
             .as_mut()
             .expect("writer started")
-            .write_batch(&group)?;
-        self.rows = 0;
+            .write_batch(group)?;
         Ok(())
     }
 
-    fn finish(mut self) -> Result<()> {
-        self.flush()?;
+    fn finish(self) -> Result<()> {
         match &self.writer {
             Some(w) => {
                 w.finish()?;
@@ -452,17 +216,6 @@ impl<W: Write> Batches<W> {
             None => bail!("no rows to write"),
         }
         Ok(())
-    }
-}
-
-/// Where each run's parts are: one parts directory, or several shards' ones.
-pub trait Locate {
-    fn parts(&self, run: u32) -> Option<&Parts>;
-}
-
-impl Locate for Parts {
-    fn parts(&self, _run: u32) -> Option<&Parts> {
-        Some(self)
     }
 }
 
@@ -512,74 +265,85 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
     let mut pooled = vec![vec![Accumulator::default(); headline.len()]; scenario.regimes.len()];
     let mut trials = 0u64;
 
-    let ts_path = out.join(TIMESERIES);
-    let runs_path = out.join(RUNS);
-    let summary_path = out.join(SUMMARY);
-    // The three tables are written side by side under temporary names.
-    let temp =
-        |p: &Path| p.with_file_name(format!(".{}.tmp", p.file_name().unwrap().to_string_lossy()));
+    // The three tables are written side by side under temporary names, then made
+    // final together; a failure removes the temporary files and keeps the old tables.
+    let seen = [IoError::default(), IoError::default(), IoError::default()];
     let result = (|| -> Result<()> {
-        let mut ts = Batches::new(BufWriter::new(File::create(temp(&ts_path))?));
-        let mut runs = Batches::new(BufWriter::new(File::create(temp(&runs_path))?));
-        let mut summary = SummaryCsv::new(BufWriter::new(File::create(temp(&summary_path))?));
-        let mut run_specs: Vec<RunSpec> = Vec::new();
-        let mut run_values: Vec<Vec<f64>> = Vec::new();
-        let mut group: Vec<Accumulator> = vec![Accumulator::default(); metric_names.len()];
-        for run in 0..total {
-            let spec = scenario.run_spec(run);
-            let parts = parts
-                .parts(run)
-                .with_context(|| format!("run {run} is missing"))?;
-            let marker = parts
-                .marker(run)
-                .with_context(|| format!("run {run} is not finished"))?;
-            for chunk in 0..marker.chunks {
-                ts.push(layout.timeseries(&spec, parts.rows(run, chunk)?)?)?;
-            }
-            let values = marker.values()?;
-            trials += marker.trials;
-            for (acc, &x) in group.iter_mut().zip(&values) {
-                acc.push(x);
-            }
-            for (acc, &k) in pooled[spec.regime].iter_mut().zip(&headline) {
-                acc.push(values[k]);
-            }
-            run_specs.push(spec);
-            run_values.push(values);
-            if run_specs.len() >= ROW_GROUP {
-                runs.push(layout.runs(&run_specs, &run_values)?)?;
-                run_specs.clear();
-                run_values.clear();
-            }
-            // Runs are ordered point x regime x replicate: a group ends with its last replicate.
-            if spec.replicate + 1 == scenario.replicates {
-                let stats: Vec<_> = group.iter().map(Accumulator::stats).collect();
-                let mut labels = vec![layout.regime(&spec).to_string()];
-                let cells = layout.cells(spec.point);
-                summary.group(&layout, &labels, &cells, &metric_names, &stats)?;
-                if per_point {
-                    labels.extend(cells.iter().map(Cell::to_string));
-                    overview
-                        .rows
-                        .push((labels, headline.iter().map(|&k| stats[k]).collect()));
+        let mut ts_file = Pending::create(&out.join(TIMESERIES))?;
+        let mut runs_file = Pending::create(&out.join(RUNS))?;
+        let mut summary_file = Pending::create(&out.join(SUMMARY))?;
+        {
+            let mut ts = Groups::new(Recorder::new(ts_file.writer(), &seen[0]));
+            let mut runs = Groups::new(Recorder::new(runs_file.writer(), &seen[1]));
+            let mut summary = SummaryCsv::new(Recorder::new(summary_file.writer(), &seen[2]));
+            let mut ts_rows = Timeseries::default();
+            let mut run_rows = RunRows::default();
+            let mut group: Vec<Accumulator> = vec![Accumulator::default(); metric_names.len()];
+            for run in 0..total {
+                let spec = scenario.run_spec(run);
+                let parts = parts
+                    .parts(run)
+                    .with_context(|| format!("run {run} is missing"))?;
+                let marker = parts
+                    .marker(run)
+                    .with_context(|| format!("run {run} is not finished"))?;
+                for chunk in 0..marker.chunks {
+                    ts_rows.push(&spec, parts.rows(run, chunk)?);
+                    if ts_rows.len() >= ROW_GROUP {
+                        ts.write(&ts_rows.take(&layout)?)?;
+                    }
                 }
-                group = vec![Accumulator::default(); metric_names.len()];
+                let values = marker.values()?;
+                trials += marker.trials;
+                for (acc, &x) in group.iter_mut().zip(&values) {
+                    acc.push(x);
+                }
+                for (acc, &k) in pooled[spec.regime].iter_mut().zip(&headline) {
+                    acc.push(values[k]);
+                }
+                run_rows.values.extend_from_slice(&values);
+                run_rows.runs.push((spec, 1));
+                if run_rows.runs.len() >= ROW_GROUP {
+                    runs.write(&run_rows.take(&layout)?)?;
+                }
+                // Runs are ordered point x regime x replicate: a group ends with its last replicate.
+                if spec.replicate + 1 == scenario.replicates {
+                    let stats: Vec<_> = group.iter().map(Accumulator::stats).collect();
+                    let mut labels = vec![layout.regime(&spec).to_string()];
+                    let cells = layout.cells(spec.point);
+                    summary.group(&layout, &labels, &cells, &metric_names, &stats)?;
+                    if per_point {
+                        labels.extend(cells.iter().map(Cell::to_string));
+                        overview
+                            .rows
+                            .push((labels, headline.iter().map(|&k| stats[k]).collect()));
+                    }
+                    group = vec![Accumulator::default(); metric_names.len()];
+                }
             }
+            if ts_rows.len() > 0 {
+                ts.write(&ts_rows.take(&layout)?)?;
+            }
+            if !run_rows.runs.is_empty() {
+                runs.write(&run_rows.take(&layout)?)?;
+            }
+            ts.finish()?;
+            runs.finish()?;
+            summary.finish()?;
         }
-        if !run_specs.is_empty() {
-            runs.push(layout.runs(&run_specs, &run_values)?)?;
-        }
-        ts.finish()?;
-        runs.finish()?;
-        summary.finish()?;
-        for path in [&ts_path, &runs_path, &summary_path] {
-            std::fs::rename(temp(path), path)?;
-        }
-        Ok(())
+        ts_file.commit()?;
+        runs_file.commit()?;
+        summary_file.commit()?;
+        sync_dir(out)
     })();
     if let Err(e) = result {
-        for path in [&ts_path, &runs_path, &summary_path] {
-            let _ = std::fs::remove_file(temp(path));
+        for (seen, name) in seen.iter().zip([TIMESERIES, RUNS, SUMMARY]) {
+            if let Some(reason) = seen.get() {
+                return Err(anyhow!(
+                    "cannot write {}: {reason}",
+                    out.join(name).display()
+                ));
+            }
         }
         return Err(e.context(format!("cannot write the tables in {}", out.display())));
     }
@@ -677,7 +441,10 @@ impl<W: Write> SummaryCsv<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::experiment::runner::{Outcome, Sink};
     use polars::prelude::{ParquetReader, SerReader};
+    use std::fs::File;
+    use std::path::PathBuf;
 
     fn scenario() -> Scenario {
         Scenario::parse(
@@ -821,78 +588,5 @@ mod tests {
             .collect();
         assert_eq!(left, [".parts"]);
         let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn rows_parts_keep_every_bit() {
-        let mut odd = [0.1 + 0.2; METRIC_COUNT];
-        odd[0] = f64::NAN;
-        odd[1] = -0.0;
-        odd[2] = f64::NEG_INFINITY;
-        odd[3] = 1e-310;
-        let rows = Rows {
-            steps: vec![0, 7, u32::MAX],
-            values: vec![odd, [1.5; METRIC_COUNT], [f64::MAX; METRIC_COUNT]],
-        };
-        let back = decode_rows(&encode_rows(&rows)).unwrap();
-        assert_eq!(back.steps, rows.steps);
-        let bits =
-            |r: &Rows| -> Vec<u64> { r.values.iter().flatten().map(|x| x.to_bits()).collect() };
-        assert_eq!(bits(&back), bits(&rows));
-        assert_eq!(
-            decode_rows(&encode_rows(&Rows::default())).unwrap(),
-            Rows::default()
-        );
-    }
-
-    #[test]
-    fn foreign_or_damaged_parts_are_refused_naming_the_file() {
-        let (s, dir, parts) = fresh_parts("foreign");
-        fake_run(&parts, &s, 0, 3, 10);
-        let path = parts.chunk_path(0, 0);
-        let good = std::fs::read(&path).unwrap();
-        let mut other_metrics = good.clone();
-        other_metrics[ROWS_HEADER - 4..ROWS_HEADER]
-            .copy_from_slice(&(METRIC_COUNT as u32 + 1).to_le_bytes());
-        let cases: [(Vec<u8>, &str); 4] = [
-            (
-                b"PAR1 a Parquet part of an older regimes".to_vec(),
-                "does not start with",
-            ),
-            (good[..good.len() - 1].to_vec(), "3 rows take"),
-            (other_metrics, "metrics per row"),
-            (good[..5].to_vec(), "shorter than the header"),
-        ];
-        for (bytes, why) in cases {
-            std::fs::write(&path, bytes).unwrap();
-            let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
-            assert!(e.contains(&path.display().to_string()), "{e}");
-            assert!(e.contains(why), "{e}");
-        }
-        std::fs::remove_file(&path).unwrap();
-        let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
-        assert!(e.contains(&path.display().to_string()), "{e}");
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[test]
-    fn markers_keep_floats_exact() {
-        let mut window = [0.1 + 0.2; METRIC_COUNT];
-        window[0] = f64::NAN;
-        window[1] = 1e-300;
-        let o = Outcome {
-            chunks: 1,
-            rows: 1,
-            trials: 1,
-            window,
-            cumulative_welfare: f64::INFINITY,
-        };
-        let m = Marker::of(3, &o);
-        let back: Marker = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
-        let v = back.values().unwrap();
-        assert!(v[0].is_nan());
-        assert_eq!(v[1], 1e-300);
-        assert_eq!(v[2], 0.1 + 0.2);
-        assert_eq!(v[METRIC_COUNT], f64::INFINITY);
     }
 }

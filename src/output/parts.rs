@@ -1,0 +1,395 @@
+//! The part files of an output directory (see `docs/ARCHITECTURE.md`).
+//!
+//! Runs stream their rows into part files under `DIR/.parts/` as they go: chunk
+//! `ts-RUN-CHUNK.rows` files, then a `run-RUN.done` marker holding the run's
+//! summary row, written last. Every file is written atomically and durably
+//! ([`write_atomic`]), a chunk before its run's marker, so a run counts as done
+//! exactly when its marker exists, even after a power loss. `--resume` and
+//! `regimes merge` read them; [`crate::output::tables::assemble`] turns them into
+//! the tables.
+//!
+//! Chunk parts are plain little-endian rows, not Parquet: they are written from
+//! the simulation workers, and polars would compress them on its own thread pool,
+//! which competes with the other workers for the cores (see the "Parallel sweep"
+//! section of `docs/PERFORMANCE.md`).
+
+use std::collections::BTreeSet;
+use std::io::{ErrorKind, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use super::files::{sync_dir, write_atomic};
+use crate::experiment::runner::{Outcome, Rows, Sink};
+use crate::experiment::sweep::RunSpec;
+use crate::model::METRIC_COUNT;
+
+/// First bytes of a chunk part: its format and version. A parts directory can
+/// outlive the program that wrote it (`--resume` after an upgrade), and a part
+/// laid out otherwise must be refused rather than misread.
+const ROWS_MAGIC: &[u8; 16] = b"regimes rows v1\n";
+
+/// Bytes of a chunk part's header: the magic, the row count (u64) and the
+/// metrics per row (u32).
+const ROWS_HEADER: usize = ROWS_MAGIC.len() + 8 + 4;
+
+/// Bytes per row of a chunk part: its step (u32) and its metrics (f64).
+const ROW_BYTES: usize = 4 + 8 * METRIC_COUNT;
+
+/// A chunk part: the header, every step, then every row's metrics in the order of
+/// `METRICS`, all little-endian.
+fn encode_rows(rows: &Rows) -> Vec<u8> {
+    let n = rows.steps.len();
+    let mut bytes = Vec::with_capacity(ROWS_HEADER + n * ROW_BYTES);
+    bytes.extend_from_slice(ROWS_MAGIC);
+    bytes.extend_from_slice(&(n as u64).to_le_bytes());
+    bytes.extend_from_slice(&(METRIC_COUNT as u32).to_le_bytes());
+    for step in &rows.steps {
+        bytes.extend_from_slice(&step.to_le_bytes());
+    }
+    for x in rows.values.iter().flatten() {
+        bytes.extend_from_slice(&x.to_le_bytes());
+    }
+    bytes
+}
+
+/// The rows of a chunk part written by [`encode_rows`].
+fn decode_rows(bytes: &[u8]) -> Result<Rows> {
+    let Some((header, body)) = bytes.split_at_checked(ROWS_HEADER) else {
+        bail!("{} bytes, shorter than the header", bytes.len());
+    };
+    let (magic, counts) = header.split_at(ROWS_MAGIC.len());
+    if magic != ROWS_MAGIC {
+        bail!(
+            "it does not start with {:?}",
+            String::from_utf8_lossy(ROWS_MAGIC)
+        );
+    }
+    let (n, metrics) = counts.split_at(8);
+    let n = u64::from_le_bytes(n.try_into().expect("8 bytes"));
+    let metrics = u32::from_le_bytes(metrics.try_into().expect("4 bytes"));
+    if metrics as usize != METRIC_COUNT {
+        bail!("{metrics} metrics per row, this program has {METRIC_COUNT}");
+    }
+    if Some(body.len() as u64) != n.checked_mul(ROW_BYTES as u64) {
+        bail!(
+            "{} bytes of rows, {n} rows take {}",
+            body.len(),
+            n as u128 * ROW_BYTES as u128
+        );
+    }
+    let (steps, values) = body.split_at(4 * n as usize);
+    Ok(Rows {
+        steps: steps
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
+            .collect(),
+        values: values
+            .chunks_exact(8 * METRIC_COUNT)
+            .map(|row| {
+                std::array::from_fn(|k| {
+                    f64::from_le_bytes(row[8 * k..8 * k + 8].try_into().expect("8 bytes"))
+                })
+            })
+            .collect(),
+    })
+}
+
+/// A run's summary row, written last: its presence means the run is complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Marker {
+    pub run: u32,
+    pub chunks: u32,
+    pub rows: u64,
+    pub trials: u64,
+    /// Window means in the order of `METRICS`, as exact decimal text ("NaN" too).
+    pub window: Vec<String>,
+    pub cumulative_welfare: String,
+}
+
+impl Marker {
+    fn of(run: u32, o: &Outcome) -> Marker {
+        Marker {
+            run,
+            chunks: o.chunks,
+            rows: o.rows,
+            trials: o.trials,
+            // Rust prints the shortest text that parses back to the same f64.
+            window: o.window.iter().map(|x| format!("{x:?}")).collect(),
+            cumulative_welfare: format!("{:?}", o.cumulative_welfare),
+        }
+    }
+
+    /// Window means, then cumulative welfare: the metric columns of `runs.parquet`.
+    pub fn values(&self) -> Result<Vec<f64>> {
+        let mut v = self
+            .window
+            .iter()
+            .map(|s| s.parse::<f64>())
+            .collect::<Result<Vec<f64>, _>>()?;
+        if v.len() != METRIC_COUNT {
+            bail!(
+                "run {}: {} metrics, expected {METRIC_COUNT}",
+                self.run,
+                v.len()
+            );
+        }
+        v.push(self.cumulative_welfare.parse()?);
+        Ok(v)
+    }
+}
+
+/// The part files of one output directory.
+#[derive(Debug, Clone)]
+pub struct Parts {
+    dir: PathBuf,
+}
+
+impl Parts {
+    /// The parts of output directory `out` (in `out/.parts/`).
+    pub fn of(out: &Path) -> Parts {
+        Parts {
+            dir: out.join(".parts"),
+        }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn chunk_path(&self, run: u32, chunk: u32) -> PathBuf {
+        self.dir.join(format!("ts-{run:06}-{chunk:04}.rows"))
+    }
+
+    fn marker_path(&self, run: u32) -> PathBuf {
+        self.dir.join(format!("run-{run:06}.done"))
+    }
+
+    /// Where [`Parts::retire`] moves the parts before deleting them.
+    fn retired(&self) -> PathBuf {
+        self.dir.with_file_name(".parts.old")
+    }
+
+    /// Creates the parts directory, durably (its parts are only found through it).
+    pub fn create(&self) -> Result<()> {
+        std::fs::create_dir_all(&self.dir)
+            .with_context(|| format!("cannot create {}", self.dir.display()))?;
+        sync_dir(self.dir.parent().unwrap_or(Path::new(".")))
+    }
+
+    /// Runs whose marker exists (none if there is no parts directory).
+    pub fn done(&self) -> Result<BTreeSet<u32>> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeSet::new()),
+            Err(e) => return Err(e).context(format!("cannot read {}", self.dir.display())),
+        };
+        let mut done = BTreeSet::new();
+        for entry in entries {
+            let name = entry?.file_name().to_string_lossy().to_string();
+            if let Some(run) = name
+                .strip_prefix("run-")
+                .and_then(|n| n.strip_suffix(".done"))
+                .and_then(|n| n.parse::<u32>().ok())
+            {
+                done.insert(run);
+            }
+        }
+        Ok(done)
+    }
+
+    /// The rows of chunk `chunk` of run `run`.
+    pub fn rows(&self, run: u32, chunk: u32) -> Result<Rows> {
+        let path = self.chunk_path(run, chunk);
+        // A marker without its parts: deleted, or written by a version of regimes
+        // whose parts had another format.
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "cannot read {}, a part of a finished run: run without --resume to start over",
+                path.display()
+            )
+        })?;
+        decode_rows(&bytes).with_context(|| {
+            format!(
+                "{} is not a part of this version of regimes: run without --resume to start over",
+                path.display()
+            )
+        })
+    }
+
+    pub fn marker(&self, run: u32) -> Result<Marker> {
+        let path = self.marker_path(run);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let marker: Marker = serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a run marker", path.display()))?;
+        Ok(marker)
+    }
+
+    /// Removes the parts in one step: the directory is renamed aside (one atomic
+    /// rename, synced), then deleted. Killed at any moment, it leaves either every
+    /// part or none under `.parts`, never markers whose chunks are gone (issue 19:
+    /// such a directory could no longer be resumed). A deletion cut short leaves
+    /// `.parts.old`, which the next removal deletes first.
+    pub fn retire(&self) -> Result<()> {
+        let aside = self.retired();
+        remove_dir(&aside)?;
+        match std::fs::rename(&self.dir, &aside) {
+            Ok(()) => {}
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e).context(format!("cannot remove {}", self.dir.display())),
+        }
+        sync_dir(self.dir.parent().unwrap_or(Path::new(".")))?;
+        remove_dir(&aside)
+    }
+
+    /// Whether the parts directory exists (a run started and not yet finished).
+    pub fn exist(&self) -> bool {
+        self.dir.exists()
+    }
+}
+
+/// Removes a directory and everything in it; a missing one is no error.
+fn remove_dir(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != ErrorKind::NotFound => {
+            Err(e).context(format!("cannot remove {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Runs write their rows and markers straight into the parts directory.
+impl Sink for Parts {
+    fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()> {
+        write_atomic(&self.chunk_path(run.index, chunk), |f| {
+            f.write_all(&encode_rows(rows))?;
+            Ok(())
+        })
+    }
+
+    fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
+        let marker = Marker::of(run.index, outcome);
+        write_atomic(&self.marker_path(run.index), |f| {
+            serde_json::to_writer(&mut *f, &marker)?;
+            Ok(())
+        })
+    }
+}
+
+/// Where each run's parts are: one parts directory, or several shards' ones.
+pub trait Locate {
+    fn parts(&self, run: u32) -> Option<&Parts>;
+}
+
+impl Locate for Parts {
+    fn parts(&self, _run: u32) -> Option<&Parts> {
+        Some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiment::Scenario;
+
+    /// Fresh parts in a new output directory `name`, and the spec of run 0.
+    fn fresh(name: &str) -> (PathBuf, Parts, RunSpec) {
+        let dir = std::env::temp_dir().join(format!("regimes-parts-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let parts = Parts::of(&dir);
+        parts.create().unwrap();
+        (dir, parts, Scenario::default_with(&[]).unwrap().run_spec(0))
+    }
+
+    #[test]
+    fn rows_parts_keep_every_bit() {
+        let mut odd = [0.1 + 0.2; METRIC_COUNT];
+        odd[0] = f64::NAN;
+        odd[1] = -0.0;
+        odd[2] = f64::NEG_INFINITY;
+        odd[3] = 1e-310;
+        let rows = Rows {
+            steps: vec![0, 7, u32::MAX],
+            values: vec![odd, [1.5; METRIC_COUNT], [f64::MAX; METRIC_COUNT]],
+        };
+        let back = decode_rows(&encode_rows(&rows)).unwrap();
+        assert_eq!(back.steps, rows.steps);
+        let bits =
+            |r: &Rows| -> Vec<u64> { r.values.iter().flatten().map(|x| x.to_bits()).collect() };
+        assert_eq!(bits(&back), bits(&rows));
+        assert_eq!(
+            decode_rows(&encode_rows(&Rows::default())).unwrap(),
+            Rows::default()
+        );
+    }
+
+    #[test]
+    fn foreign_or_damaged_parts_are_refused_naming_the_file() {
+        let (dir, parts, spec) = fresh("foreign");
+        let rows = Rows {
+            steps: vec![0, 1, 2],
+            values: vec![[0.5; METRIC_COUNT]; 3],
+        };
+        parts.chunk(&spec, 0, &rows).unwrap();
+        let path = parts.chunk_path(0, 0);
+        let good = std::fs::read(&path).unwrap();
+        let mut other_metrics = good.clone();
+        other_metrics[ROWS_HEADER - 4..ROWS_HEADER]
+            .copy_from_slice(&(METRIC_COUNT as u32 + 1).to_le_bytes());
+        let cases: [(Vec<u8>, &str); 4] = [
+            (
+                b"PAR1 a Parquet part of an older regimes".to_vec(),
+                "does not start with",
+            ),
+            (good[..good.len() - 1].to_vec(), "3 rows take"),
+            (other_metrics, "metrics per row"),
+            (good[..5].to_vec(), "shorter than the header"),
+        ];
+        for (bytes, why) in cases {
+            std::fs::write(&path, bytes).unwrap();
+            let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
+            assert!(e.contains(&path.display().to_string()), "{e}");
+            assert!(e.contains(why), "{e}");
+        }
+        std::fs::remove_file(&path).unwrap();
+        let e = format!("{:#}", parts.rows(0, 0).unwrap_err());
+        assert!(e.contains(&path.display().to_string()), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn markers_keep_floats_exact() {
+        let mut window = [0.1 + 0.2; METRIC_COUNT];
+        window[0] = f64::NAN;
+        window[1] = 1e-300;
+        let o = Outcome {
+            chunks: 1,
+            rows: 1,
+            trials: 1,
+            window,
+            cumulative_welfare: f64::INFINITY,
+        };
+        let m = Marker::of(3, &o);
+        let back: Marker = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        let v = back.values().unwrap();
+        assert!(v[0].is_nan());
+        assert_eq!(v[1], 1e-300);
+        assert_eq!(v[2], 0.1 + 0.2);
+        assert_eq!(v[METRIC_COUNT], f64::INFINITY);
+    }
+
+    #[test]
+    fn retiring_removes_every_part_and_a_leftover_of_a_killed_removal() {
+        let (dir, parts, spec) = fresh("retire");
+        parts.chunk(&spec, 0, &Rows::default()).unwrap();
+        // What a removal killed half-way leaves.
+        std::fs::create_dir_all(parts.retired().join("x")).unwrap();
+        assert!(parts.exist());
+        parts.retire().unwrap();
+        assert!(!parts.exist() && !parts.retired().exists());
+        parts.retire().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
