@@ -7,6 +7,7 @@ mod interrupt;
 mod list;
 mod merge;
 mod plot;
+mod reproduce;
 mod run;
 mod validate;
 
@@ -42,6 +43,8 @@ enum Command {
     Merge(merge::MergeArgs),
     /// Redraw the charts of an output directory from its tables.
     Plot(plot::PlotArgs),
+    /// Reproduce classic results (NK analytics, monopoly, ...) and judge them against the literature.
+    Reproduce(reproduce::ReproduceArgs),
 }
 
 /// Parses the arguments, runs the command and maps errors to exit codes.
@@ -54,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Plot(args) => plot::run(args),
+        Command::Reproduce(args) => reproduce::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

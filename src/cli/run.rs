@@ -124,6 +124,11 @@ pub struct ShardInfo {
 
 pub fn run(args: RunArgs) -> Result<()> {
     let scenario = load_scenario(args.scenario.as_deref(), &args.set, &args.limits.limits())?;
+    run_scenario(scenario, &args)
+}
+
+/// Runs a scenario already loaded (with `args.set` applied), as `regimes run` does.
+pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     let out = args.out.clone().unwrap_or_else(|| {
         let name = match args.shard {
             Some(s) => format!("{}-shard-{}-of-{}", scenario.name, s.index, s.count),

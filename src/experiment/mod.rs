@@ -1,6 +1,8 @@
 //! Experiments over the model: scenario files, sweeps, seeds, shards, resuming
 //! and the parallel runner.
 
+pub mod census;
+pub mod classics;
 pub mod resume;
 pub mod runner;
 pub mod scenario;

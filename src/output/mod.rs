@@ -7,3 +7,4 @@ pub mod lock;
 pub mod parts;
 pub mod summary;
 pub mod tables;
+pub mod verdict;
