@@ -108,6 +108,15 @@ fn the_monopoly_split_is_exact() {
 }
 
 #[test]
+fn identical_products_price_at_zero_unless_the_rival_may_not_sell() {
+    let (out, dir) = reproduce(&["bertrand", "--set", "steps=120", "--set", "replicates=8"]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("3 of 3 checks passed"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_unknown_reproduction_is_bad_input_with_a_hint() {
     let (out, _) = reproduce(&["monopolly"]);
     assert_eq!(out.status.code(), Some(2));

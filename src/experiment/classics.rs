@@ -50,6 +50,12 @@ pub enum Measure {
         numerator: &'static str,
         denominator: &'static str,
     },
+    /// `numerator` / `denominator` of `regime` at the run's last recorded step.
+    FinalRatio {
+        regime: &'static str,
+        numerator: &'static str,
+        denominator: &'static str,
+    },
     /// Per replicate, `metric` of regime `a` minus that of regime `b` at recorded step
     /// `step` (paired: regimes at the same replicate share their seed, hence their landscape).
     Paired {
@@ -222,6 +228,59 @@ pub const CLASSICS: &[Classic] = &[
         scope: "It checks the market phase's pricing against the analytic monopoly of linear \
                 demand, summed over problems and steps. It is an identity of the model's demand, \
                 not evidence that real knowledge markets look like this.",
+    },
+    Classic {
+        name: "bertrand",
+        source: "Bertrand (1883), Journal des Savants 67: price competition between sellers \
+                 of the same good",
+        setup: "2 producers climb 1 smooth problem (L = 10, K = 0) to its single peak, trade \
+                secrets vs exclusive rights, 200 steps, 50 runs",
+        scenario: include_str!("../../scenarios/classics/bertrand.toml"),
+        checks: &[
+            Check {
+                claim: "sellers of the same good price at zero: no revenue",
+                published: "revenue 0 once both hold the peak",
+                measure: Measure::FinalRatio {
+                    regime: "trade_secrets",
+                    numerator: "producer_revenue",
+                    denominator: "potential_surplus",
+                },
+                rule: Rule::Near {
+                    value: Target::Value(0.0),
+                    tolerance: 0.0,
+                },
+            },
+            Check {
+                claim: "so users get the whole potential surplus",
+                published: "consumer surplus = potential (share 1)",
+                measure: Measure::FinalRatio {
+                    regime: "trade_secrets",
+                    numerator: "consumer_surplus",
+                    denominator: "potential_surplus",
+                },
+                rule: Rule::Near {
+                    value: Target::Value(1.0),
+                    tolerance: 1e-12,
+                },
+            },
+            Check {
+                claim: "if the rival may not sell, the monopoly split returns",
+                published: "revenue 0.50 of the potential",
+                measure: Measure::FinalRatio {
+                    regime: "exclusive_rights",
+                    numerator: "producer_revenue",
+                    denominator: "potential_surplus",
+                },
+                rule: Rule::Near {
+                    value: Target::Value(0.5),
+                    tolerance: 1e-12,
+                },
+            },
+        ],
+        scope: "It checks that the market phase lets an equal rival's product drive the price \
+                to zero under trade secrets and that exclusive rights undo it. Both producers \
+                must first find the same peak, so it also checks that private climbs of one \
+                smooth landscape converge. It says nothing of products that differ in quality.",
     },
 ];
 

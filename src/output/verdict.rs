@@ -101,6 +101,11 @@ pub fn verdicts(classic: &Classic, scenario: &Scenario, dir: &Path) -> Result<Ve
                 numerator,
                 denominator,
                 ..
+            }
+            | Measure::FinalRatio {
+                numerator,
+                denominator,
+                ..
             } => names.extend([numerator, denominator]),
             _ => {}
         }
@@ -213,6 +218,14 @@ fn measure(m: Measure, series: &[Series], landscapes: &Censuses) -> Result<Vec<f
                 let sum = |m| s.metric(m).map(|v| v.iter().sum::<f64>());
                 Ok(sum(numerator)? / sum(denominator)?)
             })
+            .collect(),
+        Measure::FinalRatio {
+            regime,
+            numerator,
+            denominator,
+        } => of_regime(regime)?
+            .iter()
+            .map(|s| Ok(s.last(numerator)? / s.last(denominator)?))
             .collect(),
         Measure::Paired { a, b, metric, step } => {
             let by_seed = |regime| -> Result<BTreeMap<u64, f64>> {
