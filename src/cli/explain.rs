@@ -14,13 +14,83 @@ const WIDTH: usize = 88;
 /// Arguments of `regimes explain`.
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// A preset (commons), an axis (allocation), a parameter (loci, regime.levy) or a metric (welfare).
-    pub name: String,
+    /// A preset (commons), an axis (allocation), a parameter (loci, regime.levy) or a metric
+    /// (welfare). Without one: every name that can be explained.
+    pub name: Option<String>,
 }
 
 pub fn run(args: ExplainArgs) -> Result<()> {
-    emit(&explain(&args.name)?)?;
+    match args.name {
+        Some(name) => emit(&explain(&name)?)?,
+        None => emit(&everything(&super::scenario_names()))?,
+    }
     Ok(())
+}
+
+/// Every name `explain` knows, grouped, one line each: the newcomer's map.
+fn everything(scenarios: &[String]) -> String {
+    let mut out = String::from(
+        "`regimes explain NAME` explains any of these in plain words.\n\nMetrics (columns of the tables):\n",
+    );
+    let rows = |out: &mut String, items: Vec<(String, String)>| {
+        let width = items.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, line) in items {
+            out.push_str(&format!("  {name:width$}  {line}\n"));
+        }
+    };
+    let mut metrics: Vec<(String, String)> = METRICS
+        .iter()
+        .map(|m| (m.name.to_string(), m.label.to_string()))
+        .collect();
+    metrics.push((
+        CUMULATIVE_WELFARE.to_string(),
+        "welfare summed over the run (runs.parquet)".into(),
+    ));
+    rows(&mut out, metrics);
+    for (title, table) in [
+        (
+            "World parameters ([world], world.KEY in [sweep] and --set)",
+            Table::World,
+        ),
+        (
+            "Regime parameters (regime tables, regime.KEY in [sweep] and --set)",
+            Table::Regime,
+        ),
+    ] {
+        out.push_str(&format!("\n{title}:\n"));
+        let items = params::all()
+            .filter(|p| p.table == table)
+            .map(|p| {
+                (
+                    p.key.to_string(),
+                    format!("{} (default {})", p.allowed(), p.default_value()),
+                )
+            })
+            .collect();
+        rows(&mut out, items);
+    }
+    out.push_str("\nRegime axes (groups of regime parameters):\n");
+    rows(
+        &mut out,
+        AXES.iter()
+            .map(|a| (a.name.to_string(), a.keys.join(", ")))
+            .collect(),
+    );
+    out.push_str("\nPreset regimes:\n");
+    rows(
+        &mut out,
+        PRESETS
+            .iter()
+            .map(|p| (p.name.to_string(), p.summary.to_string()))
+            .collect(),
+    );
+    out.push_str("\nScenarios (`regimes run NAME`, `regimes list` describes them):\n");
+    if scenarios.is_empty() {
+        out.push_str("  default (embedded); no scenarios/ directory here\n");
+    } else {
+        out.push_str(&wrap(&scenarios.join(", "), WIDTH, "  "));
+    }
+    out
 }
 
 /// The explanation of `name`, or bad input suggesting the nearest known name.
@@ -239,6 +309,33 @@ mod tests {
         assert!(explain(CUMULATIVE_WELFARE).is_ok());
         let e = explain("welfair").unwrap_err().to_string();
         assert!(e.contains("did you mean `welfare`"), "{e}");
+    }
+
+    #[test]
+    fn without_a_name_every_name_is_listed() {
+        let all = everything(&["default".to_string(), "rent".to_string()]);
+        let names = METRICS
+            .iter()
+            .map(|m| m.name)
+            .chain(params::all().map(|p| p.key))
+            .chain(AXES.iter().map(|a| a.name))
+            .chain(PRESETS.iter().map(|p| p.name))
+            .chain([CUMULATIVE_WELFARE, "default, rent"]);
+        for name in names {
+            assert!(
+                all.contains(&format!("{name} ")) || all.contains(name),
+                "{name} missing"
+            );
+            assert!(
+                all.lines().any(|l| l.trim_start().starts_with(name)),
+                "{name} not a row"
+            );
+        }
+        // The ranges listed are the enforced ones.
+        assert!(
+            all.contains("consider            an integer in 1..=1000 (default 3)"),
+            "{all}"
+        );
     }
 
     #[test]

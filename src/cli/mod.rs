@@ -158,10 +158,8 @@ fn load_scenario(
     }
 }
 
-/// The message for a scenario that is not there: where it was looked for, and the
-/// shipped scenarios with the nearest names.
-fn missing_scenario(arg: &str, path: &Path) -> InputError {
-    let named = Path::new("scenarios").join(format!("{arg}.toml"));
+/// The names of the scenario files under `scenarios/`, sorted.
+fn scenario_names() -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir("scenarios")
         .map(|d| {
             d.filter_map(|e| e.ok().map(|e| e.path()))
@@ -171,6 +169,14 @@ fn missing_scenario(arg: &str, path: &Path) -> InputError {
         })
         .unwrap_or_default();
     names.sort();
+    names
+}
+
+/// The message for a scenario that is not there: where it was looked for, and the
+/// shipped scenarios with the nearest names.
+fn missing_scenario(arg: &str, path: &Path) -> InputError {
+    let named = Path::new("scenarios").join(format!("{arg}.toml"));
+    let names = scenario_names();
     let stem = Path::new(arg)
         .file_stem()
         .map_or(arg.to_string(), |s| s.to_string_lossy().to_string());

@@ -3,8 +3,8 @@
 use anyhow::Result;
 
 use super::{LimitArgs, emit, load_scenario, scenario_path};
-use crate::experiment::InputError;
 use crate::experiment::scenario::bytes;
+use crate::experiment::{InputError, Override};
 
 /// Arguments of `regimes validate`.
 #[derive(clap::Args, Debug)]
@@ -12,6 +12,9 @@ pub struct ValidateArgs {
     /// Scenario files (or names of files under scenarios/).
     #[arg(required = true, value_name = "SCENARIO")]
     pub scenarios: Vec<String>,
+    /// Change a setting before checking, as `regimes run --set` would.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<Override>,
     #[command(flatten)]
     pub limits: LimitArgs,
 }
@@ -21,7 +24,7 @@ pub fn run(args: ValidateArgs) -> Result<()> {
     let mut problems = Vec::new();
     let mut out = String::new();
     for arg in &args.scenarios {
-        match load_scenario(Some(arg), &[], &limits) {
+        match load_scenario(Some(arg), &args.set, &limits) {
             Ok(s) => {
                 let points = match s.points() {
                     1 => String::new(),

@@ -19,7 +19,7 @@ const PER_RECORD: u64 = 48;
 
 /// Bytes per stored link of the collaboration graph, counting the edge lists that
 /// build it (pairs, both directions, sorted) and their growth.
-const PER_LINK: u64 = 64;
+const PER_LINK: u64 = 32;
 
 /// The landscapes' tables (at most 4 MiB), the NK table and fixed small parts.
 const FIXED: u64 = 8 << 20;
@@ -98,7 +98,7 @@ mod tests {
         net.regime.visibility = Visibility::Network;
         net.regime.network = NetworkKind::Random;
         net.regime.network_p = 1.0;
-        // n^2 links of 64 bytes: beyond u64.
+        // n^2 links of 32 bytes: beyond u64.
         assert_eq!(estimate(&net), None);
         net.regime.network = NetworkKind::Complete;
         assert!(estimate(&net).is_some());
