@@ -306,6 +306,21 @@ mod tests {
                 .contains("allowed: an integer in 1..=64")
         );
         assert!(explain("regime.levy").unwrap().contains("commons 0.1"));
+        // What explain states is what the check enforces (it once said >= 0 and refused 0).
+        let consider = explain("consider").unwrap();
+        assert!(
+            consider.contains("allowed: an integer in 1..=1000"),
+            "{consider}"
+        );
+        let mut config = Config::default();
+        config.world.consider = 0;
+        let refused = config.check();
+        assert_eq!(refused[0].allowed, "an integer in 1..=1000");
+        assert!(
+            explain("interactions")
+                .unwrap()
+                .contains("0..=loci-1 (0..=19)")
+        );
         assert!(explain(CUMULATIVE_WELFARE).is_ok());
         let e = explain("welfair").unwrap_err().to_string();
         assert!(e.contains("did you mean `welfare`"), "{e}");

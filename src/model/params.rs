@@ -1,5 +1,5 @@
 //! Every model parameter is declared once, in the tables of `config.rs`, through the
-//! [`parameters!`] macro: name, type, default, allowed range, symbol, unit and meaning.
+//! `parameters!` macro: name, type, default, allowed range, symbol, unit and meaning.
 //! The structs [`World`] and [`Regime`], their `Default`, the range checks of
 //! [`Config::check`], `regimes explain`, the scenario reader and the parameter tables of
 //! the docs all come from that one declaration, so they cannot disagree.

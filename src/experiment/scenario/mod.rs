@@ -4,8 +4,8 @@
 //! the key, the value and what is allowed.
 //!
 //! One job per file: the types and the hand-off to the model here, `--set` rewriting in
-//! [`overrides`], the reader in [`reader`], chart entries in [`charts`], the model's
-//! checks and size limits in [`checks`], the resolved TOML in [`writer`].
+//! `overrides.rs`, the reader in `reader.rs`, chart entries in `charts.rs`, the model's
+//! checks and size limits in `checks.rs`, the resolved TOML in `writer.rs`.
 
 mod charts;
 mod checks;
