@@ -5,7 +5,8 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::params::{Bound, Kind, NON_NEGATIVE, POSITIVE, SHARE, choices, integer, parameters};
+use super::declare::{choices, parameters};
+use super::params::{Bound, Kind, NON_NEGATIVE, POSITIVE, SHARE, integer};
 
 /// Largest genome length: genomes are stored in one `u64`.
 pub const MAX_LOCI: u32 = 64;
@@ -371,6 +372,64 @@ impl Config {
         }
     }
 }
+
+/// A regime axis of spec §3 and the regime keys that set it.
+pub struct Axis {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub keys: &'static [&'static str],
+}
+
+/// The axes of spec §3, grouping every regime key once.
+pub const AXES: &[Axis] = &[
+    Axis {
+        name: "visibility",
+        meaning: "Who may see a discovery: the holder alone (private), its group, its network neighbours, or everyone (open).",
+        keys: &["visibility", "network", "network_k", "network_p"],
+    },
+    Axis {
+        name: "exclusive",
+        meaning: "Whether the law lets rivals sell their own solutions while a leader is protected.",
+        keys: &["exclusive"],
+    },
+    Axis {
+        name: "patent_term",
+        meaning: "Whether exclusive knowledge eventually becomes free for all, and after how long.",
+        keys: &["patent_term"],
+    },
+    Axis {
+        name: "allocation",
+        meaning: "Who decides what each producer works on: the market, a claim registry, or a planner with stale and noisy information.",
+        keys: &[
+            "allocation",
+            "plan_interval",
+            "plan_lag",
+            "plan_noise",
+            "plan_lineages",
+            "plan_overhead",
+        ],
+    },
+    Axis {
+        name: "adopt",
+        meaning: "What producers build on: the best visible solution, or their own lineage (forks, pluralism).",
+        keys: &["adopt", "fork_tolerance", "adopt_prob"],
+    },
+    Axis {
+        name: "reward",
+        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution, under an optional pay cap.",
+        keys: &["group_share", "levy", "pool_rule", "pay_cap"],
+    },
+    Axis {
+        name: "governance",
+        meaning: "Monitoring with graduated sanctions against free riding (Ostrom), at a real cost.",
+        keys: &["monitoring", "norm", "sanction", "monitoring_cost"],
+    },
+    Axis {
+        name: "costs",
+        meaning: "Costs of coordination and of capital: integration overhead, the price of compute, and how much wealth buys compute.",
+        keys: &["integration_cost", "compute_price", "invest_rate"],
+    },
+];
 
 // "none" or a number, so that a resolved scenario file can say there is no patent or no cap.
 

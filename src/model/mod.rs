@@ -9,6 +9,7 @@
 //! computes the [`metrics`].
 
 pub mod config;
+mod declare;
 pub mod footprint;
 pub mod landscape;
 pub mod network;

@@ -5,7 +5,8 @@
 //! the docs all come from that one declaration, so they cannot disagree.
 //!
 //! Other code (a web form, a sweep builder) reads the catalogue through [`all`],
-//! [`find`], [`Param`] and [`Config::get`]/[`Config::set`]:
+//! [`find`], [`Param`] and [`Config::get`]/[`Config::set`]; [`AXES`] groups the regime keys.
+//! The macros that turn a declaration into code are in `declare.rs`:
 //!
 //! ```
 //! use regimes::model::params::{self, Value};
@@ -20,7 +21,9 @@
 
 use std::fmt;
 
+pub use super::config::{AXES, Axis};
 use super::config::{Config, ConfigError, Regime, World};
+pub use super::declare::ParamType;
 
 /// The table of a scenario a parameter lives in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,73 +147,6 @@ pub fn number(x: f64) -> String {
         format!("{x}")
     } else {
         format!("{x:e}")
-    }
-}
-
-/// A Rust type a parameter may have, and its [`Value`].
-pub trait ParamType: Sized {
-    fn to_value(&self) -> Value;
-    /// `None` if the value is not of this type (its range is checked apart).
-    fn from_value(value: Value) -> Option<Self>;
-}
-
-impl ParamType for usize {
-    fn to_value(&self) -> Value {
-        Value::Integer(*self as u64)
-    }
-    fn from_value(value: Value) -> Option<Self> {
-        match value {
-            Value::Integer(i) => usize::try_from(i).ok(),
-            _ => None,
-        }
-    }
-}
-
-impl ParamType for u32 {
-    fn to_value(&self) -> Value {
-        Value::Integer(u64::from(*self))
-    }
-    fn from_value(value: Value) -> Option<Self> {
-        match value {
-            Value::Integer(i) => u32::try_from(i).ok(),
-            _ => None,
-        }
-    }
-}
-
-impl ParamType for f64 {
-    fn to_value(&self) -> Value {
-        Value::Number(*self)
-    }
-    fn from_value(value: Value) -> Option<Self> {
-        value.as_f64()
-    }
-}
-
-impl ParamType for bool {
-    fn to_value(&self) -> Value {
-        Value::Boolean(*self)
-    }
-    fn from_value(value: Value) -> Option<Self> {
-        match value {
-            Value::Boolean(b) => Some(b),
-            _ => None,
-        }
-    }
-}
-
-impl<T: ParamType> ParamType for Option<T> {
-    fn to_value(&self) -> Value {
-        match self {
-            Some(x) => x.to_value(),
-            None => Value::None,
-        }
-    }
-    fn from_value(value: Value) -> Option<Self> {
-        match value {
-            Value::None => Some(None),
-            other => T::from_value(other).map(Some),
-        }
     }
 }
 
@@ -436,164 +372,3 @@ impl Config {
         errors
     }
 }
-
-/// Declares a table of parameters: the struct (serde, with defaults), its `Default`,
-/// its `PARAMS` catalogue and typed access by key. One line per parameter:
-/// `key: Type = default, kind, "symbol", "unit", or_none, "meaning";`
-macro_rules! parameters {
-    (
-        $(#[$attr:meta])*
-        pub struct $name:ident in $table:ident ($prefix:literal) {
-            $(
-                $(#[$field_attr:meta])*
-                $field:ident : $ty:ty = $default:expr, $kind:expr, $symbol:literal, $unit:literal,
-                    $or_none:literal, $meaning:literal;
-            )*
-        }
-    ) => {
-        $(#[$attr])*
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-        #[serde(default, deny_unknown_fields)]
-        pub struct $name {
-            $( #[doc = $meaning] $(#[$field_attr])* pub $field: $ty, )*
-        }
-
-        impl Default for $name {
-            fn default() -> Self {
-                $name { $( $field: $default, )* }
-            }
-        }
-
-        impl $name {
-            /// Every parameter of this table, in declaration order.
-            pub const PARAMS: &'static [$crate::model::params::Param] = &[ $(
-                $crate::model::params::Param {
-                    table: $crate::model::params::Table::$table,
-                    key: stringify!($field),
-                    path: concat!($prefix, ".", stringify!($field)),
-                    symbol: $symbol,
-                    unit: $unit,
-                    kind: $kind,
-                    or_none: $or_none,
-                    meaning: $meaning,
-                },
-            )* ];
-
-            /// The value of key `key`, if it is one of this table.
-            pub fn get(&self, key: &str) -> Option<$crate::model::params::Value> {
-                use $crate::model::params::ParamType;
-                match key {
-                    $( stringify!($field) => Some(self.$field.to_value()), )*
-                    _ => None,
-                }
-            }
-
-            /// Sets key `key`; `false` if there is no such key or the value is not of its type.
-            pub fn set(&mut self, key: &str, value: $crate::model::params::Value) -> bool {
-                use $crate::model::params::ParamType;
-                match key {
-                    $( stringify!($field) => match <$ty>::from_value(value) {
-                        Some(v) => {
-                            self.$field = v;
-                            true
-                        }
-                        None => false,
-                    }, )*
-                    _ => false,
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use parameters;
-
-/// Declares a choice parameter's enum (serde as snake_case words) and its words.
-macro_rules! choices {
-    (
-        $(#[$attr:meta])*
-        pub enum $name:ident { $( $(#[$var_attr:meta])* $variant:ident = $word:literal, )* }
-    ) => {
-        $(#[$attr])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $( $(#[$var_attr])* $variant, )* }
-
-        impl $name {
-            /// Every word, in declaration order.
-            pub const WORDS: &'static [&'static str] = &[ $( $word, )* ];
-        }
-
-        impl $crate::model::params::ParamType for $name {
-            fn to_value(&self) -> $crate::model::params::Value {
-                match self { $( $name::$variant => $crate::model::params::Value::Choice($word), )* }
-            }
-            fn from_value(value: $crate::model::params::Value) -> Option<Self> {
-                match value {
-                    $( $crate::model::params::Value::Choice($word) => Some($name::$variant), )*
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use choices;
-
-/// A regime axis of spec §3 and the regime keys that set it.
-pub struct Axis {
-    pub name: &'static str,
-    pub meaning: &'static str,
-    pub keys: &'static [&'static str],
-}
-
-/// The axes of spec §3, grouping every regime key once.
-pub const AXES: &[Axis] = &[
-    Axis {
-        name: "visibility",
-        meaning: "Who may see a discovery: the holder alone (private), its group, its network neighbours, or everyone (open).",
-        keys: &["visibility", "network", "network_k", "network_p"],
-    },
-    Axis {
-        name: "exclusive",
-        meaning: "Whether the law lets rivals sell their own solutions while a leader is protected.",
-        keys: &["exclusive"],
-    },
-    Axis {
-        name: "patent_term",
-        meaning: "Whether exclusive knowledge eventually becomes free for all, and after how long.",
-        keys: &["patent_term"],
-    },
-    Axis {
-        name: "allocation",
-        meaning: "Who decides what each producer works on: the market, a claim registry, or a planner with stale and noisy information.",
-        keys: &[
-            "allocation",
-            "plan_interval",
-            "plan_lag",
-            "plan_noise",
-            "plan_lineages",
-            "plan_overhead",
-        ],
-    },
-    Axis {
-        name: "adopt",
-        meaning: "What producers build on: the best visible solution, or their own lineage (forks, pluralism).",
-        keys: &["adopt", "fork_tolerance", "adopt_prob"],
-    },
-    Axis {
-        name: "reward",
-        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution, under an optional pay cap.",
-        keys: &["group_share", "levy", "pool_rule", "pay_cap"],
-    },
-    Axis {
-        name: "governance",
-        meaning: "Monitoring with graduated sanctions against free riding (Ostrom), at a real cost.",
-        keys: &["monitoring", "norm", "sanction", "monitoring_cost"],
-    },
-    Axis {
-        name: "costs",
-        meaning: "Costs of coordination and of capital: integration overhead, the price of compute, and how much wealth buys compute.",
-        keys: &["integration_cost", "compute_price", "invest_rate"],
-    },
-];
