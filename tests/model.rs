@@ -1,8 +1,8 @@
-//! Mechanisms and invariants of the engine (MODEL.md §2): accounting identities,
+//! Mechanisms and invariants of the engine (spec §2, docs/MODEL.md §7): accounting identities,
 //! regime rules, determinism. None of these tests asks which regime "wins".
 
 use proptest::prelude::*;
-use regimes::model::allocation::team_sizes;
+use regimes::model::rules::allocation::team_sizes;
 use regimes::model::*;
 
 fn small_world() -> World {
@@ -112,7 +112,7 @@ proptest! {
         cfg.world.upkeep = 0.01; // some producers exit: records vanish with them
         cfg.world.shock_rate = 0.3;
         run_checking(&cfg, seed, 30, |sim, m| {
-            for (j, s) in sim.problems().sales.iter().enumerate() {
+            for (j, s) in sim.flows().problems.sales.iter().enumerate() {
                 let parts = s.consumer_surplus + s.revenue + s.deadweight_loss;
                 assert!((s.potential - parts).abs() < 1e-9, "problem {j}: {s:?}");
                 assert!(s.revenue >= 0.0 && s.deadweight_loss >= 0.0);
@@ -277,9 +277,9 @@ fn a_pay_cap_bounds_earnings_each_step() {
     regime.levy = 0.05;
     let cfg = config(regime);
     run_checking(&cfg, 12, 30, |sim, _| {
-        let p = sim.producers();
-        let pay: Vec<f64> = (0..p.len())
-            .map(|i| p.income[i] + p.outside[i])
+        let f = &sim.flows().producers;
+        let pay: Vec<f64> = (0..f.income.len())
+            .map(|i| f.income[i] + f.outside[i])
             .filter(|&y| y > 0.0)
             .collect();
         let max = pay.iter().cloned().fold(f64::MIN, f64::max);
@@ -317,9 +317,9 @@ fn monitoring_sanctions_shirkers_and_costs_money() {
         let n = sim.producers().len() as f64;
         assert!((l.monitoring_cost - n * cfg.regime.monitoring_cost).abs() < 1e-12);
         // A fine never exceeds the step's positive earnings.
-        let p = sim.producers();
-        for i in 0..p.len() {
-            assert!(p.fine[i] <= (p.income[i] + p.outside[i]).max(0.0) + 1e-12);
+        let f = &sim.flows().producers;
+        for i in 0..f.fine.len() {
+            assert!(f.fine[i] <= (f.income[i] + f.outside[i]).max(0.0) + 1e-12);
         }
     });
     assert!(sanctioned > 0.0);

@@ -292,6 +292,33 @@ impl Tables {
     }
 }
 
+/// The landscapes of a run's problems: the NK model and, when they fit, the
+/// tables of their contributions. Shocks change a problem's landscape.
+#[derive(Clone, Debug)]
+pub struct Landscapes {
+    pub nk: Nk,
+    pub tables: Tables,
+}
+
+impl Landscapes {
+    /// The landscapes with these seeds (one per problem).
+    pub fn new(nk: Nk, seeds: &[u64]) -> Landscapes {
+        let tables = Tables::new(&nk, seeds);
+        Landscapes { nk, tables }
+    }
+
+    /// Problem `j`'s landscape, whose seed is `seed`.
+    #[inline]
+    pub fn get(&self, j: usize, seed: u64) -> Landscape<'_> {
+        self.tables.landscape(&self.nk, j, seed)
+    }
+
+    /// Problem `j` has a new landscape seed.
+    pub fn update(&mut self, j: usize, seed: u64) {
+        self.tables.update(&self.nk, j, seed);
+    }
+}
+
 /// The half of a contribution's hash that depends only on the locus and its window.
 #[inline]
 fn inner_hash(i: u32, w: u64) -> u64 {

@@ -1,4 +1,4 @@
-//! What every step records (MODEL.md §2.10). The catalogue below is the single
+//! What every step records (spec §2.10, docs/MODEL.md §9). The catalogue below is the single
 //! source of names, axis labels and explanations for tables, charts and `explain`.
 
 /// How a metric is measured, so charts can pick axes and summaries can be read.

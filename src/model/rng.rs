@@ -59,6 +59,9 @@ impl TryRng for Stream {
     }
 }
 
+/// Offset of problem entities in stream keys, so they never share a producer's stream.
+pub const PROBLEM_ENTITY: u64 = 1 << 40;
+
 /// The phase a draw belongs to; part of every stream key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u64)]

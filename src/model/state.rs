@@ -1,36 +1,16 @@
-//! The state of a run in flat arrays: producers as a struct of arrays, problems
-//! with their held solution records in one `M x S` array.
+//! The state of a run that persists from step to step (spec §1, docs/MODEL.md
+//! §2), in flat arrays: producers as a struct of arrays, problems with their
+//! held solution records in one `M x S` array, and what the run fixes at its
+//! start. What one step produces (effort, income, sales...) is in `flows`.
 
+use std::collections::VecDeque;
 use std::hint::select_unpredictable;
 
-use rayon::prelude::*;
+use super::kernels::csr::Csr;
+use super::network::Sight;
 
 /// Marks "no lineage" and "no producer".
 pub const NONE: u32 = u32::MAX;
-
-/// Below this many items a parallel map runs as one chunk on the calling thread.
-pub(crate) const PAR_CHUNK: usize = 1024;
-
-/// Whether [`map_into`] splits `n` items over rayon's pool.
-pub fn parallel(n: usize) -> bool {
-    n >= 2 * PAR_CHUNK && rayon::current_num_threads() > 1
-}
-
-/// Fills `out` with `f(0..n)`, in parallel chunks over rayon's pool. The result
-/// does not depend on the number of threads: each item is computed on its own.
-/// Small populations, or a pool of one thread, skip rayon's machinery altogether.
-pub fn map_into<T: Send>(n: usize, out: &mut Vec<T>, f: impl Fn(usize) -> T + Sync + Send) {
-    if !parallel(n) {
-        out.clear();
-        out.extend((0..n).map(f));
-        return;
-    }
-    (0..n)
-        .into_par_iter()
-        .with_min_len(PAR_CHUNK)
-        .map(f)
-        .collect_into_vec(out);
-}
 
 /// A solution: a genome, its exact fitness and quality, and its lineage.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,11 +44,6 @@ pub struct Producers {
     /// Trials available this step (base plus compute bought last step).
     pub budget: Vec<f64>,
     pub wealth: Vec<f64>,
-    /// Money received this step (revenue, pool, after the pay cap).
-    pub income: Vec<f64>,
-    /// Outside wage earned this step by unexerted base trials.
-    pub outside: Vec<f64>,
-    pub fine: Vec<f64>,
     /// Moving average of payoff.
     pub payoff: Vec<f64>,
     /// Moving average of credit (value added to the frontier).
@@ -79,20 +54,10 @@ pub struct Producers {
     pub fitness: Vec<u64>,
     pub quality: Vec<f64>,
     pub lineage: Vec<u64>,
-    /// Must choose a target this step (t = 0, or an entrant).
+    /// Must choose a target next allocation (t = 0, or an entrant).
     pub fresh: Vec<bool>,
-    /// Took a new target this step.
-    pub switched: Vec<bool>,
     /// Rank in its planned team (plan allocation).
     pub team_rank: Vec<u32>,
-    /// Quality after adoption, before search.
-    pub start_quality: Vec<f64>,
-    /// The world frontier was visible at adoption.
-    pub sees_frontier: Vec<bool>,
-    pub exerted: Vec<u32>,
-    pub effective: Vec<u32>,
-    /// This step's credit before averaging.
-    pub new_credit: Vec<f64>,
 }
 
 impl Producers {
@@ -114,13 +79,6 @@ impl Producers {
             lineage: self.lineage[i],
         }
     }
-
-    /// Every producer's earnings this step, in order: income plus outside wage
-    /// minus fines. (Zipped, not indexed: no bounds checks, so it vectorises.)
-    pub fn earnings(&self) -> impl Iterator<Item = f64> + '_ {
-        let paid = self.income.iter().zip(&self.outside).zip(&self.fine);
-        paid.map(|((&income, &outside), &fine)| income + outside - fine)
-    }
 }
 
 /// Problems, with up to `S` held records each, sorted best first (ties: earlier).
@@ -132,25 +90,21 @@ pub struct Problems {
     pub landscape: Vec<u64>,
     /// World frontier W_j: the best quality anyone knows.
     pub frontier: Vec<f64>,
-    /// Frontier at the start of this step's search (for the accounting of effort).
-    pub frontier_start: Vec<f64>,
     /// Best freely usable solution.
     pub open: Vec<Option<Solution>>,
     /// `M x S` records; the first `record_count[j]` of row `j` are used.
     pub records: Vec<Record>,
     pub record_count: Vec<u32>,
-    /// Producers targeting the problem last step (the registry's claims).
-    pub claims: Vec<u32>,
-    /// Best producer above the old frontier this step (race winner), or NONE.
-    pub winner: Vec<u32>,
     /// Belongs to the 80 % least valuable problems.
     pub in_tail: Vec<bool>,
     /// Planned team lineages, `M x plan_lineages` (0 = none yet).
     pub plan_lineage: Vec<u64>,
     /// Best private improvement of each of the last P steps, `M x P`.
     pub patent_ring: Vec<Option<Solution>>,
-    /// This step's surplus split on each problem.
-    pub sales: Vec<super::market::Sale>,
+    /// Values of the last `plan_lag + 1` steps, oldest first: the planner's
+    /// stale view (plan allocation only).
+    pub past_values: VecDeque<Vec<f64>>,
+    /// Records kept per problem (S).
     pub max_records: usize,
 }
 
@@ -242,44 +196,19 @@ impl Problems {
     }
 }
 
-/// Producers grouped by target: `members[start[j]..start[j+1]]` work on `j`,
-/// in increasing index order. Rebuilt each step by counting sort, `O(N + M)`.
-#[derive(Clone, Debug, Default)]
-pub struct Teams {
-    pub start: Vec<u32>,
-    pub members: Vec<u32>,
-    cursor: Vec<u32>,
-}
-
-impl Teams {
-    pub fn build(&mut self, targets: &[u32], problems: usize) {
-        self.start.clear();
-        self.start.resize(problems + 1, 0);
-        for &t in targets {
-            self.start[t as usize + 1] += 1;
-        }
-        for j in 0..problems {
-            self.start[j + 1] += self.start[j];
-        }
-        self.members.resize(targets.len(), 0);
-        self.cursor.clear();
-        self.cursor.extend_from_slice(&self.start);
-        for (i, &t) in targets.iter().enumerate() {
-            let slot = &mut self.cursor[t as usize];
-            self.members[*slot as usize] = i as u32;
-            *slot += 1;
-        }
-    }
-
-    #[inline]
-    pub fn on(&self, j: usize) -> &[u32] {
-        &self.members[self.start[j] as usize..self.start[j + 1] as usize]
-    }
-
-    #[inline]
-    pub fn size(&self, j: usize) -> u32 {
-        self.start[j + 1] - self.start[j]
-    }
+/// What a run fixes at its start and no rule changes.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    /// Who sees whose solutions.
+    pub sight: Sight,
+    /// Problems by domain.
+    pub domain_problems: Csr,
+    /// Peers a producer may imitate (`peers.on(peer_key[i])`): same intrinsic
+    /// type, and same group under `groups` visibility.
+    pub peers: Csr,
+    pub peer_key: Vec<u32>,
+    /// Divides raw Pareto draws so that initial values have mean 1.
+    pub value_scale: f64,
 }
 
 #[cfg(test)]
@@ -332,15 +261,5 @@ mod tests {
         p.drop_holders(0, &gone);
         let holders: Vec<u32> = p.records(0).iter().map(|r| r.holder).collect();
         assert_eq!(holders, vec![4, 2]);
-    }
-
-    #[test]
-    fn teams_group_by_target_in_index_order() {
-        let mut t = Teams::default();
-        t.build(&[2, 0, 2, 1, 0], 4);
-        assert_eq!(t.on(0), &[1, 4]);
-        assert_eq!(t.on(1), &[3]);
-        assert_eq!(t.on(2), &[0, 2]);
-        assert!(t.on(3).is_empty());
     }
 }

@@ -1,76 +1,113 @@
-//! Phase 2, allocation (MODEL.md §2.2): who works on what. Under `market` and
-//! `registry` producers choose from a few candidates they know about; under
-//! `plan` a planner assigns everyone from noisy, stale estimates.
+//! Phase 2, allocation (spec §2.2, docs/MODEL.md §7.2): who works on what.
+//! Under `market` and `registry` each producer compares its target with a few
+//! candidates it knows about; under `plan` a planner assigns everyone from
+//! noisy, stale estimates every `plan_interval` steps.
+
+use std::collections::VecDeque;
 
 use rand::RngExt;
 use rand::distr::Bernoulli;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::config::Allocation;
-use super::rng::{Phase, Streams, gumbel};
-use super::simulation::{PROBLEM_ENTITY, Simulation};
-use super::state::map_into;
+use super::{Context, matching};
+use crate::model::config::Allocation;
+use crate::model::flows::{ProblemFlows, ProducerFlows};
+use crate::model::kernels::par::map_into;
+use crate::model::rng::{PROBLEM_ENTITY, Phase, Streams, gumbel};
+use crate::model::state::{Problems, Producers};
 
-pub(super) fn run(sim: &mut Simulation) {
-    // Last step's targets are this step's registry claims: the teams as they were
-    // built at the end of last step's allocation (none before the first step).
-    // Only the registry reads them.
-    if sim.config.regime.allocation == Allocation::Registry && sim.time > 0 {
-        for (j, claims) in sim.problems.claims.iter_mut().enumerate() {
-            *claims = sim.teams.size(j);
+/// Space for the choices of a step, kept between steps.
+#[derive(Default)]
+pub struct Workspace {
+    choices: Vec<u32>,
+}
+
+/// Sets every producer's target, who switched, and the teams.
+pub fn allocation(
+    cx: Context,
+    producers: &mut Producers,
+    problems: &mut Problems,
+    producer_flows: &mut ProducerFlows,
+    problem_flows: &mut ProblemFlows,
+    space: &mut Workspace,
+) {
+    let r = cx.regime;
+    // Last step's teams are this step's registry claims (none before the first step).
+    if r.allocation == Allocation::Registry && cx.clock.time > 0 {
+        let ProblemFlows { teams, claims, .. } = problem_flows;
+        for (j, claims) in claims.iter_mut().enumerate() {
+            *claims = teams.size(j);
         }
     }
-    match sim.config.regime.allocation {
-        Allocation::Market | Allocation::Registry => choose(sim),
+    let switched = &mut producer_flows.switched;
+    match r.allocation {
+        Allocation::Market | Allocation::Registry => {
+            choose(
+                cx,
+                producers,
+                problems,
+                &problem_flows.claims,
+                &mut space.choices,
+            );
+            let p = &mut *producers;
+            let changes = (switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
+            for (((switched, target), fresh), &j) in changes.zip(space.choices.iter()) {
+                *switched = *fresh || j != *target;
+                *target = j;
+                *fresh = false;
+            }
+        }
         Allocation::Plan => {
-            if sim.time.is_multiple_of(sim.config.regime.plan_interval) {
-                plan(sim);
+            remember_values(
+                r.plan_lag as usize + 1,
+                &problems.value,
+                &mut problems.past_values,
+            );
+            if cx.clock.time.is_multiple_of(r.plan_interval) {
+                let stale = problems.past_values.front().unwrap_or(&problems.value);
+                let (target, rank) = plan(cx, producers, problems, stale);
+                let p = &mut *producers;
+                for i in 0..p.len() {
+                    switched[i] = p.fresh[i] || p.target[i] != target[i];
+                    p.fresh[i] = false;
+                    p.target[i] = target[i];
+                    p.team_rank[i] = rank[i];
+                }
+                reset_team_lineages(r.plan_lineages as usize, problems);
             } else {
                 // Targets stay; entrants take over their slot's assignment as newcomers.
-                let p = &mut sim.producers;
-                for i in 0..p.len() {
-                    p.switched[i] = p.fresh[i];
-                    p.fresh[i] = false;
+                for (switched, fresh) in switched.iter_mut().zip(&mut producers.fresh) {
+                    *switched = *fresh;
+                    *fresh = false;
                 }
             }
         }
     }
-    sim.teams.build(&sim.producers.target, sim.problems.len());
+    problem_flows.teams.build(&producers.target, problems.len());
 }
 
-/// Match of a producer to a problem: its skill, reduced outside its domain.
-#[inline]
-pub(crate) fn matching(skill: f64, own: u16, problem: u16, cross_domain: f64) -> f64 {
-    if own == problem {
-        skill
-    } else {
-        skill * cross_domain
-    }
-}
-
-/// Market and registry: each producer compares its target with `consider` candidates.
-fn choose(sim: &mut Simulation) {
-    let t = sim.time;
-    let seed = sim.seed;
-    let w = &sim.config.world;
-    let registry = sim.config.regime.allocation == Allocation::Registry;
-    let (p, q) = (&sim.producers, &sim.problems);
-    let by_domain = &sim.domain_problems;
+/// Market and registry: each producer compares its target with `consider`
+/// candidates (of its domain with probability `domain_focus`), scored by value,
+/// match and open gap, divided by the crowd it sees (records held, or under the
+/// registry the claims), plus Gumbel noise. Newcomers must choose.
+fn choose(cx: Context, p: &Producers, q: &Problems, claims: &[u32], choices: &mut Vec<u32>) {
+    let w = cx.world;
+    let registry = cx.regime.allocation == Allocation::Registry;
+    let by_domain = &cx.setting.domain_problems;
     let m = q.len();
     let score = |i: usize, j: usize| -> f64 {
         let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
         let s = if registry {
-            q.value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + q.claims[j] as f64)
+            q.value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + claims[j] as f64)
         } else {
             q.value[j] * fit * (1.0 - q.frontier[j]) / (1.0 + q.record_count[j] as f64)
         };
         s.ln()
     };
-    let streams = Streams::new(seed, t, Phase::Allocation);
+    let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Allocation);
     // Built once, drawn like `random_bool(p)`.
     let switches = Bernoulli::new(w.switch_rate).expect("validated rate");
     let focuses = Bernoulli::new(w.domain_focus).expect("validated probability");
-    let choices = &mut sim.buffers.choices;
     map_into(p.len(), choices, |i| {
         let mut rng = streams.get(i as u64);
         let current = p.target[i] as usize;
@@ -99,34 +136,35 @@ fn choose(sim: &mut Simulation) {
         }
         best as u32
     });
-    let p = &mut sim.producers;
-    let changes = (p.switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
-    for (((switched, target), fresh), &j) in changes.zip(choices.iter()) {
-        *switched = *fresh || j != *target;
-        *target = j;
-        *fresh = false;
-    }
 }
 
-/// The planner (MODEL.md §2.2, `plan`): ranks problems by estimated priority,
-/// sizes teams in proportion to it, and fills each team with the best-estimated
-/// free producers of the problem's domain first, then with the rest.
-/// `O(N log N + M log M)`: producers are sorted once per domain, never per problem.
-fn plan(sim: &mut Simulation) {
-    let t = sim.time;
-    let seed = sim.seed;
-    let r = &sim.config.regime;
-    let w = &sim.config.world;
-    let (n, m) = (sim.producers.len(), sim.problems.len());
-    let stale = sim.value_history.front().unwrap_or(&sim.problems.value);
+/// Keeps the values of the last `keep` steps for the planner's stale view.
+fn remember_values(keep: usize, values: &[f64], past: &mut VecDeque<Vec<f64>>) {
+    let mut row = if past.len() >= keep {
+        past.pop_front().unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    row.clear();
+    row.extend_from_slice(values);
+    past.push_back(row);
+}
 
-    let streams = Streams::new(seed, t, Phase::Plan);
-    // Estimated priorities: stale values with log-normal noise, times the open gap.
+/// The planner (spec §2.2, `plan`): ranks problems by estimated priority (the
+/// `stale` values with noise, times the open gap), sizes teams in proportion to
+/// it, and fills each team with the best-estimated free producers of the
+/// problem's domain first, then with the rest. Returns each producer's target
+/// and rank in its team. `O(N log N + M log M)`: producers are sorted once per
+/// domain, never per problem.
+fn plan(cx: Context, p: &Producers, q: &Problems, stale: &[f64]) -> (Vec<u32>, Vec<u32>) {
+    let (r, w) = (cx.regime, cx.world);
+    let (n, m) = (p.len(), q.len());
+    let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Plan);
     let priority: Vec<f64> = (0..m)
         .map(|j| {
             let mut rng = streams.get(PROBLEM_ENTITY + j as u64);
             let z: f64 = StandardNormal.sample(&mut rng);
-            stale[j] * (r.plan_noise * z).exp() * (1.0 - sim.problems.open_quality(j))
+            stale[j] * (r.plan_noise * z).exp() * (1.0 - q.open_quality(j))
         })
         .collect();
     let mut order: Vec<usize> = (0..m).collect();
@@ -138,7 +176,7 @@ fn plan(sim: &mut Simulation) {
         .map(|i| {
             let mut rng = streams.get(i as u64);
             let z: f64 = StandardNormal.sample(&mut rng);
-            sim.producers.skill[i] * (r.plan_noise * z).exp()
+            p.skill[i] * (r.plan_noise * z).exp()
         })
         .collect();
     let by_estimate = |a: &u32, b: &u32| {
@@ -149,7 +187,7 @@ fn plan(sim: &mut Simulation) {
     // Free producers of each domain, best estimate first (popped from the front).
     let mut pools: Vec<Vec<u32>> = vec![Vec::new(); w.domains as usize];
     for i in 0..n {
-        pools[sim.producers.domain[i] as usize].push(i as u32);
+        pools[p.domain[i] as usize].push(i as u32);
     }
     for pool in &mut pools {
         pool.sort_by(by_estimate);
@@ -161,7 +199,7 @@ fn plan(sim: &mut Simulation) {
     let mut filled = vec![0u32; m];
     // Pass 1: every team takes producers of its own domain while there are any.
     for &j in &order {
-        let d = sim.problems.domain[j] as usize;
+        let d = q.domain[j] as usize;
         while filled[j] < sizes[j] && cursor[d] < pools[d].len() {
             let i = pools[d][cursor[d]] as usize;
             cursor[d] += 1;
@@ -184,15 +222,7 @@ fn plan(sim: &mut Simulation) {
             filled[j] += 1;
         }
     }
-
-    let p = &mut sim.producers;
-    for i in 0..n {
-        p.switched[i] = p.fresh[i] || p.target[i] != target[i];
-        p.fresh[i] = false;
-        p.target[i] = target[i];
-        p.team_rank[i] = rank[i];
-    }
-    reset_team_lineages(sim);
+    (target, rank)
 }
 
 /// Team sizes proportional to priority, summing to `n` (largest remainders).
@@ -218,12 +248,10 @@ pub fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
     sizes
 }
 
-/// At each plan the team lineages of a problem restart from its best distinct
-/// lineages known (open or held, best first); slots left empty will start from a
-/// random genome.
-fn reset_team_lineages(sim: &mut Simulation) {
-    let k = sim.config.regime.plan_lineages as usize;
-    let q = &mut sim.problems;
+/// At each plan the `k` team lineages of a problem restart from its best
+/// distinct lineages known (open or held, best first); slots left empty (0)
+/// will start from a random genome.
+pub fn reset_team_lineages(k: usize, q: &mut Problems) {
     let mut known: Vec<(f64, u64)> = Vec::with_capacity(q.max_records + 1);
     for j in 0..q.len() {
         known.clear();

@@ -1,26 +1,42 @@
-//! Phase 9, adaptation (MODEL.md §2.9): effort is learned by payoff imitation
-//! within one's intrinsic type, wealth buys compute when it pays, and producers
-//! whose debts pass the limit exit and are replaced by entrants.
+//! Phase 9, adaptation (spec §2.9, docs/MODEL.md §7.9): payoffs are averaged,
+//! effort is learned by payoff imitation within one's intrinsic type, wealth
+//! buys compute when a trial earns more than it costs, and producers whose
+//! debts pass the limit exit and are replaced by entrants.
 
 use rand::RngExt;
 use rand::distr::Bernoulli;
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
-use super::config::Visibility;
-use super::rng::{Phase, Streams};
-use super::simulation::Simulation;
-use super::state::map_into;
+use super::Context;
+use crate::model::config::{Visibility, World};
+use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::kernels::par::map_into;
+use crate::model::rng::{Phase, Streams, stream};
+use crate::model::state::{Problems, Producers};
 
-pub(super) fn run(sim: &mut Simulation) {
-    let w = &sim.config.world;
-    let r = &sim.config.regime;
-    let (t, seed) = (sim.time, sim.seed);
-    let n = sim.producers.len();
-    let p = &mut sim.producers;
+/// Space for the propensities learned in a step, kept between steps.
+#[derive(Default)]
+pub struct Workspace {
+    propensity: Vec<f64>,
+}
+
+/// Payoffs, learning, investment, exit and entry.
+pub fn adaptation(
+    cx: Context,
+    producers: &mut Producers,
+    problems: &mut Problems,
+    flows: &ProducerFlows,
+    ledger: &mut Ledger,
+    space: &mut Workspace,
+) {
+    let (w, r) = (cx.world, cx.regime);
+    let (t, seed) = (cx.clock.time, cx.clock.seed);
+    let n = producers.len();
+    let p = producers;
 
     // Arrays cut to `n`, so that the loop's indices need no bounds checks.
-    let (exerted, income, outside) = (&p.exerted[..n], &p.income[..n], &p.outside[..n]);
-    let (fine, intrinsic) = (&p.fine[..n], &p.intrinsic[..n]);
+    let (exerted, income, outside) = (&flows.exerted[..n], &flows.income[..n], &flows.outside[..n]);
+    let (fine, intrinsic) = (&flows.fine[..n], &p.intrinsic[..n]);
     let (payoffs, wealth) = (&mut p.payoff[..n], &mut p.wealth[..n]);
     for i in 0..n {
         let money = income[i] + outside[i] - fine[i];
@@ -30,11 +46,11 @@ pub(super) fn run(sim: &mut Simulation) {
     }
 
     // Imitation: compare payoff per budget unit with a random peer of one's type.
-    let (p_ro, peers, keys) = (&*p, &sim.peers, &sim.peer_key);
+    let (p_ro, peers, keys) = (&*p, &cx.setting.peers, &cx.setting.peer_key);
     let streams = Streams::new(seed, t, Phase::Adaptation);
     // Built once, drawn like `random_bool(learning_rate)`.
     let learns = Bernoulli::new(w.learning_rate).expect("validated rate");
-    let propensity = &mut sim.buffers.propensity;
+    let propensity = &mut space.propensity;
     // The producer's own arrays cut to `n`: the map's indices need no bounds checks.
     let (own_propensity, keys) = (&p_ro.propensity[..n], &keys[..n]);
     map_into(n, propensity, |i| {
@@ -62,7 +78,7 @@ pub(super) fn run(sim: &mut Simulation) {
     // invests skips the loop (its division and its running sum) with the same result.
     let mut compute = 0.0;
     let extra = w.max_budget - w.base_budget;
-    let (exerted, income) = (&p.exerted[..n], &p.income[..n]);
+    let (exerted, income) = (&flows.exerted[..n], &flows.income[..n]);
     let (wealth, budget) = (&mut p.wealth[..n], &mut p.budget[..n]);
     if r.invest_rate > 0.0 {
         for i in 0..n {
@@ -78,11 +94,12 @@ pub(super) fn run(sim: &mut Simulation) {
     } else {
         budget.fill(w.base_budget);
     }
-    sim.ledger.compute_spent = compute;
+    ledger.compute_spent = compute;
 
-    // Exit and entry.
+    // Exit and entry: a producer whose debt passes the limit leaves (its
+    // records with it, unless its group holds them) and an entrant takes its slot.
     let bankrupt: Vec<usize> = (0..n).filter(|&i| p.wealth[i] < -w.debt_limit).collect();
-    sim.ledger.exits = bankrupt.len() as u32;
+    ledger.exits = bankrupt.len() as u32;
     if bankrupt.is_empty() {
         return;
     }
@@ -91,13 +108,32 @@ pub(super) fn run(sim: &mut Simulation) {
         for &i in &bankrupt {
             gone[i] = true;
         }
-        let q = &mut sim.problems;
-        for j in 0..q.len() {
-            q.drop_holders(j, &gone);
-            q.recompute_frontier(j);
+        for j in 0..problems.len() {
+            problems.drop_holders(j, &gone);
+            problems.recompute_frontier(j);
         }
     }
     for &i in &bankrupt {
-        sim.draw_producer(i, t, Phase::Entry);
+        draw_producer(p, i, w, seed, t, Phase::Entry);
     }
+}
+
+/// Draws the traits of the producer in slot `i`: a founder at step 0
+/// (`Phase::Init`) or an entrant (docs/MODEL.md §5 and §7.9).
+pub fn draw_producer(p: &mut Producers, i: usize, w: &World, seed: u64, t: u32, phase: Phase) {
+    let mut rng = stream(seed, t, phase, i as u64 | (1 << 41));
+    p.domain[i] = rng.random_range(0..w.domains) as u16;
+    p.skill[i] = LogNormal::new(0.0, w.skill_sigma)
+        .expect("validated sigma")
+        .sample(&mut rng);
+    let m = w.initial_propensity;
+    p.propensity[i] = Beta::new(4.0 * m, 4.0 * (1.0 - m))
+        .expect("validated propensity")
+        .sample(&mut rng);
+    p.budget[i] = w.base_budget;
+    p.wealth[i] = 0.0;
+    p.payoff[i] = 0.0;
+    p.credit[i] = 0.0;
+    p.offences[i] = 0;
+    p.fresh[i] = true;
 }

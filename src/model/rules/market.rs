@@ -1,23 +1,18 @@
-//! Phase 6, market and consumption (MODEL.md §2.6). On each problem a unit mass
-//! of users with type theta ~ U[0,1] values quality q at theta * v * q. The holder
-//! of the best private solution can charge only for its premium over the best
-//! alternative; pricing leaves the users below the price unserved (deadweight loss).
-//! On every problem: potential surplus = consumer surplus + revenue + deadweight loss.
+//! Phase 6, market and consumption (spec §2.6, docs/MODEL.md §7.6). On each
+//! problem a unit mass of users with type theta ~ U[0,1] values quality q at
+//! theta * v * q. The holder of the best private solution can charge only for
+//! its premium over the best alternative (the open solution, and without
+//! exclusive rights the best rival's); pricing leaves the users below the price
+//! unserved (deadweight loss). On every problem: potential surplus = consumer
+//! surplus + revenue + deadweight loss.
 
-use super::config::Visibility;
-use super::simulation::Simulation;
+use super::Context;
+use crate::model::config::Visibility;
+use crate::model::flows::{Ledger, Sale};
+use crate::model::state::Problems;
 
-/// Surplus split of one problem.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Sale {
-    pub potential: f64,
-    pub consumer_surplus: f64,
-    pub revenue: f64,
-    pub deadweight_loss: f64,
-}
-
-/// The monopoly-on-a-premium outcome of MODEL.md §2.6 for value `v`, the leader's
-/// quality `q1`, the best rival's `q2` (0 if none), the open quality and the frontier.
+/// The monopoly-on-a-premium outcome for value `v`, the leader's quality `q1`,
+/// the best rival's `q2` (0 if none), the open quality and the frontier.
 pub fn sale(v: f64, q1: Option<f64>, q2: f64, open: f64, frontier: f64, exclusive: bool) -> Sale {
     let potential = v * frontier / 2.0;
     let alternative = if exclusive { open } else { q2.max(open) };
@@ -40,12 +35,19 @@ pub fn sale(v: f64, q1: Option<f64>, q2: f64, open: f64, frontier: f64, exclusiv
     }
 }
 
-pub(super) fn run(sim: &mut Simulation) {
-    let private = sim.sight.visibility != Visibility::Open;
-    let exclusive = sim.config.regime.exclusive;
-    let q = &mut sim.problems;
-    sim.holder_revenue.iter_mut().for_each(|r| *r = 0.0);
-    let l = &mut sim.ledger;
+/// Every problem's sale, the revenue of each holder and the step's surplus totals.
+pub fn market(
+    cx: Context,
+    problems: &Problems,
+    sales: &mut [Sale],
+    holder_revenue: &mut [f64],
+    ledger: &mut Ledger,
+) {
+    let private = cx.setting.sight.visibility != Visibility::Open;
+    let exclusive = cx.regime.exclusive;
+    let q = problems;
+    holder_revenue.iter_mut().for_each(|r| *r = 0.0);
+    let l = ledger;
     for j in 0..q.len() {
         let records = if private { q.records(j) } else { &[] };
         // One record per holder, best first: the second record is the best rival.
@@ -62,9 +64,9 @@ pub(super) fn run(sim: &mut Simulation) {
         if let Some(leader) = leader
             && s.revenue > 0.0
         {
-            sim.holder_revenue[leader.holder as usize] += s.revenue;
+            holder_revenue[leader.holder as usize] += s.revenue;
         }
-        q.sales[j] = s;
+        sales[j] = s;
         l.potential_surplus += s.potential;
         l.consumer_surplus += s.consumer_surplus;
         l.revenue += s.revenue;

@@ -1,30 +1,83 @@
-//! Phase 5, disclosure, frontier and the accounting of effort (MODEL.md §2.5).
-//! Each producer's result updates its holder's record; open regimes publish at
-//! once and patents publish after their term. Every effective trial of the step
-//! is then classified as catch-up, race, exploration or frontier work, against
-//! the world frontier W at the step's start.
+//! Phase 5, disclosure, frontier and the accounting of effort (spec §2.5,
+//! docs/MODEL.md §7.5). Each producer's result updates its holder's record;
+//! open regimes publish at once and patents publish after their term. Every
+//! effective trial of the step is then classified as catch-up, race,
+//! exploration or frontier work, against the world frontier W at the step's
+//! start, and only value added above W earns credit (the priority rule).
 
 use std::hint::select_unpredictable;
 
-use super::config::Visibility;
-use super::simulation::Simulation;
-use super::state::{NONE, Producers, map_into, parallel};
+use super::Context;
+use crate::model::config::Visibility;
+use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
+use crate::model::kernels::par::{map_into, parallel};
+use crate::model::state::{NONE, Problems, Producers};
 
-pub(super) fn run(sim: &mut Simulation) {
-    publish(sim);
-    account(sim);
+/// How a producer's effective trials of the step count.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Effort {
+    /// Lost a race to a winner it could not see.
+    Race,
+    /// Below the frontier without seeing it: re-discovering what others know.
+    CatchUp,
+    /// Below the frontier, seeing it: a different route.
+    Exploration,
+    /// From the frontier.
+    Frontier,
+}
+
+/// Space for the accounts of a step on rayon's pool, kept between steps.
+#[derive(Default)]
+pub struct Workspace {
+    accounts: Vec<(Effort, f64)>,
+}
+
+/// Publishes the step's results, then accounts for its effort.
+pub fn disclosure(
+    cx: Context,
+    producers: &Producers,
+    problems: &mut Problems,
+    producer_flows: &mut ProducerFlows,
+    problem_flows: &mut ProblemFlows,
+    ledger: &mut Ledger,
+    space: &mut Workspace,
+) {
+    ledger.innovation = publish(cx, producers, problems, producer_flows, problem_flows);
+    account(
+        cx,
+        producers,
+        problems,
+        producer_flows,
+        problem_flows,
+        ledger,
+        space,
+    );
 }
 
 /// Records, open solutions, patents, the new frontier and the race winners.
-fn publish(sim: &mut Simulation) {
-    let t = sim.time;
-    let open_at_once = sim.sight.visibility == Visibility::Open;
-    let term = sim.config.regime.patent_term.map(|p| p as usize);
-    let (p, q, sight, teams) = (&sim.producers, &mut sim.problems, &sim.sight, &sim.teams);
+/// Returns the step's innovation: value-weighted gains of the frontier.
+fn publish(
+    cx: Context,
+    p: &Producers,
+    q: &mut Problems,
+    producer_flows: &ProducerFlows,
+    problem_flows: &mut ProblemFlows,
+) -> f64 {
+    let t = cx.clock.time;
+    let sight = &cx.setting.sight;
+    let open_at_once = sight.visibility == Visibility::Open;
+    let term = cx.regime.patent_term.map(|p| p as usize);
+    let start_quality = &producer_flows.start_quality;
+    let ProblemFlows {
+        teams,
+        frontier_start,
+        winner: winners,
+        ..
+    } = problem_flows;
     let mut innovation = 0.0;
     for j in 0..q.len() {
         let members = teams.on(j);
-        let w_old = q.frontier_start[j];
+        let w_old = frontier_start[j];
         // The best improver and the race winner are kept by selects, not
         // branches: who they are is data. Ties go to the lower index (members
         // are in index order).
@@ -33,8 +86,7 @@ fn publish(sim: &mut Simulation) {
         for &i in members {
             let s = p.solution(i as usize);
             q.offer(j, sight.holder(i as usize, p.group[i as usize]), s, t);
-            let improves =
-                (s.quality > p.start_quality[i as usize]) & (s.quality > improver_quality);
+            let improves = (s.quality > start_quality[i as usize]) & (s.quality > improver_quality);
             improver = select_unpredictable(improves, i, improver);
             improver_quality = select_unpredictable(improves, s.quality, improver_quality);
             let wins = s.quality > winner_quality;
@@ -42,7 +94,7 @@ fn publish(sim: &mut Simulation) {
             winner_quality = select_unpredictable(wins, s.quality, winner_quality);
         }
         let improvement = (improver != NONE).then(|| p.solution(improver as usize));
-        q.winner[j] = winner;
+        winners[j] = winner;
         if open_at_once {
             if let Some(best) = q.records(j).first().map(|r| r.solution)
                 && best.quality > q.open_quality(j)
@@ -62,41 +114,38 @@ fn publish(sim: &mut Simulation) {
         q.recompute_frontier(j);
         innovation += q.value[j] * (q.frontier[j] - w_old).max(0.0);
     }
-    sim.ledger.innovation = innovation;
-}
-
-/// How a producer's effective trials of the step count.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Effort {
-    Race,
-    CatchUp,
-    Exploration,
-    Frontier,
+    innovation
 }
 
 /// Classifies every effective trial and computes this step's credit.
-fn account(sim: &mut Simulation) {
-    let (q, sight) = (&sim.problems, &sim.sight);
-    let Producers {
-        target,
+fn account(
+    cx: Context,
+    p: &Producers,
+    q: &Problems,
+    producer_flows: &mut ProducerFlows,
+    problem_flows: &ProblemFlows,
+    ledger: &mut Ledger,
+    space: &mut Workspace,
+) {
+    let sight = &cx.setting.sight;
+    let (frontier_start, winners) = (&problem_flows.frontier_start, &problem_flows.winner);
+    let ProducerFlows {
         start_quality,
-        quality,
-        group,
         sees_frontier,
         effective,
         new_credit,
         ..
-    } = &mut sim.producers;
+    } = producer_flows;
     // Arrays cut to `n`, so that indices below `n` need no bounds checks.
-    let n = target.len();
-    let (target, group, effective) = (&target[..n], &group[..n], &effective[..n]);
-    let (start_quality, quality) = (&start_quality[..n], &quality[..n]);
+    let n = p.len();
+    let (target, group, quality) = (&p.target[..n], &p.group[..n], &p.quality[..n]);
+    let (start_quality, effective) = (&start_quality[..n], &effective[..n]);
     let (sees_frontier, new_credit) = (&sees_frontier[..n], &mut new_credit[..n]);
     let classify = |i: usize| {
         let j = target[i] as usize;
-        let w = q.frontier_start[j];
+        let w = frontier_start[j];
         let (start, end) = (start_quality[i], quality[i]);
-        let winner = q.winner[j];
+        let winner = winners[j];
         let lost_race = end > w
             && winner != i as u32
             && !sight.sees_producer(i, group[i], winner as usize, group[winner as usize]);
@@ -123,13 +172,12 @@ fn account(sim: &mut Simulation) {
         new_credit[i] = credit;
     };
     if parallel(n) {
-        let accounts = &mut sim.buffers.accounts;
+        let accounts = &mut space.accounts;
         map_into(n, accounts, classify);
         accounts.iter().enumerate().for_each(|(i, &a)| add(i, a));
     } else {
         (0..n).for_each(|i| add(i, classify(i)));
     }
-    let ledger = &mut sim.ledger;
     ledger.race = trials[Effort::Race as usize] as f64;
     ledger.catchup = trials[Effort::CatchUp as usize] as f64;
     ledger.exploration = trials[Effort::Exploration as usize] as f64;

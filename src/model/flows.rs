@@ -1,0 +1,140 @@
+//! What one step produces, apart from the state that persists (`state`):
+//! who switched, effort, credit, money paid, the surplus of each problem, the
+//! step's totals. Rules write these in step order and later rules read them;
+//! the next step overwrites them. (Stocks persist in `state`; flows are per step.)
+
+use super::kernels::csr::Csr;
+
+/// This step's flows of each producer (index = slot, as in `Producers`).
+#[derive(Clone, Debug, Default)]
+pub struct ProducerFlows {
+    /// Took a new target this step (allocation).
+    pub switched: Vec<bool>,
+    /// Quality after adoption, before search.
+    pub start_quality: Vec<f64>,
+    /// The world frontier was visible at adoption.
+    pub sees_frontier: Vec<bool>,
+    /// Trials exerted (search).
+    pub exerted: Vec<u32>,
+    /// Trials made effective by skill, match and overhead (search).
+    pub effective: Vec<u32>,
+    /// Value added above the old frontier, before averaging (disclosure).
+    pub new_credit: Vec<f64>,
+    /// Money received (revenue, pool, after the pay cap; reward).
+    pub income: Vec<f64>,
+    /// Outside wage earned by unexerted base trials (reward).
+    pub outside: Vec<f64>,
+    /// Fine for shirking (governance).
+    pub fine: Vec<f64>,
+}
+
+impl ProducerFlows {
+    /// Flows of `n` producers, all zero.
+    pub fn new(n: usize) -> Self {
+        ProducerFlows {
+            switched: vec![false; n],
+            start_quality: vec![0.0; n],
+            sees_frontier: vec![false; n],
+            exerted: vec![0; n],
+            effective: vec![0; n],
+            new_credit: vec![0.0; n],
+            income: vec![0.0; n],
+            outside: vec![0.0; n],
+            fine: vec![0.0; n],
+        }
+    }
+
+    /// Every producer's earnings this step, in order: income plus outside wage
+    /// minus fines. (Zipped, not indexed: no bounds checks, so it vectorises.)
+    pub fn earnings(&self) -> impl Iterator<Item = f64> + '_ {
+        let paid = self.income.iter().zip(&self.outside).zip(&self.fine);
+        paid.map(|((&income, &outside), &fine)| income + outside - fine)
+    }
+}
+
+/// This step's flows of each problem.
+#[derive(Clone, Debug, Default)]
+pub struct ProblemFlows {
+    /// Producers by target, built by allocation.
+    pub teams: Csr,
+    /// Producers that targeted the problem last step (the registry's claims).
+    pub claims: Vec<u32>,
+    /// World frontier W_j at the start of this step's search (adoption).
+    pub frontier_start: Vec<f64>,
+    /// Best producer above the old frontier (race winner), or `NONE` (disclosure).
+    pub winner: Vec<u32>,
+    /// The surplus split (market).
+    pub sales: Vec<Sale>,
+}
+
+impl ProblemFlows {
+    /// Flows of `m` problems, all zero.
+    pub fn new(m: usize) -> Self {
+        ProblemFlows {
+            teams: Csr::default(),
+            claims: vec![0; m],
+            frontier_start: vec![0.0; m],
+            winner: vec![super::state::NONE; m],
+            sales: vec![Sale::default(); m],
+        }
+    }
+}
+
+/// Surplus split of one problem (spec §2.6): potential surplus = consumer
+/// surplus + revenue + deadweight loss.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Sale {
+    pub potential: f64,
+    pub consumer_surplus: f64,
+    pub revenue: f64,
+    pub deadweight_loss: f64,
+}
+
+/// Totals of one step that later rules and the metrics need.
+#[derive(Clone, Debug, Default)]
+pub struct Ledger {
+    pub catchup: f64,
+    pub race: f64,
+    pub exploration: f64,
+    pub frontier: f64,
+    pub innovation: f64,
+    pub potential_surplus: f64,
+    pub consumer_surplus: f64,
+    pub revenue: f64,
+    pub deadweight_loss: f64,
+    /// Levy collected this step (share of consumer surplus).
+    pub levy: f64,
+    /// Fines and monitoring costs of the previous step, settled through this step's pool.
+    pub fines_carried: f64,
+    pub monitoring_carried: f64,
+    /// This step's fines and monitoring costs (settled next step).
+    pub fines: f64,
+    pub monitoring_cost: f64,
+    pub sanctions: u32,
+    pub compute_spent: f64,
+    pub exits: u32,
+    /// Money paid out as income this step (revenue plus pool).
+    pub paid: f64,
+}
+
+impl Ledger {
+    /// A fresh ledger for the next step, carrying this step's fines and
+    /// monitoring costs, which settle through the next step's pool.
+    pub fn next(&self) -> Ledger {
+        Ledger {
+            fines_carried: self.fines,
+            monitoring_carried: self.monitoring_cost,
+            ..Ledger::default()
+        }
+    }
+}
+
+/// Everything one step produces.
+#[derive(Clone, Debug, Default)]
+pub struct Flows {
+    pub producers: ProducerFlows,
+    pub problems: ProblemFlows,
+    /// Revenue earned this step per holder (producer or group; market).
+    pub holder_revenue: Vec<f64>,
+    pub ledger: Ledger,
+}

@@ -1,0 +1,145 @@
+//! The start of a run (docs/MODEL.md §5): problems with Pareto values
+//! normalised to mean 1, domains and landscapes; producers with groups,
+//! intrinsic motivation and the traits every entrant draws; what the run fixes
+//! (visibility, peer groups).
+
+use rand::RngExt;
+use rand_distr::{Distribution, Pareto};
+
+use super::config::{Allocation, Config, ConfigError, Visibility};
+use super::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
+use super::kernels::csr::Csr;
+use super::landscape::{Landscapes, Nk};
+use super::network::Sight;
+use super::rng::{PROBLEM_ENTITY, Phase, stream};
+use super::rules::Clock;
+use super::rules::adaptation::draw_producer;
+use super::rules::shocks::rank_values;
+use super::simulation::{Simulation, Workspaces};
+use super::state::{Problems, Producers, Record, Setting, Solution};
+
+impl Simulation {
+    /// A fresh run at step 0, or the first problem with the configuration.
+    pub fn new(config: &Config, seed: u64) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let w = &config.world;
+        let r = &config.regime;
+        let nk = Nk::new(w.loci, w.interactions);
+        let (n, m) = (w.producers, w.problems);
+
+        // Problems: Pareto values normalised to mean 1, domains, landscapes.
+        let pareto = Pareto::new(1.0, w.value_tail).expect("validated tail");
+        let mut problems = Problems {
+            max_records: w.max_solutions,
+            ..Problems::default()
+        };
+        for j in 0..m {
+            let mut rng = stream(seed, 0, Phase::Init, PROBLEM_ENTITY + j as u64);
+            problems.value.push(pareto.sample(&mut rng));
+            problems.domain.push(rng.random_range(0..w.domains) as u16);
+            problems.landscape.push(rng.random());
+        }
+        let value_scale = problems.value.iter().sum::<f64>() / m as f64;
+        for v in &mut problems.value {
+            *v /= value_scale;
+        }
+        problems.frontier = vec![0.0; m];
+        problems.open = vec![None; m];
+        let empty = Record {
+            holder: 0,
+            created: 0,
+            solution: Solution {
+                genome: 0,
+                fitness: 0,
+                quality: 0.0,
+                lineage: 0,
+            },
+        };
+        problems.records = vec![empty; m * w.max_solutions];
+        problems.record_count = vec![0; m];
+        problems.in_tail = vec![false; m];
+        if r.allocation == Allocation::Plan {
+            problems.plan_lineage = vec![0; m * r.plan_lineages as usize];
+        }
+        if let Some(p) = r.patent_term {
+            problems.patent_ring = vec![None; m * p as usize];
+        }
+        rank_values(&mut problems);
+
+        // Producers: groups in contiguous blocks, intrinsic motivation, then
+        // the traits every entrant draws.
+        let mut producers = Producers::default();
+        for i in 0..n {
+            producers.group.push((i * w.groups / n) as u32);
+        }
+        for i in 0..n {
+            let mut rng = stream(seed, 0, Phase::Init, i as u64);
+            let intrinsic = if rng.random_bool(w.intrinsic_share) {
+                w.intrinsic_value
+            } else {
+                0.0
+            };
+            producers.intrinsic.push(intrinsic);
+        }
+        producers.domain = vec![0; n];
+        producers.skill = vec![0.0; n];
+        producers.propensity = vec![0.0; n];
+        producers.budget = vec![w.base_budget; n];
+        producers.wealth = vec![0.0; n];
+        producers.payoff = vec![0.0; n];
+        producers.credit = vec![0.0; n];
+        producers.offences = vec![0; n];
+        producers.target = vec![0; n];
+        producers.genome = vec![0; n];
+        producers.fitness = vec![0; n];
+        producers.quality = vec![0.0; n];
+        producers.lineage = vec![0; n];
+        producers.fresh = vec![true; n];
+        producers.team_rank = vec![0; n];
+        for i in 0..n {
+            draw_producer(&mut producers, i, w, seed, 0, Phase::Init);
+        }
+
+        // Peers: same intrinsic type, and same group under group visibility.
+        let groups = if r.visibility == Visibility::Groups {
+            w.groups
+        } else {
+            1
+        };
+        let peer_key: Vec<u32> = (0..n)
+            .map(|i| {
+                let g = if groups > 1 { producers.group[i] } else { 0 };
+                2 * g + (producers.intrinsic[i] > 0.0) as u32
+            })
+            .collect();
+        let mut peers = Csr::default();
+        peers.build(&peer_key, 2 * groups);
+        let domains: Vec<u32> = problems.domain.iter().map(|&d| d as u32).collect();
+        let mut domain_problems = Csr::default();
+        domain_problems.build(&domains, w.domains as usize);
+        let setting = Setting {
+            sight: Sight::new(r, n, seed),
+            domain_problems,
+            peers,
+            peer_key,
+            value_scale,
+        };
+
+        Ok(Simulation {
+            config: config.clone(),
+            clock: Clock { seed, time: 0 },
+            search_trials: 0,
+            landscapes: Landscapes::new(nk, &problems.landscape),
+            setting,
+            producers,
+            problems,
+            flows: Flows {
+                producers: ProducerFlows::new(n),
+                problems: ProblemFlows::new(m),
+                holder_revenue: vec![0.0; n.max(w.groups)],
+                ledger: Ledger::default(),
+            },
+            workspaces: Workspaces::default(),
+        })
+    }
+}

@@ -1,0 +1,433 @@
+//! What a producer may see on its problem under the regime's visibility rule
+//! (spec §2.3, docs/MODEL.md §7.3): the open solution, the records its rule
+//! shows, its own solution, and under `network` its neighbours' work.
+//!
+//! [`View::visit`] is the rule itself; [`View::best`] and [`View::lineage_best`]
+//! find the first best of what it visits without visiting everything when the
+//! rule allows (records are sorted best first). Their references,
+//! [`View::best_naive`] and [`View::lineage_best_naive`], visit everything; the
+//! tests compare them.
+
+use std::hint::select_unpredictable;
+
+use super::csr::Csr;
+use crate::model::config::Visibility;
+use crate::model::network::{Graph, Sight};
+use crate::model::state::{Problems, Producers, Record, Solution};
+
+/// At most this many workers on a problem are looked at through a complete graph,
+/// so that seeing "everybody" stays `O(1)` per producer.
+const COMPLETE_GRAPH_LOOK: usize = 64;
+
+/// Solutions one producer may see, for rules that weigh them (the fork rule).
+pub trait Visible {
+    /// Calls `f` on every visible solution, in a fixed order.
+    fn visit(&self, f: impl FnMut(&Solution));
+}
+
+/// What producer `i` may see on problem `j`.
+pub struct Seen<'a> {
+    pub view: &'a View<'a>,
+    pub i: usize,
+    pub j: usize,
+}
+
+impl Visible for Seen<'_> {
+    #[inline]
+    fn visit(&self, f: impl FnMut(&Solution)) {
+        self.view.visit(self.i, self.j, f);
+    }
+}
+
+/// What producers may see of the state: the visibility rule of adoption.
+pub struct View<'a> {
+    pub p: &'a Producers,
+    /// Who took a new target this step (their solutions of before do not count).
+    pub switched: &'a [bool],
+    pub q: &'a Problems,
+    pub sight: &'a Sight,
+    /// Producers by target.
+    pub teams: &'a Csr,
+}
+
+impl View<'_> {
+    /// Calls `f` on every solution on `j` that producer `i` may see.
+    #[inline]
+    pub fn visit(&self, i: usize, j: usize, mut f: impl FnMut(&Solution)) {
+        let (p, q, sight) = (self.p, self.q, self.sight);
+        if let Some(s) = &q.open[j] {
+            f(s);
+        }
+        let records = q.records(j);
+        // The common rules are decided once per producer, not once per record.
+        match sight.visibility {
+            Visibility::Open => records.iter().for_each(|rec| f(&rec.solution)),
+            Visibility::Private | Visibility::Groups => {
+                if let Some(rec) = record_of(records, sight.holder(i, p.group[i])) {
+                    f(&rec.solution);
+                }
+            }
+            Visibility::Network => {
+                let group = p.group[i];
+                for rec in records {
+                    if sight.sees_holder(i, group, rec.holder) {
+                        f(&rec.solution);
+                    }
+                }
+            }
+        }
+        if !self.switched[i] {
+            f(&p.solution(i));
+        }
+        if sight.visibility == Visibility::Network {
+            let mut neighbour = |b: usize| {
+                if b != i && p.target[b] as usize == j && !self.switched[b] {
+                    f(&p.solution(b));
+                }
+            };
+            match &sight.graph {
+                Some(Graph::Complete) => {
+                    for &b in self.teams.on(j).iter().take(COMPLETE_GRAPH_LOOK) {
+                        neighbour(b as usize);
+                    }
+                }
+                Some(g) => {
+                    for &b in g.neighbours(i) {
+                        neighbour(b as usize);
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// The first best solution of `lineage` on `j` that producer `i` may see, in
+    /// the order of [`View::visit`] after `start`. Under open visibility the
+    /// records are sorted best first, so the first of the lineage is its best
+    /// and the others need not be looked at.
+    #[inline]
+    pub fn lineage_best(
+        &self,
+        i: usize,
+        j: usize,
+        lineage: u64,
+        start: Option<Solution>,
+    ) -> Option<Solution> {
+        let mut best = start;
+        let consider = |s: &Solution| {
+            if s.lineage == lineage && best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(*s);
+            }
+        };
+        if self.sight.visibility != Visibility::Open {
+            self.visit(i, j, consider);
+            return best;
+        }
+        let open = self.q.open[j].as_ref();
+        let records = self.q.records(j).iter().map(|r| &r.solution);
+        let record = records.clone().find(|s| s.lineage == lineage);
+        let shared = [open.filter(|s| s.lineage == lineage), record];
+        self.first_best(i, start.as_ref(), shared, |own| own == lineage)
+    }
+
+    /// The first best solution on `j` that producer `i` may see, in the order of
+    /// [`View::visit`]. Under open visibility the records are all visible and
+    /// sorted best first, so their first is the best of them and the others need
+    /// not be looked at; under private and group visibility only one record is
+    /// visible (its own, or its group's).
+    #[inline]
+    pub fn best(&self, i: usize, j: usize) -> Option<Solution> {
+        let open = self.q.open[j].as_ref();
+        let records = self.q.records(j);
+        match self.sight.visibility {
+            Visibility::Open => {
+                let first = records.first().map(|r| &r.solution);
+                return self.first_best(i, None, [open, first], |_| true);
+            }
+            Visibility::Private | Visibility::Groups => {
+                let holder = self.sight.holder(i, self.p.group[i]);
+                let mine = record_of(records, holder).map(|r| &r.solution);
+                return self.first_best(i, None, [open, mine], |_| true);
+            }
+            Visibility::Network => {}
+        }
+        // A select rather than a branch: which candidate is best is data.
+        let mut best: Option<Solution> = None;
+        self.visit(i, j, |s| {
+            let better = best.is_none_or(|b| s.quality > b.quality);
+            best = select_unpredictable(better, Some(*s), best);
+        });
+        best
+    }
+
+    /// The first best of `start`, the `shared` solutions and producer `i`'s own
+    /// (if it did not just switch and `own_counts` of its lineage), in that order.
+    /// Candidates are compared by reference, so only the winner is copied.
+    #[inline]
+    fn first_best(
+        &self,
+        i: usize,
+        start: Option<&Solution>,
+        shared: [Option<&Solution>; 2],
+        own_counts: impl Fn(u64) -> bool,
+    ) -> Option<Solution> {
+        let mut best = start;
+        for s in shared.into_iter().flatten() {
+            if best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(s);
+            }
+        }
+        let p = self.p;
+        let own = !self.switched[i]
+            && own_counts(p.lineage[i])
+            && best.is_none_or(|b| p.quality[i] > b.quality);
+        if own {
+            Some(p.solution(i))
+        } else {
+            best.copied()
+        }
+    }
+
+    /// The reference of [`View::best`]: the first best of all that
+    /// [`View::visit`] visits.
+    pub fn best_naive(&self, i: usize, j: usize) -> Option<Solution> {
+        self.lineage_best_naive(i, j, None, None)
+    }
+
+    /// The reference of [`View::lineage_best`]: the first best of `start` and
+    /// all that [`View::visit`] visits of `lineage` (any lineage if `None`).
+    pub fn lineage_best_naive(
+        &self,
+        i: usize,
+        j: usize,
+        lineage: Option<u64>,
+        start: Option<Solution>,
+    ) -> Option<Solution> {
+        let mut best = start;
+        self.visit(i, j, |s| {
+            let counts = lineage.is_none_or(|l| s.lineage == l);
+            if counts && best.is_none_or(|b| s.quality > b.quality) {
+                best = Some(*s);
+            }
+        });
+        best
+    }
+}
+
+/// The record of `holder` among `records`, if it has one (a holder has at most
+/// one). Under private visibility a producer sees only its own record, and
+/// under groups only its group's. Found by a select rather than a branch per
+/// record, which would mispredict where it sits.
+#[inline]
+fn record_of(records: &[Record], holder: u32) -> Option<&Record> {
+    let mut mine = None;
+    for rec in records {
+        mine = select_unpredictable(rec.holder == holder, Some(rec), mine);
+    }
+    mine
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::config::{NetworkKind, Regime};
+    use crate::model::rng::mix64;
+
+    fn solution(quality: f64, lineage: u64) -> Solution {
+        Solution {
+            genome: lineage,
+            fitness: 0,
+            quality,
+            lineage,
+        }
+    }
+
+    /// Producers with groups, targets and solutions (genome = lineage).
+    fn producers(group: &[u32], target: &[u32], own: &[(f64, u64)]) -> Producers {
+        let mut p = Producers {
+            group: group.to_vec(),
+            target: target.to_vec(),
+            ..Producers::default()
+        };
+        for &(q, lineage) in own {
+            let s = solution(q, lineage);
+            p.genome.push(s.genome);
+            p.fitness.push(s.fitness);
+            p.quality.push(s.quality);
+            p.lineage.push(s.lineage);
+        }
+        p
+    }
+
+    /// `count` problems holding up to `s` records each, nothing open.
+    fn problems(count: usize, s: usize) -> Problems {
+        Problems {
+            open: vec![None; count],
+            records: vec![
+                Record {
+                    holder: 0,
+                    created: 0,
+                    solution: solution(0.0, 0),
+                };
+                count * s
+            ],
+            record_count: vec![0; count],
+            max_records: s,
+            ..Problems::default()
+        }
+    }
+
+    fn sight(visibility: Visibility, n: usize) -> Sight {
+        let regime = Regime {
+            visibility,
+            network: NetworkKind::Ring,
+            network_k: 1,
+            ..Regime::default()
+        };
+        Sight::new(&regime, n, 1)
+    }
+
+    /// Producers 0 and 1 are in group 0, producer 2 in group 1, all on problem
+    /// 0, which holds records of holders 1 (quality 0.9, lineage 101) and 0
+    /// (0.5, lineage 100), best first; nothing is open. Under `network` the
+    /// producers sit on a ring of three: everyone is linked to everyone.
+    fn best(visibility: Visibility, own_quality: f64, i: usize) -> Option<Solution> {
+        let p = producers(
+            &[0, 0, 1],
+            &[0; 3],
+            &[(own_quality, 10), (0.1, 11), (0.2, 12)],
+        );
+        let mut q = problems(1, 4);
+        q.offer(0, 1, solution(0.9, 101), 0);
+        q.offer(0, 0, solution(0.5, 100), 0);
+        let sight = sight(visibility, 3);
+        let mut teams = Csr::default();
+        teams.build(&p.target, 1);
+        let switched = [false; 3];
+        let view = View {
+            p: &p,
+            switched: &switched,
+            q: &q,
+            sight: &sight,
+            teams: &teams,
+        };
+        view.best(i, 0)
+    }
+
+    #[test]
+    fn each_visibility_sees_what_its_rule_allows() {
+        let quality = |s: Option<Solution>| s.map(|s| s.quality);
+        // Open: every record. Private: the producer's own record (holder = producer).
+        assert_eq!(quality(best(Visibility::Open, 0.3, 0)), Some(0.9));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 0)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 1)), Some(0.9));
+        assert_eq!(quality(best(Visibility::Private, 0.3, 2)), Some(0.2));
+        // Groups: only the group's record (holder = group), never another group's.
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 0)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 1)), Some(0.5));
+        assert_eq!(quality(best(Visibility::Groups, 0.3, 2)), Some(0.9));
+        // Network: linked holders' records and linked producers' work.
+        assert_eq!(quality(best(Visibility::Network, 0.3, 2)), Some(0.9));
+        // One's own solution counts when it is better than what is visible.
+        let own = best(Visibility::Groups, 0.7, 0).expect("own solution");
+        assert_eq!((own.quality, own.lineage), (0.7, 10));
+    }
+
+    #[test]
+    fn a_network_shows_only_linked_holders_and_workers() {
+        // A ring of six: producer 0 is linked to 1 and 5 only.
+        let p = producers(
+            &[0; 6],
+            &[0; 6],
+            &[
+                (0.1, 10),
+                (0.2, 11),
+                (0.6, 12),
+                (0.3, 13),
+                (0.7, 14),
+                (0.25, 15),
+            ],
+        );
+        let mut q = problems(1, 4);
+        q.offer(0, 3, solution(0.8, 103), 0); // holder 3: not linked to 0
+        q.offer(0, 1, solution(0.4, 101), 0); // holder 1: linked
+        let sight = sight(Visibility::Network, 6);
+        let mut teams = Csr::default();
+        teams.build(&p.target, 1);
+        let switched = [false, false, false, false, false, true];
+        let view = View {
+            p: &p,
+            switched: &switched,
+            q: &q,
+            sight: &sight,
+            teams: &teams,
+        };
+        let mut seen = Vec::new();
+        view.visit(0, 0, |s| seen.push(s.lineage));
+        // Holder 1's record, its own work, neighbour 1's work; neighbour 5
+        // just switched (its solution is of another problem), 2-4 are not linked.
+        assert_eq!(seen, vec![101, 10, 11]);
+        assert_eq!(view.best(0, 0).map(|s| s.lineage), Some(101));
+    }
+
+    #[test]
+    fn the_shortcuts_equal_the_references() {
+        let mut x = 3u64;
+        let mut next = |k: u64| {
+            x = mix64(x);
+            x % k
+        };
+        let visibilities = [
+            Visibility::Open,
+            Visibility::Private,
+            Visibility::Groups,
+            Visibility::Network,
+        ];
+        for case in 0..400 {
+            let n = 2 + next(7) as usize;
+            let m = 1 + next(3) as usize;
+            let group: Vec<u32> = (0..n).map(|_| next(2) as u32).collect();
+            let target: Vec<u32> = (0..n).map(|_| next(m as u64) as u32).collect();
+            // Few qualities and lineages, so that ties and shared lineages are common.
+            let own: Vec<(f64, u64)> = (0..n)
+                .map(|_| (next(5) as f64 / 4.0, 1 + next(4)))
+                .collect();
+            let p = producers(&group, &target, &own);
+            let switched: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
+            let visibility = visibilities[case % 4];
+            let mut q = problems(m, 3);
+            for j in 0..m {
+                if next(2) == 0 {
+                    q.open[j] = Some(solution(next(5) as f64 / 4.0, 1 + next(4)));
+                }
+                for _ in 0..next(5) {
+                    let s = solution(next(5) as f64 / 4.0, 1 + next(4));
+                    q.offer(j, next(n as u64) as u32, s, 0);
+                }
+            }
+            let sight = sight(visibility, n);
+            let mut teams = Csr::default();
+            teams.build(&target, m);
+            let view = View {
+                p: &p,
+                switched: &switched,
+                q: &q,
+                sight: &sight,
+                teams: &teams,
+            };
+            for i in 0..n {
+                for j in 0..m {
+                    assert_eq!(view.best(i, j), view.best_naive(i, j), "case {case}");
+                    for lineage in 1..5 {
+                        let start = (next(2) == 0).then(|| solution(0.5, lineage));
+                        assert_eq!(
+                            view.lineage_best(i, j, lineage, start),
+                            view.lineage_best_naive(i, j, Some(lineage), start),
+                            "case {case}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

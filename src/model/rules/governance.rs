@@ -1,0 +1,71 @@
+//! Phase 8, governance (spec §2.8, docs/MODEL.md §7.8): monitoring with
+//! graduated sanctions (Ostrom). Each producer is observed with probability
+//! `monitoring`; an observed shirker (exerted share below `norm`) is fined
+//! `sanction` times its offences times its earnings (at most its earnings),
+//! an observed contributor has an offence forgiven. Observation is a real
+//! cost; fines and costs settle through the next step's pool.
+
+use rand::RngExt;
+use rand::distr::Bernoulli;
+
+use super::Context;
+use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::kernels::par::map_into;
+use crate::model::rng::{Phase, Streams};
+use crate::model::state::Producers;
+
+/// A monitoring outcome: observed, offences after, fine.
+type Verdict = (bool, u32, f64);
+
+/// Space for the verdicts of a step, kept between steps.
+#[derive(Default)]
+pub struct Workspace {
+    verdicts: Vec<Verdict>,
+}
+
+/// Monitors every producer and fines the observed shirkers.
+pub fn governance(
+    cx: Context,
+    producers: &mut Producers,
+    flows: &mut ProducerFlows,
+    ledger: &mut Ledger,
+    space: &mut Workspace,
+) {
+    let r = cx.regime;
+    if r.monitoring <= 0.0 {
+        flows.fine.iter_mut().for_each(|f| *f = 0.0);
+        return;
+    }
+    let (p, f) = (&*producers, &*flows);
+    let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Governance);
+    // Built once, drawn like `random_bool(monitoring)`.
+    let observes = Bernoulli::new(r.monitoring).expect("validated probability");
+    let verdicts = &mut space.verdicts;
+    map_into(p.len(), verdicts, |i| {
+        let mut rng = streams.get(i as u64);
+        if !rng.sample(observes) {
+            return (false, p.offences[i], 0.0);
+        }
+        let exerted_share = f.exerted[i] as f64 / p.budget[i];
+        if exerted_share < r.norm {
+            let offences = p.offences[i] + 1;
+            let earnings = (f.income[i] + f.outside[i]).max(0.0);
+            let fine = (r.sanction * offences as f64 * earnings).min(earnings);
+            (true, offences, fine)
+        } else {
+            (true, p.offences[i].saturating_sub(1), 0.0)
+        }
+    });
+    let (mut observed, mut fines, mut sanctions) = (0u32, 0.0, 0u32);
+    let records = producers.offences.iter_mut().zip(&mut flows.fine);
+    for ((offences_now, fine_now), &(seen, offences, fine)) in records.zip(verdicts.iter()) {
+        sanctions += (offences > *offences_now) as u32;
+        observed += seen as u32;
+        *offences_now = offences;
+        *fine_now = fine;
+        fines += fine;
+    }
+    ledger.fines = fines;
+    ledger.sanctions = sanctions;
+    ledger.monitoring_cost = observed as f64 * r.monitoring_cost;
+}

@@ -1,0 +1,131 @@
+//! Phase 7, reward (spec §2.7, docs/MODEL.md §7.7): who is paid. Revenue goes
+//! to the leader's holder (a group splits it equally or by credit); a levy on
+//! consumer surplus plus last step's fines, net of last step's monitoring
+//! costs, fill a pool paid out equally or by credit; unexerted base trials earn
+//! the outside wage; an optional pay cap compresses earnings keeping their
+//! total (the water fill of `kernels::water_fill`).
+
+use super::Context;
+use crate::model::config::{Split, Visibility};
+use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::kernels::water_fill::{self, water_fill};
+use crate::model::state::Producers;
+
+/// Credit below this counts as none.
+const CREDIT_FLOOR: f64 = 1e-6;
+
+/// Space for the pay cap, kept between steps.
+#[derive(Default)]
+pub struct Workspace {
+    /// Earnings before the cap.
+    pay: Vec<f64>,
+    water_fill: water_fill::Workspace,
+}
+
+/// Updates credit, then pays every producer its revenue, pool share and
+/// outside wage, capped.
+pub fn reward(
+    cx: Context,
+    producers: &mut Producers,
+    flows: &mut ProducerFlows,
+    holder_revenue: &[f64],
+    ledger: &mut Ledger,
+    space: &mut Workspace,
+) {
+    let (w, r) = (cx.world, cx.regime);
+    let n = producers.len();
+    let ProducerFlows {
+        income,
+        outside,
+        new_credit,
+        exerted,
+        ..
+    } = flows;
+
+    // Credit: moving average of the value added to the frontier. (The loops
+    // over producers zip their vectors: no bounds checks, so they vectorise.)
+    let credits = &mut producers.credit;
+    for (credit, &new) in credits.iter_mut().zip(new_credit.iter()) {
+        *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
+    }
+    let credit = |c: f64| if c < CREDIT_FLOOR { 0.0 } else { c };
+
+    income.iter_mut().for_each(|x| *x = 0.0);
+    let groups = r.visibility == Visibility::Groups;
+    for (h, &rev) in holder_revenue.iter().enumerate() {
+        if rev <= 0.0 {
+            continue;
+        }
+        if !groups {
+            income[h] += rev;
+            continue;
+        }
+        let members = group_members(h, n, w.groups);
+        let total: f64 = members.clone().map(|i| credit(credits[i])).sum();
+        for i in members.clone() {
+            let share = match r.group_share {
+                Split::Contribution if total > 0.0 => credit(credits[i]) / total,
+                _ => 1.0 / members.len() as f64,
+            };
+            income[i] += rev * share;
+        }
+    }
+
+    let levy = r.levy * ledger.consumer_surplus;
+    ledger.levy = levy;
+    let pool = levy + ledger.fines_carried - ledger.monitoring_carried;
+    if pool != 0.0 {
+        let total: f64 = credits.iter().map(|&c| credit(c)).sum();
+        for (income, &c) in income.iter_mut().zip(credits.iter()) {
+            let share = match r.pool_rule {
+                Split::Contribution if total > 0.0 => credit(c) / total,
+                _ => 1.0 / n as f64,
+            };
+            *income += pool * share;
+        }
+    }
+
+    // Outside option: unexerted trials of the base budget earn the outside wage.
+    let budget = &producers.budget;
+    for ((outside, &budget), &exerted) in outside.iter_mut().zip(budget).zip(exerted.iter()) {
+        let idle = (budget - exerted as f64).clamp(0.0, w.base_budget);
+        *outside = w.outside_wage * idle;
+    }
+
+    if let Some(cap) = r.pay_cap {
+        let pay = &mut space.pay;
+        pay.clear();
+        pay.extend(income.iter().zip(outside.iter()).map(|(i, o)| i + o));
+        let capped = water_fill(pay, cap, &mut space.water_fill);
+        for (income, &y) in income.iter_mut().zip(pay.iter()) {
+            if y > 0.0 {
+                *income += capped(y) - y;
+            }
+        }
+    }
+    ledger.paid = income.iter().sum();
+}
+
+/// Producers of group `g` (groups are contiguous blocks: group(i) = i*G/N).
+pub fn group_members(g: usize, n: usize, groups: usize) -> std::ops::Range<usize> {
+    let first = |g: usize| (g * n).div_ceil(groups);
+    first(g)..first(g + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_members_partition_the_producers() {
+        let (n, g) = (103, 10);
+        let mut seen = vec![0; n];
+        for k in 0..g {
+            for i in group_members(k, n, g) {
+                assert_eq!(i * g / n, k);
+                seen[i] += 1;
+            }
+        }
+        assert!(seen.iter().all(|&c| c == 1));
+    }
+}

@@ -1,0 +1,203 @@
+//! Phase 4, search (spec §2.4, docs/MODEL.md §7.4): rival effort. A producer
+//! exerts a share (its propensity) of its budget; skill, domain match and
+//! coordination overhead turn exerted trials into effective ones; each
+//! effective trial flips `flip_bits` random bits and keeps the flip if it
+//! improves fitness (hill climbing), evaluated incrementally on the NK
+//! landscape. One-bit climbs remember what they tried ([`Climb`]), which
+//! changes no result.
+
+use rand::RngExt;
+use rayon::prelude::*;
+
+use super::{Context, matching};
+use crate::model::config::Allocation;
+use crate::model::flows::{ProblemFlows, ProducerFlows};
+use crate::model::kernels::climb::Climb;
+use crate::model::kernels::par::{PAR_CHUNK, parallel};
+use crate::model::landscape::Landscapes;
+use crate::model::rng::{Phase, Stream, Streams, stochastic_round};
+use crate::model::state::{Problems, Producers};
+
+/// Space kept between steps: what each producer's climbs already know (a cache
+/// that changes no result), and each producer's search stream, from effort to
+/// its climb.
+#[derive(Default)]
+pub struct Workspace {
+    climbs: Vec<Climb>,
+    streams: Vec<Stream>,
+}
+
+/// Every producer's effort and climb. Returns the effective trials made.
+pub fn search(
+    cx: Context,
+    landscapes: &Landscapes,
+    producers: &mut Producers,
+    problems: &Problems,
+    producer_flows: &mut ProducerFlows,
+    problem_flows: &ProblemFlows,
+    space: &mut Workspace,
+) -> u64 {
+    let search = Search {
+        cx,
+        landscapes,
+        q: problems,
+        flows: problem_flows,
+        streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Search),
+    };
+    let Producers {
+        target,
+        propensity,
+        budget,
+        skill,
+        domain,
+        genome,
+        fitness,
+        quality,
+        ..
+    } = producers;
+    let ProducerFlows {
+        exerted, effective, ..
+    } = producer_flows;
+    // A producer's search reads its own traits and the problems, and writes only
+    // its own solution, so it runs in place. Its traits are handed over as values.
+    let n = target.len();
+    let Workspace { climbs, streams } = space;
+    climbs.resize(n, Climb::default());
+    streams.resize(n, Stream::new(0));
+    let rngs = streams;
+    // The traits' arrays cut to `n`: the compiler then knows each index below is in bounds.
+    let (target, propensity, budget) = (&target[..n], &propensity[..n], &budget[..n]);
+    let (skill, domain) = (&skill[..n], &domain[..n]);
+    let traits = |i: usize| (target[i], propensity[i] * budget[i], skill[i], domain[i]);
+    // Effort first, in a loop of its own: starting a stream and rounding are a
+    // chain of dependent multiplies, which overlap across producers only when
+    // nothing long runs between them. Each stream is handed on to the climb.
+    if parallel(n) {
+        (
+            exerted.par_iter_mut(),
+            effective.par_iter_mut(),
+            rngs.par_iter_mut(),
+        )
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(PAR_CHUNK)
+            .for_each(|(i, (a, b, rng))| search.effort(i, traits(i), a, b, rng));
+        (
+            effective.par_iter(),
+            rngs.par_iter_mut(),
+            genome.par_iter_mut(),
+            fitness.par_iter_mut(),
+            quality.par_iter_mut(),
+            climbs.par_iter_mut(),
+        )
+            .into_par_iter()
+            .enumerate()
+            .with_min_len(PAR_CHUNK)
+            .for_each(|(i, (&b, rng, c, d, e, f))| search.climb(target[i], b, rng, c, d, e, f));
+    } else {
+        let (exerted, effective, rngs) = (&mut exerted[..n], &mut effective[..n], &mut rngs[..n]);
+        for i in 0..n {
+            search.effort(
+                i,
+                traits(i),
+                &mut exerted[i],
+                &mut effective[i],
+                &mut rngs[i],
+            );
+        }
+        let climbs = &mut climbs[..n];
+        let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
+        for i in 0..n {
+            search.climb(
+                target[i],
+                effective[i],
+                &mut rngs[i],
+                &mut genome[i],
+                &mut fitness[i],
+                &mut quality[i],
+                &mut climbs[i],
+            );
+        }
+    }
+    effective.iter().map(|&e| e as u64).sum::<u64>()
+}
+
+/// What every producer's search reads: the rules, the landscapes and the problems.
+struct Search<'a> {
+    cx: Context<'a>,
+    landscapes: &'a Landscapes,
+    q: &'a Problems,
+    flows: &'a ProblemFlows,
+    streams: Streams,
+}
+
+impl Search<'_> {
+    /// Producer `i`'s exerted and effective trials, and its search stream after
+    /// drawing them.
+    #[inline(always)]
+    fn effort(
+        &self,
+        i: usize,
+        (j, wanted, skill, domain): (u32, f64, f64, u16),
+        exerted: &mut u32,
+        effective: &mut u32,
+        rng: &mut Stream,
+    ) {
+        let (r, j) = (self.cx.regime, j as usize);
+        *rng = self.streams.get(i as u64);
+        *exerted = stochastic_round(wanted, rng);
+        // Coordination overhead: of the team under the registry, planned under `plan`.
+        let overhead = match r.allocation {
+            Allocation::Registry => {
+                (r.integration_cost * (self.flows.teams.size(j) as f64 - 1.0)).min(0.9)
+            }
+            Allocation::Plan => r.plan_overhead,
+            Allocation::Market => 0.0,
+        };
+        let fit = matching(skill, domain, self.q.domain[j], self.cx.world.cross_domain);
+        *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
+    }
+
+    /// The `effective` trials of a producer on problem `j`. Inlined into both
+    /// loops of `search`, so that what does not change from producer to
+    /// producer is looked up once.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn climb(
+        &self,
+        j: u32,
+        effective: u32,
+        rng: &mut Stream,
+        genome: &mut u64,
+        fitness: &mut u64,
+        quality: &mut f64,
+        climb: &mut Climb,
+    ) {
+        let (j, nk, flip_bits) = (j as usize, &self.landscapes.nk, self.cx.world.flip_bits);
+        let seed = self.q.landscape[j];
+        let landscape = self.landscapes.get(j, seed);
+        if flip_bits == 1 {
+            if !climb.climb(seed, &landscape, nk, effective, rng, genome, fitness) {
+                // Nothing can change: the solution, its quality and what is known of it stay.
+                return;
+            }
+        } else {
+            for _ in 0..effective {
+                // Draw bits until `flip_bits` distinct ones are set.
+                let mut flips = 1u64 << rng.random_range(0..nk.loci());
+                let mut set = 1;
+                while set < flip_bits {
+                    let bit = 1u64 << rng.random_range(0..nk.loci());
+                    set += (flips & bit == 0) as u32;
+                    flips |= bit;
+                }
+                let candidate = landscape.flip(*genome, *fitness, flips);
+                if candidate > *fitness {
+                    *genome ^= flips;
+                    *fitness = candidate;
+                }
+            }
+        }
+        *quality = nk.quality(*fitness);
+    }
+}

@@ -1,0 +1,95 @@
+//! Phase 1, shocks (spec §2.1, docs/MODEL.md §7.1): with probability
+//! `shock_rate` a share `shock_size` of the problems draw new values (all values
+//! are then rescaled to mean 1), and with `shock_landscape` new landscapes too,
+//! so that old knowledge loses its quality.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Pareto};
+
+use super::Context;
+use crate::model::landscape::{Landscapes, Nk};
+use crate::model::rng::{PROBLEM_ENTITY, Phase, stream};
+use crate::model::state::{Problems, Producers, Solution};
+
+/// Shocks problems' values (and landscapes), re-evaluating what is known of them.
+pub fn shocks(
+    cx: Context,
+    landscapes: &mut Landscapes,
+    producers: &mut Producers,
+    problems: &mut Problems,
+) {
+    let (w, t, seed) = (cx.world, cx.clock.time, cx.clock.seed);
+    let mut rng = stream(seed, t, Phase::Shock, 0);
+    if t == 0 || !rng.random_bool(w.shock_rate) {
+        return;
+    }
+    let m = problems.len();
+    let hit = ((w.shock_size * m as f64).round() as usize).min(m);
+    let pareto = Pareto::new(1.0, w.value_tail).expect("validated tail");
+    let mut shocked = vec![false; m];
+    for j in rand::seq::index::sample(&mut rng, m, hit).iter() {
+        shocked[j] = true;
+        let mut prng = stream(seed, t, Phase::Shock, PROBLEM_ENTITY + j as u64);
+        problems.value[j] = pareto.sample(&mut prng) / cx.setting.value_scale;
+        if w.shock_landscape {
+            problems.landscape[j] = prng.random();
+            landscapes.update(j, problems.landscape[j]);
+            reevaluate_problem(&landscapes.nk, problems, j);
+        }
+    }
+    if w.shock_landscape {
+        // Workers on a shocked problem find their solution's new quality.
+        let (p, nk) = (producers, &landscapes.nk);
+        for i in 0..p.len() {
+            let j = p.target[i] as usize;
+            if shocked[j] && !p.fresh[i] {
+                let f = nk.fitness(problems.landscape[j], p.genome[i]);
+                p.fitness[i] = f;
+                p.quality[i] = nk.quality(f);
+            }
+        }
+    }
+    // Values stay divided by their mean (docs/MODEL.md §7.1), so that one draw
+    // from the Pareto tail rescales every value rather than dwarfing the world.
+    let mean = problems.value.iter().sum::<f64>() / m as f64;
+    problems.value.iter_mut().for_each(|v| *v /= mean);
+    rank_values(problems);
+}
+
+/// Re-evaluates every solution known on `j` (open, held, patented) on its new landscape.
+fn reevaluate_problem(nk: &Nk, p: &mut Problems, j: usize) {
+    let seed = p.landscape[j];
+    let eval = |s: &mut Solution| {
+        s.fitness = nk.fitness(seed, s.genome);
+        s.quality = nk.quality(s.fitness);
+    };
+    if let Some(s) = p.open[j].as_mut() {
+        eval(s);
+    }
+    let s_max = p.max_records;
+    let count = p.record_count[j] as usize;
+    let row = &mut p.records[j * s_max..j * s_max + count];
+    for r in row.iter_mut() {
+        eval(&mut r.solution);
+    }
+    // Best first again; a stable sort keeps earlier records ahead on ties.
+    row.sort_by(|a, b| b.solution.quality.total_cmp(&a.solution.quality));
+    if !p.patent_ring.is_empty() {
+        let term = p.patent_ring.len() / p.len();
+        for s in p.patent_ring[j * term..(j + 1) * term].iter_mut().flatten() {
+            eval(s);
+        }
+    }
+    p.recompute_frontier(j);
+}
+
+/// Marks the 80 % least valuable problems (the long tail of spec §2.10).
+pub fn rank_values(p: &mut Problems) {
+    let m = p.len();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| p.value[a].total_cmp(&p.value[b]).then(a.cmp(&b)));
+    let tail = (0.8 * m as f64).round() as usize;
+    for (rank, &j) in order.iter().enumerate() {
+        p.in_tail[j] = rank < tail;
+    }
+}
