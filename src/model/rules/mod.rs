@@ -24,6 +24,9 @@ pub mod reward;
 pub mod search;
 pub mod shocks;
 
+#[cfg(test)]
+mod tests;
+
 /// Which run and which step: what the random streams are keyed by.
 #[derive(Clone, Copy, Debug)]
 pub struct Clock {

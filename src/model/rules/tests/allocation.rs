@@ -1,0 +1,98 @@
+//! Registry claims and the planner's team lineages.
+
+use super::{Fixture, solution};
+use crate::model::config::{Allocation, Regime, World};
+use crate::model::rules::allocation::{self, allocation, reset_team_lineages};
+
+#[test]
+fn a_newcomer_under_the_registry_avoids_claimed_problems() {
+    let world = World {
+        producers: 6,
+        problems: 2,
+        domains: 1,
+        switch_rate: 0.0,
+        consider: 8,
+        choice_noise: 0.0,
+        domain_focus: 0.0,
+        ..World::default()
+    };
+    let regime = Regime {
+        allocation: Allocation::Registry,
+        ..Regime::default()
+    };
+    let fx = Fixture::new(world, regime);
+    let (mut p, mut q, mut f) = (fx.producers(), fx.problems(), fx.flows());
+    // Last step everyone worked on problem 0; producer 5 is new this step. The
+    // two problems are alike but for the claims (problem 0 holds a record,
+    // which the registry's score ignores).
+    f.problems.teams.build(&[0; 6], 2);
+    p.fresh[5] = true;
+    q.offer(0, 0, solution(0.3, 1), 0);
+    q.recompute_frontier(0);
+    let mut space = allocation::Workspace::default();
+    allocation(
+        fx.cx(1),
+        &mut p,
+        &mut q,
+        &mut f.producers,
+        &mut f.problems,
+        &mut space,
+    );
+    // The claims are last step's teams; the newcomer takes the unclaimed problem.
+    assert_eq!(f.problems.claims, vec![6, 0]);
+    assert_eq!(p.target, vec![0, 0, 0, 0, 0, 1]);
+    assert_eq!(
+        f.producers.switched,
+        [false, false, false, false, false, true]
+    );
+    assert_eq!(f.problems.teams.on(0), [0, 1, 2, 3, 4]);
+    assert_eq!(f.problems.teams.on(1), [5]);
+    assert!(!p.fresh[5]);
+
+    // At the first step there are no claims yet, whatever the teams hold.
+    let mut f = fx.flows();
+    f.problems.teams.build(&[0; 6], 2);
+    allocation(
+        fx.cx(0),
+        &mut p,
+        &mut q,
+        &mut f.producers,
+        &mut f.problems,
+        &mut space,
+    );
+    assert_eq!(f.problems.claims, vec![0, 0]);
+}
+
+#[test]
+fn team_lineages_restart_from_the_best_distinct_lineages_known() {
+    let world = World {
+        producers: 1,
+        problems: 1,
+        max_solutions: 4,
+        ..World::default()
+    };
+    let regime = Regime {
+        allocation: Allocation::Plan,
+        plan_lineages: 3,
+        ..Regime::default()
+    };
+    let fx = Fixture::new(world, regime);
+    let mut q = fx.problems();
+    q.open[0] = Some(solution(0.7, 5));
+    q.offer(0, 0, solution(0.9, 7), 0);
+    q.offer(0, 1, solution(0.8, 7), 0);
+    q.offer(0, 2, solution(0.6, 9), 0);
+    reset_team_lineages(3, &mut q);
+    assert_eq!(q.plan_lineage, vec![7, 5, 9]);
+    // Fewer slots keep the best; a slot no lineage fills is left empty (0).
+    let mut two = q.clone();
+    two.plan_lineage = vec![1, 1];
+    reset_team_lineages(2, &mut two);
+    assert_eq!(two.plan_lineage, vec![7, 5]);
+    let mut one_lineage = fx.problems();
+    one_lineage.offer(0, 0, solution(0.9, 7), 0);
+    one_lineage.offer(0, 1, solution(0.8, 7), 0);
+    one_lineage.plan_lineage = vec![4, 4, 4];
+    reset_team_lineages(3, &mut one_lineage);
+    assert_eq!(one_lineage.plan_lineage, vec![7, 0, 0]);
+}
