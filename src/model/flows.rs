@@ -3,7 +3,7 @@
 //! step's totals. Rules write these in step order and later rules read them;
 //! the next step overwrites them. (Stocks persist in `state`; flows are per step.)
 
-use super::kernels::csr::Csr;
+use crate::model::csr::Csr;
 
 /// This step's flows of each producer (index = slot, as in `Producers`).
 #[derive(Clone, Debug, Default)]

@@ -8,7 +8,6 @@ use rand_distr::{Distribution, Pareto};
 
 use super::config::{Allocation, Config, ConfigError, Visibility};
 use super::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
-use super::kernels::csr::Csr;
 use super::landscape::{Landscapes, Nk};
 use super::network::Sight;
 use super::rng::{PROBLEM_ENTITY, Phase, stream};
@@ -17,6 +16,7 @@ use super::rules::adaptation::draw_producer;
 use super::rules::shocks::rank_values;
 use super::simulation::{Simulation, Workspaces};
 use super::state::{Problems, Producers, Record, Setting, Solution};
+use crate::model::csr::Csr;
 
 impl Simulation {
     /// A fresh run at step 0, or the first problem with the configuration.

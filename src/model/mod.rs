@@ -36,7 +36,8 @@
 //!
 //! - [`config`]: parameters, regimes, presets, declared once and catalogued
 //!   by [`params`]; [`footprint`]: a run's memory. [`landscape`] (NK fitness),
-//!   [`rng`] (keyed random streams), [`network`] (who sees whom).
+//!   [`rng`] (keyed random streams), [`network`] (who sees whom), [`csr`]
+//!   (items grouped by key: producers by target, problems by domain).
 //! - [`state`]: what persists from step to step (producers, problems, records,
 //!   what the run fixes at its start); [`flows`]: what one step produces
 //!   (effort, income, sales, the [`Ledger`] of totals).
@@ -47,6 +48,7 @@
 //!   its start. [`metrics`]: the catalogue of what every step records.
 
 pub mod config;
+pub mod csr;
 mod declare;
 pub mod flows;
 pub mod footprint;

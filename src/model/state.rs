@@ -6,8 +6,8 @@
 use std::collections::VecDeque;
 use std::hint::select_unpredictable;
 
-use super::kernels::csr::Csr;
 use super::network::Sight;
+use crate::model::csr::Csr;
 
 /// Marks "no lineage" and "no producer".
 pub const NONE: u32 = u32::MAX;

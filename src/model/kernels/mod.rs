@@ -8,7 +8,6 @@
 //! module of the model that imports it back.
 
 pub mod climb;
-pub mod csr;
 pub mod fork;
 pub mod hamming;
 pub mod par;

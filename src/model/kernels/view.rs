@@ -10,8 +10,8 @@
 
 use std::hint::select_unpredictable;
 
-use super::csr::Csr;
 use crate::model::config::Visibility;
+use crate::model::csr::Csr;
 use crate::model::network::{Graph, Sight};
 use crate::model::state::{Problems, Producers, Record, Solution};
 

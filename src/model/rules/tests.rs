@@ -7,8 +7,8 @@ mod money;
 
 use super::{Clock, Context};
 use crate::model::config::{Regime, World};
+use crate::model::csr::Csr;
 use crate::model::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
-use crate::model::kernels::csr::Csr;
 use crate::model::network::Sight;
 use crate::model::state::{Problems, Producers, Record, Setting, Solution};
 
