@@ -48,7 +48,7 @@ fn main() {
                 .iter()
                 .map(|&e| e as u64)
                 .sum();
-            if (t + 1) % (steps / 5).max(1) == 0 {
+            if (t + 1).is_multiple_of((steps / 5).max(1)) {
                 println!(
                     "{preset:<12} {:>4}  {:>12.3}  {:>16.3}  {trials:>6}",
                     t + 1,

@@ -48,7 +48,7 @@ pub fn market(
     let q = problems;
     holder_revenue.iter_mut().for_each(|r| *r = 0.0);
     let l = ledger;
-    for j in 0..q.len() {
+    for (j, split) in sales.iter_mut().enumerate() {
         let records = if private { q.records(j) } else { &[] };
         // One record per holder, best first: the second record is the best rival.
         let leader = records.first();
@@ -66,7 +66,7 @@ pub fn market(
         {
             holder_revenue[leader.holder as usize] += s.revenue;
         }
-        sales[j] = s;
+        *split = s;
         l.potential_surplus += s.potential;
         l.consumer_surplus += s.consumer_surplus;
         l.revenue += s.revenue;
