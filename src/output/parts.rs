@@ -3,7 +3,7 @@
 //! Runs stream their rows into part files under `DIR/.parts/` as they go: chunk
 //! `ts-RUN-CHUNK.rows` files, then a `run-RUN.done` marker holding the run's
 //! summary row, written last. Every file is written atomically and durably
-//! ([`write_atomic`]), a chunk before its run's marker, so a run counts as done
+//! (`super::files`), a chunk before its run's marker, so a run counts as done
 //! exactly when its marker exists, even after a power loss. `--resume` and
 //! `regimes merge` read them; [`crate::output::tables::assemble`] turns them into
 //! the tables.
@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use super::files::{sync_dir, write_atomic};
+use super::files::{Pending, sync_dir};
 use crate::experiment::runner::{Outcome, Rows, Sink};
 use crate::experiment::sweep::RunSpec;
 use crate::model::METRIC_COUNT;
@@ -261,20 +261,28 @@ fn remove_dir(dir: &Path) -> Result<()> {
 }
 
 /// Runs write their rows and markers straight into the parts directory.
+/// Three syncs per run of one chunk: each chunk's data, the directory once
+/// before the marker (so no marker can outlive its chunks on disk), the
+/// marker's data. The marker's rename itself needs no sync: if a power cut
+/// loses it, `--resume` computes the run again.
 impl Sink for Parts {
     fn chunk(&self, run: &RunSpec, chunk: u32, rows: &Rows) -> Result<()> {
-        write_atomic(&self.chunk_path(run.index, chunk), |f| {
-            f.write_all(&encode_rows(rows))?;
-            Ok(())
-        })
+        let path = self.chunk_path(run.index, chunk);
+        let mut file = Pending::create(&path)?;
+        file.writer()
+            .write_all(&encode_rows(rows))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.commit()
     }
 
     fn finish(&self, run: &RunSpec, outcome: &Outcome) -> Result<()> {
+        sync_dir(&self.dir)?;
         let marker = Marker::of(run.index, outcome);
-        write_atomic(&self.marker_path(run.index), |f| {
-            serde_json::to_writer(&mut *f, &marker)?;
-            Ok(())
-        })
+        let path = self.marker_path(run.index);
+        let mut file = Pending::create(&path)?;
+        serde_json::to_writer(file.writer(), &marker)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.commit()
     }
 }
 
