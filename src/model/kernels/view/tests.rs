@@ -1,0 +1,201 @@
+use super::*;
+use crate::model::config::{NetworkKind, Regime};
+use crate::model::rng::mix64;
+
+fn solution(quality: f64, lineage: u64) -> Solution {
+    Solution {
+        genome: lineage,
+        fitness: 0,
+        quality,
+        lineage,
+    }
+}
+
+/// Producers with groups, targets and solutions (genome = lineage).
+fn producers(group: &[u32], target: &[u32], own: &[(f64, u64)]) -> Producers {
+    let mut p = Producers {
+        group: group.to_vec(),
+        target: target.to_vec(),
+        ..Producers::default()
+    };
+    for &(q, lineage) in own {
+        let s = solution(q, lineage);
+        p.genome.push(s.genome);
+        p.fitness.push(s.fitness);
+        p.quality.push(s.quality);
+        p.lineage.push(s.lineage);
+    }
+    p
+}
+
+/// `count` problems holding up to `s` records each, nothing open.
+fn problems(count: usize, s: usize) -> Problems {
+    Problems {
+        open: vec![None; count],
+        records: vec![
+            Record {
+                holder: 0,
+                created: 0,
+                solution: solution(0.0, 0),
+            };
+            count * s
+        ],
+        record_count: vec![0; count],
+        max_records: s,
+        ..Problems::default()
+    }
+}
+
+fn sight(visibility: Visibility, n: usize) -> Sight {
+    let regime = Regime {
+        visibility,
+        network: NetworkKind::Ring,
+        network_k: 1,
+        ..Regime::default()
+    };
+    Sight::new(&regime, n, 1)
+}
+
+/// Producers 0 and 1 are in group 0, producer 2 in group 1, all on problem
+/// 0, which holds records of holders 1 (quality 0.9, lineage 101) and 0
+/// (0.5, lineage 100), best first; nothing is open. Under `network` the
+/// producers sit on a ring of three: everyone is linked to everyone.
+fn best(visibility: Visibility, own_quality: f64, i: usize) -> Option<Solution> {
+    let p = producers(
+        &[0, 0, 1],
+        &[0; 3],
+        &[(own_quality, 10), (0.1, 11), (0.2, 12)],
+    );
+    let mut q = problems(1, 4);
+    q.offer(0, 1, solution(0.9, 101), 0);
+    q.offer(0, 0, solution(0.5, 100), 0);
+    let sight = sight(visibility, 3);
+    let mut teams = Csr::default();
+    teams.build(&p.target, 1);
+    let switched = [false; 3];
+    let view = View {
+        p: &p,
+        switched: &switched,
+        q: &q,
+        sight: &sight,
+        teams: &teams,
+    };
+    view.best(i, 0)
+}
+
+#[test]
+fn each_visibility_sees_what_its_rule_allows() {
+    let quality = |s: Option<Solution>| s.map(|s| s.quality);
+    // Open: every record. Private: the producer's own record (holder = producer).
+    assert_eq!(quality(best(Visibility::Open, 0.3, 0)), Some(0.9));
+    assert_eq!(quality(best(Visibility::Private, 0.3, 0)), Some(0.5));
+    assert_eq!(quality(best(Visibility::Private, 0.3, 1)), Some(0.9));
+    assert_eq!(quality(best(Visibility::Private, 0.3, 2)), Some(0.2));
+    // Groups: only the group's record (holder = group), never another group's.
+    assert_eq!(quality(best(Visibility::Groups, 0.3, 0)), Some(0.5));
+    assert_eq!(quality(best(Visibility::Groups, 0.3, 1)), Some(0.5));
+    assert_eq!(quality(best(Visibility::Groups, 0.3, 2)), Some(0.9));
+    // Network: linked holders' records and linked producers' work.
+    assert_eq!(quality(best(Visibility::Network, 0.3, 2)), Some(0.9));
+    // One's own solution counts when it is better than what is visible.
+    let own = best(Visibility::Groups, 0.7, 0).expect("own solution");
+    assert_eq!((own.quality, own.lineage), (0.7, 10));
+}
+
+#[test]
+fn a_network_shows_only_linked_holders_and_workers() {
+    // A ring of six: producer 0 is linked to 1 and 5 only.
+    let p = producers(
+        &[0; 6],
+        &[0; 6],
+        &[
+            (0.1, 10),
+            (0.2, 11),
+            (0.6, 12),
+            (0.3, 13),
+            (0.7, 14),
+            (0.25, 15),
+        ],
+    );
+    let mut q = problems(1, 4);
+    q.offer(0, 3, solution(0.8, 103), 0); // holder 3: not linked to 0
+    q.offer(0, 1, solution(0.4, 101), 0); // holder 1: linked
+    let sight = sight(Visibility::Network, 6);
+    let mut teams = Csr::default();
+    teams.build(&p.target, 1);
+    let switched = [false, false, false, false, false, true];
+    let view = View {
+        p: &p,
+        switched: &switched,
+        q: &q,
+        sight: &sight,
+        teams: &teams,
+    };
+    let mut seen = Vec::new();
+    view.visit(0, 0, |s| seen.push(s.lineage));
+    // Holder 1's record, its own work, neighbour 1's work; neighbour 5
+    // just switched (its solution is of another problem), 2-4 are not linked.
+    assert_eq!(seen, vec![101, 10, 11]);
+    assert_eq!(view.best(0, 0).map(|s| s.lineage), Some(101));
+}
+
+#[test]
+fn the_shortcuts_equal_the_references() {
+    let mut x = 3u64;
+    let mut next = |k: u64| {
+        x = mix64(x);
+        x % k
+    };
+    let visibilities = [
+        Visibility::Open,
+        Visibility::Private,
+        Visibility::Groups,
+        Visibility::Network,
+    ];
+    for case in 0..400 {
+        let n = 2 + next(7) as usize;
+        let m = 1 + next(3) as usize;
+        let group: Vec<u32> = (0..n).map(|_| next(2) as u32).collect();
+        let target: Vec<u32> = (0..n).map(|_| next(m as u64) as u32).collect();
+        // Few qualities and lineages, so that ties and shared lineages are common.
+        let own: Vec<(f64, u64)> = (0..n)
+            .map(|_| (next(5) as f64 / 4.0, 1 + next(4)))
+            .collect();
+        let p = producers(&group, &target, &own);
+        let switched: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
+        let visibility = visibilities[case % 4];
+        let mut q = problems(m, 3);
+        for j in 0..m {
+            if next(2) == 0 {
+                q.open[j] = Some(solution(next(5) as f64 / 4.0, 1 + next(4)));
+            }
+            for _ in 0..next(5) {
+                let s = solution(next(5) as f64 / 4.0, 1 + next(4));
+                q.offer(j, next(n as u64) as u32, s, 0);
+            }
+        }
+        let sight = sight(visibility, n);
+        let mut teams = Csr::default();
+        teams.build(&target, m);
+        let view = View {
+            p: &p,
+            switched: &switched,
+            q: &q,
+            sight: &sight,
+            teams: &teams,
+        };
+        for i in 0..n {
+            for j in 0..m {
+                assert_eq!(view.best(i, j), view.best_naive(i, j), "case {case}");
+                for lineage in 1..5 {
+                    let start = (next(2) == 0).then(|| solution(0.5, lineage));
+                    assert_eq!(
+                        view.lineage_best(i, j, lineage, start),
+                        view.lineage_best_naive(i, j, Some(lineage), start),
+                        "case {case}"
+                    );
+                }
+            }
+        }
+    }
+}

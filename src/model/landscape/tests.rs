@@ -1,0 +1,102 @@
+use super::*;
+use proptest::prelude::*;
+
+fn global_optimum(nk: &Nk, seed: u64) -> f64 {
+    let best = (0..1u64 << nk.loci())
+        .map(|g| nk.fitness(seed, g))
+        .max()
+        .unwrap();
+    nk.quality(best)
+}
+
+#[test]
+fn k0_global_optimum_averages_two_thirds() {
+    // With K = 0 each locus is independent: the optimum takes the larger of two
+    // uniform draws per locus, whose mean is 2/3.
+    let nk = Nk::new(12, 0);
+    let n = 400;
+    let mean: f64 = (0..n).map(|s| global_optimum(&nk, mix64(s))).sum::<f64>() / n as f64;
+    // sd of one optimum = sqrt(1/18 / 12) ~ 0.068, of the mean ~ 0.0034
+    assert!((mean - 2.0 / 3.0).abs() < 0.012, "{mean}");
+}
+
+#[test]
+fn fully_rugged_landscape_has_2_pow_l_over_l_plus_1_local_optima() {
+    // With K = L-1 every genome's fitness is an independent draw, so a genome is
+    // a local optimum with probability 1/(L+1).
+    let l = 10;
+    let nk = Nk::new(l, l - 1);
+    let landscapes = 60;
+    let mut total = 0usize;
+    for s in 0..landscapes {
+        let seed = mix64(1000 + s);
+        let f: Vec<Fitness> = (0..1u64 << l).map(|g| nk.fitness(seed, g)).collect();
+        total += (0..1u64 << l)
+            .filter(|&g| (0..l).all(|b| f[(g ^ (1 << b)) as usize] < f[g as usize]))
+            .count();
+    }
+    let mean = total as f64 / landscapes as f64;
+    let expected = 1024.0 / 11.0;
+    // Optima counts have sd of about 8 per landscape, so the mean's sd is ~1.
+    assert!((mean - expected).abs() < 4.0, "{mean} vs {expected}");
+}
+
+#[test]
+fn affected_loci_wrap_around() {
+    let nk = Nk::new(8, 2);
+    // bit 0 is in the windows of loci 0, 7, 6
+    assert_eq!(nk.affected(1), 0b1100_0001);
+    assert_eq!(nk.affected(1 << 1), 0b1000_0011);
+}
+
+#[test]
+fn tabulated_and_computed_hashes_agree() {
+    let nk = Nk::new(20, 5);
+    assert_eq!(nk.inner.len(), 20 * 64);
+    let mut computed = nk.clone();
+    computed.inner.clear();
+    for g in 0..2000u64 {
+        let (seed, g) = (mix64(g), mix64(g + 7) & nk.genome_mask());
+        assert_eq!(nk.fitness(seed, g), computed.fitness(seed, g));
+        assert_eq!(nk.flip(seed, g, nk.fitness(seed, g), 1 << (g % 20)), {
+            computed.flip(seed, g, computed.fitness(seed, g), 1 << (g % 20))
+        });
+    }
+    // Too large to tabulate: computed on the fly.
+    assert!(Nk::new(64, 30).inner.is_empty());
+}
+
+#[test]
+fn contribution_tables_agree_with_hashes_and_follow_new_seeds() {
+    let nk = Nk::new(20, 5);
+    let mut seeds: Vec<u64> = (0..50).map(mix64).collect();
+    let mut tables = Tables::new(&nk, &seeds);
+    assert_eq!(tables.bytes(), 50 * 20 * 64 * 4);
+    seeds[7] = 12345;
+    tables.update(&nk, 7, seeds[7]);
+    for (j, &seed) in seeds.iter().enumerate() {
+        let land = tables.landscape(&nk, j, seed);
+        for g in 0..200u64 {
+            let g = mix64(g ^ seed) & nk.genome_mask();
+            let f = nk.fitness(seed, g);
+            assert_eq!(land.fitness(g), f);
+            let flips = 1 << (g % 20) | 1 << ((g >> 8) % 20);
+            assert_eq!(land.flip(g, f, flips), nk.flip(seed, g, f, flips));
+        }
+    }
+    // Too many problems for the budget: nothing is tabulated.
+    let many = vec![0u64; TABLES_BYTES / (20 * 64 * 4) + 1];
+    assert_eq!(Tables::new(&nk, &many).bytes(), 0);
+}
+
+proptest! {
+    #[test]
+    fn incremental_equals_full(l in 1u32..=64, k_frac in 0.0f64..1.0, g: u64, flips: u64, seed: u64) {
+        let k = ((l as f64) * k_frac) as u32 % l;
+        let nk = Nk::new(l, k);
+        let g = g & nk.genome_mask();
+        let flips = flips & nk.genome_mask();
+        let f = nk.fitness(seed, g);
+        prop_assert_eq!(nk.flip(seed, g, f, flips), nk.fitness(seed, g ^ flips));
+    }
+}
