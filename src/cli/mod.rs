@@ -9,6 +9,8 @@ mod merge;
 mod plot;
 mod reproduce;
 mod run;
+mod sbatch;
+mod slurm;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -45,6 +47,8 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Reproduce classic results (NK analytics, monopoly, ...) and judge them against the literature.
     Reproduce(reproduce::ReproduceArgs),
+    /// Write a SLURM job array (one shard per task) and a merge job for a scenario; --submit submits them.
+    Slurm(slurm::SlurmArgs),
 }
 
 /// Parses the arguments, runs the command and maps errors to exit codes.
@@ -58,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Reproduce(args) => reproduce::run(args),
+        Command::Slurm(args) => slurm::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{emit, interrupt, load_scenario, timestamp};
 use crate::experiment::runner::{self, Options};
-use crate::experiment::shard::Shard;
+use crate::experiment::shard::{Shard, ShardChoice};
 use crate::experiment::{InputError, Override, Scenario, resume};
 use crate::output::charts::{self, Format};
 use crate::output::lock;
@@ -35,9 +35,10 @@ pub struct RunArgs {
     /// Change a setting: steps=20, seed=7, world.producers=100, regime.monitoring=0.3 (every regime).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<Override>,
-    /// Run only the runs whose index is I mod N, and leave parts for `regimes merge`.
-    #[arg(long, value_name = "I/N")]
-    pub shard: Option<Shard>,
+    /// Run only the runs whose index is I mod N, and leave parts for `regimes merge`;
+    /// `auto`: the shard of this SLURM array task (array 0..N-1 or 1..N, see docs/CLUSTER.md).
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<ShardChoice>,
     /// Continue an interrupted run in DIR, skipping the runs already finished.
     #[arg(long)]
     pub resume: bool,
@@ -111,15 +112,29 @@ impl Manifest {
     }
 }
 
-/// What a shard directory says about itself (for people; `merge` reads the parts).
+/// What a shard directory says about itself, written when the shard starts (so
+/// that `merge` can name an unfinished shard) and again when it ends.
 #[derive(Serialize, Debug)]
 pub struct ShardInfo {
     /// `I/N`.
     pub shard: String,
     pub scenario: String,
-    /// Runs of this shard, all finished.
+    /// Runs of this shard.
     pub runs: usize,
-    pub search_trials: u64,
+    /// Whether every run of the shard is finished.
+    pub finished: bool,
+    /// Search trials of the runs this invocation computed (fewer after `--resume`), once finished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub search_trials: Option<u64>,
+}
+
+impl ShardInfo {
+    fn write(&self, out: &Path) -> Result<()> {
+        write_atomic(&out.join(SHARD), |f| {
+            serde_json::to_writer_pretty(&mut *f, self)?;
+            Ok(())
+        })
+    }
 }
 
 pub fn run(args: RunArgs) -> Result<()> {
@@ -129,8 +144,13 @@ pub fn run(args: RunArgs) -> Result<()> {
 
 /// Runs a scenario already loaded (with `args.set` applied), as `regimes run` does.
 pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
+    let shard = args
+        .shard
+        .map(|choice| choice.resolve(|name| std::env::var(name).ok()))
+        .transpose()
+        .map_err(InputError::new)?;
     let out = args.out.clone().unwrap_or_else(|| {
-        let name = match args.shard {
+        let name = match shard {
             Some(s) => format!("{}-shard-{}-of-{}", scenario.name, s.index, s.count),
             None => scenario.name.clone(),
         };
@@ -139,7 +159,7 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     let resolved = scenario.to_toml();
     let parts = Parts::of(&out);
     let total = scenario.runs() as u32;
-    let wanted: Vec<u32> = match args.shard {
+    let wanted: Vec<u32> = match shard {
         Some(s) => s.runs(total).collect(),
         None => (0..total).collect(),
     };
@@ -165,7 +185,10 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
             }
             Err(e) => return Err(e).context(format!("cannot read {}", path.display())),
         }
-        if args.shard.is_none() && out.join(MANIFEST).exists() && !parts.exist() {
+        if let Some(shard) = shard {
+            same_shard(&out, shard)?;
+        }
+        if shard.is_none() && out.join(MANIFEST).exists() && !parts.exist() {
             // A removal of the parts cut short may have left them aside.
             parts.retire()?;
             note(format!(
@@ -196,6 +219,16 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
         Ok(())
     })?;
     parts.create()?;
+    let mut info = shard.map(|shard| ShardInfo {
+        shard: shard.to_string(),
+        scenario: scenario.name.clone(),
+        runs: wanted.len(),
+        finished: false,
+        search_trials: None,
+    });
+    if let Some(info) = &info {
+        info.write(&out)?;
+    }
     let started = SystemTime::now();
     let threads = runner::thread_count(args.threads);
     if threads != args.threads {
@@ -227,17 +260,10 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     interrupt::on_stop(stopped).context("cannot watch for Ctrl-C")?;
     let report = runner::execute(&scenario, &pending, &options, &parts)?;
 
-    if let Some(shard) = args.shard {
-        let info = ShardInfo {
-            shard: shard.to_string(),
-            scenario: scenario.name.clone(),
-            runs: wanted.len(),
-            search_trials: report.trials,
-        };
-        write_atomic(&out.join(SHARD), |f| {
-            serde_json::to_writer_pretty(&mut *f, &info)?;
-            Ok(())
-        })?;
+    if let (Some(shard), Some(info)) = (shard, info.as_mut()) {
+        info.finished = true;
+        info.search_trials = Some(report.trials);
+        info.write(&out)?;
         note(format!(
             "shard {shard}: {} runs in {}; combine the shards with `regimes merge DIR... --out DIR`",
             wanted.len(),
@@ -259,6 +285,44 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     // The one step that ends the run: before it, a resume rebuilds the same
     // tables from the parts; after it, the directory is complete.
     parts.retire()
+}
+
+/// The part of `shard.json` read back.
+#[derive(Deserialize)]
+struct ShardFile {
+    shard: String,
+}
+
+/// The shard `dir` was started as, if it holds one (from its `shard.json`).
+pub fn recorded_shard(dir: &Path) -> Result<Option<Shard>> {
+    let path = dir.join(SHARD);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).context(format!("cannot read {}", path.display())),
+    };
+    let invalid = |e: String| InputError::new(format!("{}: {e}", path.display()));
+    let file: ShardFile = serde_json::from_str(&text)
+        .map_err(|e| invalid(format!("{e}: not a shard description")))?;
+    let shard = file
+        .shard
+        .parse()
+        .map_err(|e| invalid(format!("shard {e}")))?;
+    Ok(Some(shard))
+}
+
+/// Refuses to resume a shard directory as another shard: its finished runs
+/// would be kept and the rest of the other shard added to them.
+fn same_shard(out: &Path, shard: Shard) -> Result<()> {
+    match recorded_shard(out)? {
+        Some(recorded) if recorded != shard => Err(InputError::new(format!(
+            "{}: this directory holds shard {recorded}, not {shard}: resume it with \
+             --shard {recorded}, or give another --out",
+            out.join(SHARD).display()
+        ))
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 /// Creates the output directory `out` if needed and locks it. An `out` that is a

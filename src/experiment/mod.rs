@@ -3,6 +3,8 @@
 
 pub mod census;
 pub mod classics;
+pub mod cost;
+pub mod progress;
 pub mod resume;
 pub mod runner;
 pub mod scenario;

@@ -3,13 +3,12 @@
 //! window for its summary, so memory does not grow with steps or runs.
 
 use std::collections::VecDeque;
-use std::io::IsTerminal;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use super::progress::Progress;
 use super::scenario::Scenario;
 use super::sweep::RunSpec;
 use crate::model::{METRIC_COUNT, METRICS, Simulation};
@@ -62,7 +61,7 @@ pub fn thread_count(requested: usize) -> usize {
 pub struct Options {
     /// Worker threads (0 uses every core), capped by [`thread_count`].
     pub threads: usize,
-    /// No progress bar.
+    /// No progress bar or lines.
     pub quiet: bool,
     /// Rows a run holds before handing them to the sink.
     pub chunk_rows: usize,
@@ -98,18 +97,7 @@ pub fn execute(
         .num_threads(thread_count(options.threads))
         .build()
         .context("cannot start the worker threads")?;
-    let bar = if options.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let style = ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {pos}/{len} runs, ETA {eta}",
-        )
-        .expect("a valid template")
-        .progress_chars("=> ");
-        let bar = ProgressBar::new(indices.len() as u64).with_style(style);
-        bar.enable_steady_tick(Duration::from_millis(250));
-        bar
-    };
+    let progress = Progress::new(indices.len(), options.quiet);
     let start = Instant::now();
     let trials: u64 = pool.install(|| {
         indices
@@ -118,12 +106,12 @@ pub fn execute(
                 let spec = scenario.run_spec(i);
                 let outcome = simulate(scenario, &spec, options.chunk_rows, sink)
                     .with_context(|| format!("run {i} failed"))?;
-                bar.inc(1);
+                progress.inc();
                 Ok::<u64, anyhow::Error>(outcome.trials)
             })
             .try_reduce(|| 0, |a, b| Ok(a + b))
     })?;
-    bar.finish_and_clear();
+    progress.finish();
     Ok(Report {
         threads: pool.current_num_threads(),
         runs: indices.len(),
