@@ -24,12 +24,13 @@ need_commands() {
     done
 }
 
-# Is the process of pid file $1 alive and named $2? (A stale pid may belong to anything.)
+# Is the process of pid file $1 alive and named $2? (A stale pid may belong to anything, and
+# a stopped daemon nobody reaped stays a zombie under its name.)
 alive() {
     local pid
-    [ -s "$1" ] || return 1
-    pid=$(cat "$1")
-    [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]
+    pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] || return 1
+    [ -d "/proc/$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] &&
+        ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null
 }
 
 # Stops the process of pid file $1 if it is named $2: TERM, then KILL after 10 s.
@@ -39,7 +40,7 @@ stop() {
         rm -f "$file"
         return 0
     fi
-    pid=$(cat "$file")
+    pid=$(cat "$file" 2>/dev/null) || return 0
     kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 40); do
         alive "$file" "$name" || break
