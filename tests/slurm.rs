@@ -149,6 +149,7 @@ fn a_failed_task_reruns_alone_and_merge_names_what_is_missing() {
         "shards/1 holds shard 1/3 with 3 of 4 runs finished (run 7 missing)",
         "--shard 1/3 --out shards/1 --resume",
         "shards/2 does not exist: its shard never started",
+        "shard 2/3 (runs 2, 5, 8, 11) is in none of these directories",
     ] {
         assert!(message.contains(expected), "{expected:?} not in\n{message}");
     }

@@ -173,10 +173,9 @@ fn missing_report(dirs: &[ShardDir], missing: &BTreeSet<u32>, total: u32) -> Inp
     for d in dirs {
         let dir = d.dir.display();
         match (&d.scenario, d.shard) {
-            (None, _) if !d.dir.exists() => lines.push(format!(
-                "  {dir} does not exist: its shard never started; run it with \
-                 `regimes run {scenario_file} --shard I/N --out {dir}`"
-            )),
+            (None, _) if !d.dir.exists() => {
+                lines.push(format!("  {dir} does not exist: its shard never started"))
+            }
             (None, _) => lines.push(format!(
                 "  {dir} has no {SCENARIO}: its shard never started, or it is not a directory \
                  of `regimes run --shard`"

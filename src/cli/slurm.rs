@@ -251,9 +251,11 @@ fn copy_binary(to: &Path) -> Result<()> {
         return Ok(());
     }
     let temp = to.with_file_name(".regimes.tmp");
-    std::fs::copy(&exe, &temp)
-        .and_then(|_| std::fs::rename(&temp, to))
-        .with_context(|| format!("cannot copy {} to {}", exe.display(), to.display()))
+    let copied = std::fs::copy(&exe, &temp).and_then(|_| std::fs::rename(&temp, to));
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    copied.with_context(|| format!("cannot copy {} to {}", exe.display(), to.display()))
 }
 
 /// Runs `sbatch --parsable ARGS` in `dir`; the job id.
