@@ -117,6 +117,21 @@ fn identical_products_price_at_zero_unless_the_rival_may_not_sell() {
 }
 
 #[test]
+fn a_complete_network_is_ahead_early_and_a_ring_late() {
+    let (out, dir) = reproduce(&[
+        "lazer_friedman",
+        "--set",
+        "replicates=30",
+        "--set",
+        "steps=120",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("3 of 3 checks passed"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn an_unknown_reproduction_is_bad_input_with_a_hint() {
     let (out, _) = reproduce(&["monopolly"]);
     assert_eq!(out.status.code(), Some(2));

@@ -53,9 +53,9 @@ parameters! {
             Kind::Integer { min: Bound::Incl(1.0), max: Bound::Param("world.producers", 0.0) },
             "G", "groups", false,
             "G, groups (firms, cooperatives): contiguous blocks of producers.";
-        initial_propensity: f64 = 0.6, Kind::Number { min: Bound::Excl(0.0), max: Bound::Excl(1.0) },
+        initial_propensity: f64 = 0.6, SHARE,
             "pi0", "share", false,
-            "Mean initial share of the budget producers choose to exert (Beta(4 pi0, 4 (1 - pi0)) distributed).";
+            "Mean initial share of the budget producers choose to exert (Beta(4 pi0, 4 (1 - pi0)) distributed; at 0 or 1 every producer exerts exactly that).";
         intrinsic_share: f64 = 0.3, SHARE, "s_mu", "share", false,
             "Share of producers who value the work itself (use value, scratching an itch).";
         intrinsic_value: f64 = 0.004, NON_NEGATIVE, "mu", "utility per trial", false,
@@ -192,6 +192,8 @@ parameters! {
             "How much better another lineage must be before a forking producer leaves its own.";
         adopt_prob: f64 = 0.5, SHARE, "p_adopt", "probability per step", false,
             "Probability a producer looks for a better visible solution each step.";
+        copy_skips_search: bool = false, Kind::Boolean, "", "", false,
+            "A producer that copied a better visible solution this step makes no search trial in it: it imitates or explores, not both (as in Lazer & Friedman 2007).";
         group_share: Split = Split::Equal, Kind::Choice(Split::WORDS), "", "", false,
             "How a group splits its revenue among its members (only under groups visibility).";
         levy: f64 = 0.0, SHARE, "lambda", "share", false,

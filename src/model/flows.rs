@@ -14,6 +14,8 @@ pub struct ProducerFlows {
     pub start_quality: Vec<f64>,
     /// The world frontier was visible at adoption.
     pub sees_frontier: Vec<bool>,
+    /// Started this step from a visible solution other than its own (adoption).
+    pub copied: Vec<bool>,
     /// Trials exerted (search).
     pub exerted: Vec<u32>,
     /// Trials made effective by skill, match and overhead (search).
@@ -35,6 +37,7 @@ impl ProducerFlows {
             switched: vec![false; n],
             start_quality: vec![0.0; n],
             sees_frontier: vec![false; n],
+            copied: vec![false; n],
             exerted: vec![0; n],
             effective: vec![0; n],
             new_credit: vec![0.0; n],

@@ -96,7 +96,8 @@ pub fn verdicts(classic: &Classic, scenario: &Scenario, dir: &Path) -> Result<Ve
         match check.measure {
             Measure::Final { metric, .. }
             | Measure::At { metric, .. }
-            | Measure::Paired { metric, .. } => names.push(metric),
+            | Measure::Paired { metric, .. }
+            | Measure::PairedFinal { metric, .. } => names.push(metric),
             Measure::Ratio {
                 numerator,
                 denominator,
@@ -228,21 +229,10 @@ fn measure(m: Measure, series: &[Series], landscapes: &Censuses) -> Result<Vec<f
             .map(|s| Ok(s.last(numerator)? / s.last(denominator)?))
             .collect(),
         Measure::Paired { a, b, metric, step } => {
-            let by_seed = |regime| -> Result<BTreeMap<u64, f64>> {
-                of_regime(regime)?
-                    .iter()
-                    .map(|s| Ok((s.seed, s.at(metric, step)?)))
-                    .collect()
-            };
-            let (xa, xb) = (by_seed(a)?, by_seed(b)?);
-            xa.iter()
-                .map(|(seed, va)| {
-                    let vb = xb
-                        .get(seed)
-                        .ok_or_else(|| anyhow!("regime {b} has no run with seed {seed}"))?;
-                    Ok(va - vb)
-                })
-                .collect()
+            paired(&of_regime(a)?, &of_regime(b)?, |s| s.at(metric, step))
+        }
+        Measure::PairedFinal { a, b, metric } => {
+            paired(&of_regime(a)?, &of_regime(b)?, |s| s.last(metric))
         }
         Measure::GlobalOptimum => series
             .iter()
@@ -284,6 +274,27 @@ fn measure(m: Measure, series: &[Series], landscapes: &Censuses) -> Result<Vec<f
             })
             .collect(),
     }
+}
+
+/// Per seed (regimes at the same replicate share it), the value of `a`'s run minus `b`'s.
+fn paired(
+    a: &[&Series],
+    b: &[&Series],
+    value: impl Fn(&Series) -> Result<f64>,
+) -> Result<Vec<f64>> {
+    let of_b: BTreeMap<u64, &Series> = b.iter().map(|s| (s.seed, *s)).collect();
+    a.iter()
+        .map(|sa| {
+            let sb = of_b.get(&sa.seed).ok_or_else(|| {
+                anyhow!(
+                    "no paired run with seed {} in regime {}",
+                    sa.seed,
+                    sa.regime
+                )
+            })?;
+            Ok(value(sa)? - value(sb)?)
+        })
+        .collect()
 }
 
 /// Reads the listed metrics of every run from a timeseries table.

@@ -127,9 +127,14 @@ pub fn draw_producer(p: &mut Producers, i: usize, w: &World, seed: u64, t: u32, 
         .expect("validated sigma")
         .sample(&mut rng);
     let m = w.initial_propensity;
-    p.propensity[i] = Beta::new(4.0 * m, 4.0 * (1.0 - m))
-        .expect("validated propensity")
-        .sample(&mut rng);
+    // At 0 or 1 the Beta distribution degenerates to that point: every producer exerts it.
+    p.propensity[i] = if m > 0.0 && m < 1.0 {
+        Beta::new(4.0 * m, 4.0 * (1.0 - m))
+            .expect("validated propensity")
+            .sample(&mut rng)
+    } else {
+        m
+    };
     p.budget[i] = w.base_budget;
     p.wealth[i] = 0.0;
     p.payoff[i] = 0.0;

@@ -38,6 +38,8 @@ struct Start {
     sees_frontier: bool,
     /// Started a planned team lineage from a random genome.
     new_team_lineage: bool,
+    /// Took a visible solution other than its own.
+    copied: bool,
 }
 
 /// Space for the producers' starts, kept between steps.
@@ -93,10 +95,11 @@ pub fn adoption(
                 lineage: lineage_id(t, entity),
             }
         };
-        let keep = |solution| Start {
+        let keep = |solution: Solution| Start {
             solution,
             sees_frontier,
             new_team_lineage: false,
+            copied: solution.genome != current.genome || solution.lineage != current.lineage,
         };
 
         if plan {
@@ -123,6 +126,7 @@ pub fn adoption(
                         solution: random(&mut slot_rng, entity),
                         sees_frontier,
                         new_team_lineage: true,
+                        copied: false,
                     }
                 }
                 _ => keep(current),
@@ -130,11 +134,14 @@ pub fn adoption(
         }
 
         let Some(best) = best else {
-            return keep(if switched {
-                random(&mut rng, i as u64)
+            return if switched {
+                Start {
+                    copied: false,
+                    ..keep(random(&mut rng, i as u64))
+                }
             } else {
-                current
-            });
+                keep(current)
+            };
         };
         match (r.adopt, switched) {
             (Adopt::Best, true) => keep(best),
@@ -173,6 +180,7 @@ pub fn adoption(
     let lineage = &mut p.lineage[..n];
     let start_quality = &mut producer_flows.start_quality[..n];
     let sees = &mut producer_flows.sees_frontier[..n];
+    let copied = &mut producer_flows.copied[..n];
     for (i, s) in starts.iter().enumerate() {
         genome[i] = s.solution.genome;
         fitness[i] = s.solution.fitness;
@@ -180,6 +188,7 @@ pub fn adoption(
         lineage[i] = s.solution.lineage;
         start_quality[i] = s.solution.quality;
         sees[i] = s.sees_frontier;
+        copied[i] = s.copied;
     }
     if plan {
         // A team lineage started this step is the slot's from now on.

@@ -56,8 +56,12 @@ pub fn search(
         ..
     } = producers;
     let ProducerFlows {
-        exerted, effective, ..
+        exerted,
+        effective,
+        copied,
+        ..
     } = producer_flows;
+    let skip_copiers = cx.regime.copy_skips_search;
     // A producer's search reads its own traits and the problems, and writes only
     // its own solution, so it runs in place. Its traits are handed over as values.
     let n = target.len();
@@ -82,6 +86,9 @@ pub fn search(
             .enumerate()
             .with_min_len(PAR_CHUNK)
             .for_each(|(i, (a, b, rng))| search.effort(i, traits(i), a, b, rng));
+        if skip_copiers {
+            imitators_do_not_search(effective, copied);
+        }
         (
             effective.par_iter(),
             rngs.par_iter_mut(),
@@ -105,6 +112,9 @@ pub fn search(
                 &mut rngs[i],
             );
         }
+        if skip_copiers {
+            imitators_do_not_search(effective, copied);
+        }
         let climbs = &mut climbs[..n];
         let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
         for i in 0..n {
@@ -120,6 +130,17 @@ pub fn search(
         }
     }
     effective.iter().map(|&e| e as u64).sum::<u64>()
+}
+
+/// Under `copy_skips_search`, a producer that copied a better solution this step spent
+/// it copying: its effort is exerted (and paid for) but makes no search trial (Lazer &
+/// Friedman 2007: imitate or explore). Applied after effort, so every draw stays the same.
+fn imitators_do_not_search(effective: &mut [u32], copied: &[bool]) {
+    for (e, &c) in effective.iter_mut().zip(copied) {
+        if c {
+            *e = 0;
+        }
+    }
 }
 
 /// What every producer's search reads: the rules, the landscapes and the problems.
