@@ -299,7 +299,7 @@ pub const CLASSICS: &[Classic] = &[
         checks: &[
             Check {
                 claim: "the efficient (complete) network is ahead in the short run",
-                published: "complete above linear early (their Figure 2: first rounds)",
+                published: "complete above linear in the first rounds",
                 measure: Measure::Paired {
                     a: "complete",
                     b: "linear",
