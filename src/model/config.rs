@@ -47,7 +47,7 @@ parameters! {
             "S, held solution records kept per problem.";
         cross_domain: f64 = 0.5, SHARE, "kappa", "share", false,
             "Match of a producer to a problem outside its domain, relative to its own domain.";
-        skill_sigma: f64 = 0.5, NON_NEGATIVE, "sigma_s", "log-scale sd", false,
+        skill_sigma: f64 = 0.5, Kind::Number { min: Bound::Incl(0.0), max: Bound::Incl(2.0) }, "sigma_s", "log-scale sd", false,
             "Spread of skills: sigma of the log-normal skill distribution.";
         groups: usize = 50,
             Kind::Integer { min: Bound::Incl(1.0), max: Bound::Param("world.producers", 0.0) },
