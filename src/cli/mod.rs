@@ -11,6 +11,7 @@ mod reproduce;
 mod run;
 mod sbatch;
 mod slurm;
+mod serve;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -49,6 +50,8 @@ enum Command {
     Reproduce(reproduce::ReproduceArgs),
     /// Write a SLURM job array (one shard per task) and a merge job for a scenario; --submit submits them.
     Slurm(slurm::SlurmArgs),
+    /// Serve a live page to run and compare regimes in a browser (a classroom on one laptop).
+    Serve(serve::ServeArgs),
 }
 
 /// Parses the arguments, runs the command and maps errors to exit codes.
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
         Command::Plot(args) => plot::run(args),
         Command::Reproduce(args) => reproduce::run(args),
         Command::Slurm(args) => slurm::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
