@@ -82,7 +82,7 @@ pub fn control(p: &Param, limits: &Limits) -> Control {
     };
     match hi {
         // A slider over thousands of values cannot be set to one of them.
-        Some(hi) if !p.or_none && (!integer || hi - lo <= 5000.0) => Control::Slider {
+        Some(hi) if !p.or_none && (!integer || hi - lo <= 10_000.0) => Control::Slider {
             min: lo,
             max: hi,
             step: if integer { 1.0 } else { 0.01 },
@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(slider(&of("world.interactions")).3, Some("loci"));
         assert_eq!(slider(&of("world.groups")).3, Some("producers"));
         assert_eq!(slider(&of("regime.levy")), (0.0, 1.0, false, None));
-        assert_eq!(slider(&of("world.producers")).1, 3000.0);
+        assert_eq!(slider(&of("world.producers")).1, 5000.0);
         assert_eq!(of("regime.exclusive"), Control::Toggle);
         assert_eq!(
             of("regime.visibility"),

@@ -174,10 +174,15 @@ impl Run {
         lock(&self.state).changed.elapsed()
     }
 
-    fn set_phase(&self, phase: Phase) {
+    /// Moves from `from` to `to`, unless the run has moved on (a cancel came first).
+    fn advance(&self, from: Phase, to: Phase) -> bool {
         let mut s = lock(&self.state);
-        s.phase = phase;
-        s.changed = Instant::now();
+        let moved = s.phase == from;
+        if moved {
+            s.phase = to;
+            s.changed = Instant::now();
+        }
+        moved
     }
 
     /// The file a download names, if the finished run left it.
@@ -249,9 +254,13 @@ impl Run {
     /// Steps every run, replicate after replicate (the regimes of a replicate side
     /// by side, each on its own thread), then writes the tables and charts.
     pub fn drive(&self, events: Sender<Event>) {
-        self.set_phase(Phase::Running);
+        if !self.advance(Phase::Waiting, Phase::Running) {
+            return self.clean();
+        }
         let result = self.step_all(&events).and_then(|()| {
-            self.set_phase(Phase::Assembling);
+            if !self.advance(Phase::Running, Phase::Assembling) {
+                return Err(anyhow!("run {} was cancelled", self.id));
+            }
             self.assemble()
         });
         let cancelled = lock(&self.control).cancelled;

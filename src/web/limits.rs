@@ -26,8 +26,9 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            producers: 3_000,
-            problems: 3_000,
+            producers: 5_000,
+            // The duplication scenario sweeps up to 5,000 problems.
+            problems: 10_000,
             steps: 3_000,
             runs: 120,
             regimes: 8,
