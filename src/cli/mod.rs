@@ -10,8 +10,8 @@ mod plot;
 mod reproduce;
 mod run;
 mod sbatch;
-mod slurm;
 mod serve;
+mod slurm;
 mod validate;
 
 use std::path::{Path, PathBuf};
