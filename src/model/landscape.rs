@@ -239,7 +239,7 @@ impl Landscape<'_> {
 }
 
 /// The contributions of every problem's landscape, `L * 2^(K+1)` per problem, when
-/// all of them fit in [`TABLES_BYTES`]; otherwise empty, and contributions are hashed.
+/// all of them fit in `TABLES_BYTES`; otherwise empty, and contributions are hashed.
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
     /// Entries per problem.

@@ -1,5 +1,5 @@
 //! Phase 6, market and consumption (spec §2.6, docs/MODEL.md §7.6). On each
-//! problem a unit mass of users with type theta ~ U[0,1] values quality q at
+//! problem a unit mass of users with type `theta ~ U[0,1]` values quality q at
 //! theta * v * q. The holder of the best private solution can charge only for
 //! its premium over the best alternative (the open solution, and without
 //! exclusive rights the best rival's); pricing leaves the users below the price
