@@ -1,217 +1,14 @@
-//! Charts drawn from synthetic output directories (tables written here with
-//! polars, following docs/ARCHITECTURE.md's contract), so these tests do not
-//! depend on the engine.
+//! Charts drawn from synthetic output directories (see `support`), so these
+//! tests do not depend on the engine.
+
+mod support;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use polars::prelude::*;
-use regimes::model::METRICS;
 use regimes::output::charts::{Format, draw_all};
+use support::*;
 
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("regimes-charts-{name}-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// A deterministic pseudo-random number in [0, 1).
-fn noise(a: u64, b: u64, c: u64) -> f64 {
-    let mut x = a
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(b.wrapping_mul(0xBF58_476D_1CE4_E5B9))
-        .wrapping_add(c.wrapping_mul(0x94D0_49BB_1331_11EB));
-    x ^= x >> 31;
-    x = x.wrapping_mul(0xD6E8_FEB8_6659_FD93);
-    x ^= x >> 29;
-    (x >> 11) as f64 / (1u64 << 53) as f64
-}
-
-/// A swept column: numbers or strings.
-enum Sweep {
-    Num(&'static str, Vec<f64>),
-    Str(&'static str, Vec<&'static str>),
-}
-
-/// Writes timeseries.parquet, runs.parquet and scenario.toml for `regimes` x
-/// sweep points x `reps` replicates x `steps` steps. Metric values differ by
-/// regime and drift over time; `approach_diversity` is NaN (0/0) at step 0 and,
-/// for the second regime, during a stretch of steps (a gap to leave).
-fn write_outputs(
-    dir: &Path,
-    regimes: &[&str],
-    sweep: &[Sweep],
-    reps: u32,
-    steps: u32,
-    extra: &str,
-) {
-    // Sweep points: the cartesian product, first parameter slowest.
-    let mut points: Vec<Vec<usize>> = vec![vec![]];
-    for s in sweep {
-        let n = match s {
-            Sweep::Num(_, v) => v.len(),
-            Sweep::Str(_, v) => v.len(),
-        };
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                (0..n).map(move |i| {
-                    let mut q = p.clone();
-                    q.push(i);
-                    q
-                })
-            })
-            .collect();
-    }
-    let mut run = 0u32;
-    let (mut ts_id, mut runs_id) = (Vec::new(), Vec::new());
-    let mut ts_values: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len()];
-    let mut run_values: Vec<Vec<f64>> = vec![Vec::new(); METRICS.len() + 1];
-    for point in &points {
-        for (r, _) in regimes.iter().enumerate() {
-            for rep in 0..reps {
-                let lift: f64 = point.iter().map(|&i| i as f64 * 0.1).sum();
-                let mut sums = vec![0.0; METRICS.len()];
-                for step in 0..steps {
-                    for (m, info) in METRICS.iter().enumerate() {
-                        let trend = (step as f64 / steps as f64) * (0.2 + 0.1 * r as f64);
-                        let mut v = 0.2
-                            + 0.15 * r as f64
-                            + trend
-                            + lift
-                            + 0.05 * noise(run as u64, step as u64, m as u64);
-                        if info.name == "welfare" {
-                            v *= 40.0;
-                        }
-                        if info.name == "approach_diversity"
-                            && (step == 0 || (r == 1 && (steps / 3..steps / 2).contains(&step)))
-                        {
-                            v = f64::NAN;
-                        }
-                        ts_values[m].push(v);
-                        if step + 10 >= steps {
-                            sums[m] += v / 10.0;
-                        }
-                    }
-                    ts_id.push((run, r, rep, point.clone(), step));
-                }
-                for (m, s) in sums.iter().enumerate() {
-                    run_values[m].push(*s);
-                }
-                run_values[METRICS.len()].push(1000.0 * (1.0 + r as f64) + noise(run as u64, 7, 7));
-                runs_id.push((run, r, rep, point.clone()));
-                run += 1;
-            }
-        }
-    }
-
-    let id_columns = |rows: &[(u32, usize, u32, Vec<usize>)]| -> Vec<Column> {
-        let mut cols = vec![
-            Column::new("run".into(), rows.iter().map(|x| x.0).collect::<Vec<u32>>()),
-            Column::new(
-                "regime".into(),
-                rows.iter().map(|x| regimes[x.1]).collect::<Vec<&str>>(),
-            ),
-            Column::new(
-                "replicate".into(),
-                rows.iter().map(|x| x.2).collect::<Vec<u32>>(),
-            ),
-            Column::new(
-                "seed".into(),
-                rows.iter().map(|x| 1000 + x.0 as u64).collect::<Vec<u64>>(),
-            ),
-        ];
-        for (k, s) in sweep.iter().enumerate() {
-            cols.push(match s {
-                Sweep::Num(name, v) => Column::new(
-                    (*name).into(),
-                    rows.iter().map(|x| v[x.3[k]]).collect::<Vec<f64>>(),
-                ),
-                Sweep::Str(name, v) => Column::new(
-                    (*name).into(),
-                    rows.iter().map(|x| v[x.3[k]]).collect::<Vec<&str>>(),
-                ),
-            });
-        }
-        cols
-    };
-    let ts_rows: Vec<(u32, usize, u32, Vec<usize>)> =
-        ts_id.iter().map(|x| (x.0, x.1, x.2, x.3.clone())).collect();
-    let mut cols = id_columns(&ts_rows);
-    cols.push(Column::new(
-        "step".into(),
-        ts_id.iter().map(|x| x.4).collect::<Vec<u32>>(),
-    ));
-    for (m, info) in METRICS.iter().enumerate() {
-        cols.push(Column::new(
-            info.name.into(),
-            std::mem::take(&mut ts_values[m]),
-        ));
-    }
-    write_parquet(&dir.join("timeseries.parquet"), cols);
-
-    let mut cols = id_columns(&runs_id);
-    for (m, info) in METRICS.iter().enumerate() {
-        cols.push(Column::new(
-            info.name.into(),
-            std::mem::take(&mut run_values[m]),
-        ));
-    }
-    cols.push(Column::new(
-        "cumulative_welfare".into(),
-        std::mem::take(&mut run_values[METRICS.len()]),
-    ));
-    write_parquet(&dir.join("runs.parquet"), cols);
-
-    let mut toml = format!(
-        "name = \"synthetic\"\ndescription = \"test\"\nsteps = {steps}\nreplicates = {reps}\nseed = 1\nrecord_every = 1\nwindow = 10\n{extra}\n"
-    );
-    if !sweep.is_empty() {
-        toml += "\n[sweep]\n";
-        for s in sweep {
-            match s {
-                Sweep::Num(n, v) => toml += &format!("{n:?} = {v:?}\n"),
-                Sweep::Str(n, v) => toml += &format!("{n:?} = {v:?}\n"),
-            }
-        }
-    }
-    fs::write(dir.join("scenario.toml"), toml).unwrap();
-}
-
-fn write_parquet(path: &Path, cols: Vec<Column>) {
-    let mut df = DataFrame::new_infer_height(cols).unwrap();
-    ParquetWriter::new(fs::File::create(path).unwrap())
-        .finish(&mut df)
-        .unwrap();
-}
-
-/// The text elements of an SVG, trimmed, in drawing order.
-fn svg_texts(path: &Path) -> Vec<String> {
-    let svg = fs::read_to_string(path).unwrap();
-    svg.split("<text")
-        .skip(1)
-        .filter_map(|t| {
-            let body = &t[t.find('>')? + 1..t.find("</text>")?];
-            Some(body.trim().to_string())
-        })
-        .collect()
-}
-
-/// Whether some text element of the SVG contains `needle`.
-fn has_text(texts: &[String], needle: &str) -> bool {
-    texts.iter().any(|t| t.contains(needle))
-}
-
-fn names(files: &[PathBuf]) -> Vec<String> {
-    files
-        .iter()
-        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-        .collect()
-}
-
-const THREE: [&str; 3] = ["enclosure", "commons", "collectivist"];
 
 #[test]
 fn a_plain_run_gets_the_overview_and_a_time_series_per_headline_metric() {
@@ -388,10 +185,10 @@ fn a_two_parameter_sweep_draws_faceted_sweep_charts() {
     assert!(names.contains(&"timeseries_welfare.svg".to_string()));
     let texts = svg_texts(&dir.join("charts/sweep_welfare_by_world-interactions.svg"));
     for text in [
-        "Welfare per step by world.interactions",
+        "Welfare per step by epistatic neighbours per locus (K)",
         "visibility = private",
         "visibility = open",
-        "world.interactions",
+        "epistatic neighbours per locus (K)",
         "1",
         "3",
         "5",
@@ -468,7 +265,7 @@ fn add_mode_keeps_the_defaults_and_a_custom_title_replaces_a_default_chart() {
     assert!(names.contains(&"bars_cumulative_welfare.svg".to_string()));
     let texts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
     assert!(texts.iter().any(|t| t == "Welfare, my way"));
-    assert!(texts.iter().any(|t| t == "my_variant"));
+    assert!(texts.iter().any(|t| t == "my variant"));
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -564,7 +361,8 @@ fn many_regimes_one_replicate_and_many_sweep_points_still_draw() {
     assert!(has_text(&texts, "(16 of 20 shown)"), "{texts:?}");
     assert!(has_text(&texts, "1 replicate"));
     for r in regimes {
-        assert!(texts.iter().any(|t| t == r), "legend lacks {r}");
+        let shown = r.replace('_', " ");
+        assert!(texts.iter().any(|t| *t == shown), "legend lacks {shown}");
     }
     // One replicate: no interval, so no band is drawn.
     let svg = fs::read_to_string(dir.join("charts/timeseries_welfare.svg")).unwrap();

@@ -110,7 +110,8 @@ pub fn run(args: MergeArgs) -> Result<()> {
     let assembled = finish(&scenario, &sources, &args.out, args.format, args.quiet)?;
     let mut manifest = Manifest::new(&scenario, started, assembled.trials);
     manifest.merged_from = Some(args.dirs.iter().map(|d| d.display().to_string()).collect());
-    manifest.write(&args.out)
+    manifest.write(&args.out)?;
+    super::run::write_report(&args.out, args.quiet)
 }
 
 /// Reads the scenario and shard of `dir` (its finished runs are read later, under

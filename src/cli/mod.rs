@@ -8,6 +8,7 @@ mod list;
 mod merge;
 mod plot;
 mod reproduce;
+mod report;
 mod run;
 mod sbatch;
 mod serve;
@@ -44,7 +45,7 @@ enum Command {
     Explain(explain::ExplainArgs),
     /// Combine the output directories of `run --shard` into the tables of the whole scenario.
     Merge(merge::MergeArgs),
-    /// Redraw the charts of an output directory from its tables.
+    /// Redraw the charts (and the report) of an output directory from its tables.
     Plot(plot::PlotArgs),
     /// Reproduce classic results (NK analytics, monopoly, ...) and judge them against the literature.
     Reproduce(reproduce::ReproduceArgs),
@@ -52,6 +53,8 @@ enum Command {
     Slurm(slurm::SlurmArgs),
     /// Serve a live page to run and compare regimes in a browser (a classroom on one laptop).
     Serve(serve::ServeArgs),
+    /// Rebuild DIR/report.html, the self-contained page of a run, from its tables.
+    Report(report::ReportArgs),
 }
 
 /// Parses the arguments, runs the command and maps errors to exit codes.
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Reproduce(args) => reproduce::run(args),
         Command::Slurm(args) => slurm::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Report(args) => report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

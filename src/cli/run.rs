@@ -17,6 +17,7 @@ use crate::output::lock;
 use crate::output::tables::{
     self, Assembled, Locate, MANIFEST, Parts, RUNS, SCENARIO, SUMMARY, TIMESERIES, write_atomic,
 };
+use crate::output::{report, summary};
 
 /// The shard description left in a shard's directory.
 pub const SHARD: &str = "shard.json";
@@ -280,6 +281,7 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     manifest.trials_per_second =
         (report.seconds > 0.0 && report.runs > 0).then(|| report.trials as f64 / report.seconds);
     manifest.write(&out)?;
+    write_report(&out, args.quiet)?;
     // A directory that held a shard and was resumed whole is a shard no more.
     remove(&out.join(SHARD))?;
     // The one step that ends the run: before it, a resume rebuilds the same
@@ -385,6 +387,15 @@ fn clear(out: &Path, parts: &Parts) -> Result<()> {
     Ok(())
 }
 
+/// Writes `out/report.html` (after the manifest, whose provenance it shows).
+pub fn write_report(out: &Path, quiet: bool) -> Result<()> {
+    let page = report::build(out)?;
+    if !quiet {
+        eprintln!("report: {}", page.display());
+    }
+    Ok(())
+}
+
 /// Builds the tables from the parts, prints the overview and draws the charts.
 pub fn finish(
     scenario: &Scenario,
@@ -409,7 +420,7 @@ pub fn finish(
         scenario.replicates,
         scenario.steps,
         scenario.window.min(recorded),
-        assembled.overview.render()
+        summary::screen_table(out)?
     ))?;
     let drawn = charts::draw_all(out, format, quiet)?;
     if !quiet {

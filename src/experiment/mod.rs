@@ -2,6 +2,7 @@
 //! and the parallel runner.
 
 pub mod census;
+pub mod chart_spec;
 pub mod classics;
 pub mod cost;
 pub mod progress;

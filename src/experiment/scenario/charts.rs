@@ -1,22 +1,21 @@
-//! `[[charts]]` entries: each key checked against the metrics and the sweep, then
-//! read as a [`ChartSpec`].
+//! `[[charts]]` entries and the report's `baseline`: each entry is checked by
+//! [`chart_spec::check`] (the chart format's own rules), its problems reported
+//! under `charts[i]`.
 
 use toml::Value;
 
-use super::SweepAxis;
 use super::reader::Reader;
+use super::{RegimeEntry, SweepAxis};
+use crate::experiment::chart_spec::{self, ChartSpec};
 use crate::experiment::suggest;
-use crate::model::METRICS;
-use crate::output::chart_spec::ChartSpec;
-
-/// Keys of a `[[charts]]` entry.
-const CHART_KEYS: &[&str] = &["metric", "kind", "x", "facet", "title"];
-
-/// A metric only `runs.parquet` has, which per-run charts may use.
-pub const CUMULATIVE_WELFARE: &str = "cumulative_welfare";
 
 impl Reader {
-    pub(super) fn charts(&mut self, value: Option<&Value>, sweep: &[SweepAxis]) -> Vec<ChartSpec> {
+    pub(super) fn charts(
+        &mut self,
+        value: Option<&Value>,
+        sweep: &[SweepAxis],
+        regimes: &[RegimeEntry],
+    ) -> Vec<ChartSpec> {
         let list = match value {
             None => return Vec::new(),
             Some(Value::Array(a)) => a,
@@ -26,98 +25,53 @@ impl Reader {
             }
         };
         let swept: Vec<&str> = sweep.iter().map(|a| a.path.as_str()).collect();
+        let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
         let mut charts = Vec::new();
         for (i, item) in list.iter().enumerate() {
-            let at = format!("charts[{i}]");
-            let Some(t) = item.as_table() else {
-                self.fail(&at, Some(item), "allowed a table with metric and kind");
-                continue;
-            };
-            let before = self.problems.len();
-            for (key, v) in t {
-                if !CHART_KEYS.contains(&key.as_str()) {
-                    let hint = suggest::hint(key, CHART_KEYS.iter().copied());
-                    self.fail(
-                        format!("{at}.{key}"),
-                        Some(v),
-                        format!(
-                            "unknown chart key{hint}; allowed: {}",
-                            CHART_KEYS.join(", ")
-                        ),
-                    );
-                }
-            }
-            let kind = t.get("kind");
-            let kind_ok = matches!(kind, Some(Value::String(k)) if ["timeseries", "sweep", "bars"].contains(&k.as_str()));
-            if !kind_ok {
-                self.fail(
-                    format!("{at}.kind"),
-                    kind,
-                    "allowed \"timeseries\", \"sweep\" or \"bars\"",
-                );
-            }
-            let timeseries = matches!(kind, Some(Value::String(k)) if k == "timeseries");
-            match t.get("metric") {
-                Some(Value::String(m))
-                    if METRICS.iter().any(|x| x.name == m)
-                        || (m == CUMULATIVE_WELFARE && !timeseries) => {}
-                other => {
-                    let name = other.and_then(Value::as_str).unwrap_or("");
-                    let names = METRICS.iter().map(|m| m.name).chain([CUMULATIVE_WELFARE]);
-                    let hint = suggest::hint(name, names);
-                    self.fail(
-                        format!("{at}.metric"),
-                        other,
-                        format!("allowed a metric name{hint} (`regimes explain` lists them; cumulative_welfare only for sweep and bars charts)"),
-                    );
-                }
-            }
-            if let Some(v) = t.get("title").filter(|v| !v.is_str()) {
-                self.fail(
-                    format!("{at}.title"),
-                    Some(v),
-                    "allowed a string (text in quotes)",
-                );
-            }
-            for key in ["x", "facet"] {
-                match t.get(key) {
-                    None => {}
-                    Some(Value::String(p)) if swept.contains(&p.as_str()) => {}
-                    Some(v) => {
-                        let name = v.as_str().unwrap_or("");
-                        let hint = suggest::hint(name, swept.iter().copied());
-                        let allowed = if swept.is_empty() {
-                            "nothing: the scenario has no [sweep]".to_string()
-                        } else {
-                            format!("a swept parameter{hint}: {}", swept.join(", "))
+            match chart_spec::check(item, &swept, &names) {
+                Ok(spec) => charts.push(spec),
+                Err(problems) => {
+                    for p in problems {
+                        let key = match p.key.as_str() {
+                            "" => format!("charts[{i}]"),
+                            k => format!("charts[{i}].{k}"),
                         };
-                        self.fail(format!("{at}.{key}"), Some(v), format!("allowed {allowed}"));
+                        self.fail(key, p.value.as_ref(), p.message);
                     }
                 }
             }
-            if matches!(kind, Some(Value::String(k)) if k == "sweep") && sweep.is_empty() {
-                self.fail(
-                    format!("{at}.kind"),
-                    kind,
-                    "a sweep chart needs a [sweep]; allowed here: \"timeseries\" or \"bars\"",
-                );
-            }
-            if self.problems.len() > before {
-                continue;
-            }
-            match item.clone().try_into::<ChartSpec>() {
-                Ok(spec) => charts.push(spec),
-                Err(e) => self.fail(&at, Some(item), format!("not a chart: {}", e.message())),
-            }
         }
         charts
+    }
+
+    /// The regime the report compares the others with: one of the scenario's.
+    pub(super) fn baseline(
+        &mut self,
+        value: Option<&Value>,
+        regimes: &[RegimeEntry],
+    ) -> Option<String> {
+        let v = value?;
+        let name = v.as_str().unwrap_or_default();
+        if !regimes.iter().any(|r| r.name == name) {
+            let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
+            let hint = suggest::hint(name, names.iter().copied());
+            self.fail(
+                "baseline",
+                Some(v),
+                format!(
+                    "allowed one of the scenario's regimes{hint}: {}",
+                    names.join(", ")
+                ),
+            );
+        }
+        Some(name.to_string())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::experiment::{InputError, Scenario};
-    use crate::output::chart_spec::ChartsMode;
+    use crate::experiment::chart_spec::ChartsMode;
 
     fn parse(text: &str) -> Result<Scenario, InputError> {
         Scenario::parse(text, "test.toml", "test", &[])
@@ -140,6 +94,12 @@ mod tests {
         assert!(e.contains("charts[0].x = \"world.lo\""), "{e}");
         let e = errors("[[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\ntitle = 64");
         assert!(e.contains("charts[0].title = 64: allowed a string"), "{e}");
+        let e = errors("baseline = \"comons\"\nregimes = [\"enclosure\", \"commons\"]");
+        assert!(e.contains("baseline = \"comons\""), "{e}");
+        assert!(e.contains("did you mean `commons`"), "{e}");
+        let s = parse("baseline = \"commons\"\nregimes = [\"enclosure\", \"commons\"]").unwrap();
+        assert_eq!(s.baseline.as_deref(), Some("commons"));
+        assert!(s.to_toml().contains("baseline = \"commons\""));
         let s = parse("charts_mode = \"replace\"\n[[charts]]\nmetric = \"welfare\"\nkind = \"timeseries\"\ntitle = \"W\"").unwrap();
         assert_eq!(s.charts_mode, ChartsMode::Replace);
         assert_eq!(s.charts[0].title.as_deref(), Some("W"));

@@ -20,9 +20,10 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use crate::model::{Config, Regime, World, params};
-use crate::output::chart_spec::{ChartSpec, ChartsMode};
+use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
 
-pub use charts::CUMULATIVE_WELFARE;
+// Tables and `explain` name it through the scenario format.
+pub use crate::experiment::chart_spec::CUMULATIVE_WELFARE;
 pub use checks::{DEFAULT_MAX_MEMORY, Limits, MAX_RUNS, bytes};
 pub use overrides::Override;
 use overrides::{apply_overrides, attribute};
@@ -107,6 +108,8 @@ pub struct Scenario {
     pub record_every: u32,
     /// Recorded steps averaged into `runs.parquet`.
     pub window: u32,
+    /// The regime the report compares every other with, run by run (paired differences).
+    pub baseline: Option<String>,
     pub charts_mode: ChartsMode,
     pub world: World,
     pub regimes: Vec<RegimeEntry>,

@@ -18,6 +18,7 @@ const SETTABLE: &[&str] = &[
     "seed",
     "record_every",
     "window",
+    "baseline",
     "charts_mode",
 ];
 

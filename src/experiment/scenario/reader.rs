@@ -12,7 +12,7 @@ use super::{DEFAULT_REGIMES, Problem, RegimeEntry, Scenario, SweepAxis};
 use crate::experiment::suggest;
 use crate::model::params::{self, Kind, Param};
 use crate::model::{Config, PRESETS, Regime, World};
-use crate::output::chart_spec::ChartsMode;
+use crate::experiment::chart_spec::ChartsMode;
 
 /// Top-level keys, in the order of a resolved file.
 const TOP_KEYS: &[&str] = &[
@@ -23,6 +23,7 @@ const TOP_KEYS: &[&str] = &[
     "seed",
     "record_every",
     "window",
+    "baseline",
     "charts_mode",
     "world",
     "regimes",
@@ -146,7 +147,8 @@ impl Reader {
         let world = self.world(doc.get("world"));
         let regimes = self.regimes(doc.get("regimes"));
         let sweep = self.sweep(doc.get("sweep"), order);
-        let charts = self.charts(doc.get("charts"), &sweep);
+        let charts = self.charts(doc.get("charts"), &sweep, &regimes);
+        let baseline = self.baseline(doc.get("baseline"), &regimes);
         let scenario = Scenario {
             name,
             description,
@@ -155,6 +157,7 @@ impl Reader {
             seed,
             record_every,
             window,
+            baseline,
             charts_mode,
             world: world?,
             regimes,

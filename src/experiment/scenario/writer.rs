@@ -5,7 +5,7 @@ use toml::Value;
 
 use super::Scenario;
 use crate::model::{Regime, World};
-use crate::output::chart_spec::{ChartSpec, ChartsMode};
+use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
 
 impl Scenario {
     /// The resolved scenario as TOML: every default filled in, rerunnable as is,
@@ -28,6 +28,8 @@ impl Scenario {
             seed: u64,
             record_every: u32,
             window: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            baseline: Option<&'a str>,
             charts_mode: ChartsMode,
             world: &'a World,
             regimes: Vec<Entry<'a>>,
@@ -41,6 +43,7 @@ impl Scenario {
             seed: self.seed,
             record_every: self.record_every,
             window: self.window,
+            baseline: self.baseline.as_deref(),
             charts_mode: self.charts_mode,
             world: &self.world,
             regimes: self

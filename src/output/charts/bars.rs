@@ -6,10 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::data::{Outputs, Stat};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
-use super::style::{self, Axis, INK, MUTED, RegimeStyle, font};
-use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
+use super::scale::{self, YRule};
+use super::style::{self, INK, MUTED, RegimeStyle, font};
+use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, title_case};
+use crate::experiment::chart_spec::Look;
+use crate::output::stats::Stats;
 
 /// Three significant digits, enough to read a bar, short enough to fit over it.
 pub fn short_value(v: f64) -> String {
@@ -26,20 +28,31 @@ pub fn short_value(v: f64) -> String {
     style::format_number(v, 10f64.powi(-d))
 }
 
-/// The y axis for bars: from zero, with headroom above for the value labels
-/// (so not capped at the metric's maximum), never below the metric's `min`.
-pub fn bar_axis<'a>(stats: impl Iterator<Item = &'a Stat> + Clone, min: f64) -> Axis {
-    let vals = stats.flat_map(|s| [s.mean, s.lo, s.hi]);
-    let (lo, hi) = vals
-        .clone()
+/// The value axis rule of bars: from zero (a bar's length is its value), or
+/// logarithmic when asked, or by default (`auto_log`) when the means differ by
+/// more than ten times (one bar of 57 would squash bars of 3 to 5).
+pub fn bar_rule(
+    look: &Look,
+    metric: &str,
+    means: impl Iterator<Item = f64> + Clone,
+    auto_log: bool,
+) -> YRule {
+    let auto = auto_log && scale::spans_orders(means.clone()) && scale::log_possible(means);
+    let bounds = (metric_bounds(metric).0, f64::INFINITY);
+    scale::rule(look.y_scale, Some(true), bounds, auto)
+}
+
+/// `values` and two more: room above the highest (below the lowest negative)
+/// for the values written over the bars.
+pub fn with_headroom(mut values: Vec<f64>) -> Vec<f64> {
+    let (lo, hi) = values
+        .iter()
         .filter(|v| v.is_finite())
-        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+        .fold((0.0f64, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
     let room = (hi - lo) * 0.12;
-    let extra = [
-        if hi > 0.0 { hi + room } else { hi },
-        if lo < 0.0 { lo - room } else { lo },
-    ];
-    frame::y_axis(vals.chain(extra), true, (min, f64::INFINITY))
+    values.push(if hi > 0.0 { hi + room } else { hi });
+    values.push(if lo < 0.0 { lo - room } else { lo });
+    values
 }
 
 /// One bar panel; `stats[r]` is regime r.
@@ -48,12 +61,14 @@ pub fn bars_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spec: &PanelSpec,
     styles: &[RegimeStyle],
-    stats: &[Stat],
+    stats: &[Stats],
 ) -> Result<()> {
+    let y = spec.y;
     let body = frame::panel_body(area, spec)?;
     let (mut chart, names_shown) = frame::build_panel(&body, spec)?;
-    let label = font(spec.sizes.tick * 0.9, false, INK);
-    let cap = (spec.sizes.marker).max(5);
+    let page = spec.sizes.page;
+    let label = font(spec.sizes.tick * 0.95, false, INK);
+    let cap = spec.sizes.marker.max(5);
     // Values are written over the bars only if every one fits its slot.
     let slot = chart.backend_coord(&(1.0, 0.0)).0 - chart.backend_coord(&(0.0, 0.0)).0;
     let fits = |text: &str| {
@@ -63,47 +78,65 @@ pub fn bars_panel<DB: DrawingBackend>(
     let values_fit = stats
         .iter()
         .all(|s| !s.mean.is_finite() || fits(&short_value(s.mean)));
-    let base = chart.backend_coord(&(0.0, spec.y.lo)).1;
+    // Bars stand on zero, or on the bottom of a log axis.
+    let foot = if y.log { y.lo } else { 0.0 };
+    let base = chart.backend_coord(&(0.0, y.lo)).1;
     for (r, (st, s)) in styles.iter().zip(stats).enumerate() {
         let x = r as f64;
         if !names_shown {
             let (px, _) = chart.backend_coord(&(x, 0.0));
-            let y = base + spec.sizes.marker + 6;
-            style::draw_marker(root, st.marker, (px, y), spec.sizes.marker, st.color)
+            let yy = base + spec.sizes.marker + page.len(1.7);
+            style::draw_marker(root, st.marker, (px, yy), spec.sizes.marker, st.color)
                 .map_err(err)?;
         }
-        if !s.mean.is_finite() {
-            let (px, py) = chart.backend_coord(&(x, 0.0));
+        if !s.mean.is_finite() || !y.pos(s.mean).is_finite() {
+            let (px, py) = chart.backend_coord(&(x, foot));
             let note =
                 font(spec.sizes.tick, false, MUTED).pos(Pos::new(HPos::Center, VPos::Bottom));
             let text = if fits("no data") { "no data" } else { "–" };
-            root.draw_text(text, &note, (px, py - 6)).map_err(err)?;
+            root.draw_text(text, &note, (px, py - page.len(1.7)))
+                .map_err(err)?;
             continue;
         }
         chart
             .draw_series(std::iter::once(Rectangle::new(
-                [(x - 0.3, 0.0), (x + 0.3, s.mean)],
+                [(x - 0.3, foot), (x + 0.3, y.pos(s.mean))],
                 st.color.filled(),
             )))
             .map_err(err)?;
-        let (px, mean_y) = chart.backend_coord(&(x, s.mean));
+        let (px, mean_y) = chart.backend_coord(&(x, y.pos(s.mean)));
         let (mut top, mut bottom) = (mean_y, mean_y);
-        if s.lo.is_finite() && s.hi.is_finite() {
-            top = chart.backend_coord(&(x, s.hi)).1;
-            bottom = chart.backend_coord(&(x, s.lo)).1;
-            let pen = INK.stroke_width(2);
-            root.draw(&PathElement::new(vec![(px, top), (px, bottom)], pen))
-                .map_err(err)?;
-            for y in [top, bottom] {
-                root.draw(&PathElement::new(vec![(px - cap, y), (px + cap, y)], pen))
+        if s.has_interval() {
+            let at = |v: f64| {
+                let p = y.pos(v);
+                // On a log axis a lower end at or below zero stops at the foot.
+                chart
+                    .backend_coord(&(x, if p.is_finite() { p } else { foot }))
+                    .1
+            };
+            top = at(s.ci_high);
+            bottom = at(s.ci_low);
+            // Ink on a white halo: visible on a black bar as on a pale one.
+            let halo = WHITE.stroke_width(page.len(1.3) as u32);
+            let pen = INK.stroke_width(page.len(0.6) as u32);
+            for style in [halo, pen] {
+                root.draw(&PathElement::new(vec![(px, top), (px, bottom)], style))
                     .map_err(err)?;
+                for yy in [top, bottom] {
+                    root.draw(&PathElement::new(
+                        vec![(px - cap, yy), (px + cap, yy)],
+                        style,
+                    ))
+                    .map_err(err)?;
+                }
             }
         }
         if values_fit {
+            let gap = page.len(1.7);
             let (text, anchor) = if s.mean >= 0.0 {
-                (label.pos(Pos::new(HPos::Center, VPos::Bottom)), top - 6)
+                (label.pos(Pos::new(HPos::Center, VPos::Bottom)), top - gap)
             } else {
-                (label.pos(Pos::new(HPos::Center, VPos::Top)), bottom + 6)
+                (label.pos(Pos::new(HPos::Center, VPos::Top)), bottom + gap)
             };
             root.draw_text(&short_value(s.mean), &text, (px, anchor))
                 .map_err(err)?;
@@ -112,15 +145,14 @@ pub fn bars_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The bar chart of `job.metric`.
+/// The bar chart of the job's metric.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    out: &Outputs,
-    stats: &[Vec<Stat>],
-    job: &Job,
-    styles: &[RegimeStyle],
-) -> Result<()> {
-    let label = metric_label(&job.metric);
+    ctx: &Ctx,
+    stats: &[Vec<Stats>],
+) -> Result<Text> {
+    let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
+    let label = ctx.y_label();
     let (points, shown) = pick_panels(out.points.len());
     let title = job
         .title
@@ -135,39 +167,60 @@ pub fn draw<DB: DrawingBackend>(
     if out.points.len() > 1 {
         subtitle += &format!(" · one panel per sweep point{shown}");
     }
+    let means = points
+        .iter()
+        .flat_map(|&p| stats.iter().map(move |r| r[p].mean));
+    let rule = bar_rule(look, &job.metric, means, true);
+    let values: Vec<Vec<f64>> = points
+        .iter()
+        .map(|&p| {
+            with_headroom(
+                stats
+                    .iter()
+                    .flat_map(|r| [r[p].mean, r[p].ci_low, r[p].ci_high])
+                    .collect(),
+            )
+        })
+        .collect();
+    let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
+    if per_panel {
+        subtitle += " · each panel has its own scale";
+    }
     let caption = format!(
-        "Bars: each run's mean over {}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).",
+        "Bars: each run's mean over {}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).{}",
         out.window_label(),
-        out.replicates_label()
+        out.replicates_label(),
+        axis_notes(&axes)
     );
     let frame = Frame {
+        page: ctx.page,
         title: &title,
         subtitle: &subtitle,
         caption: &caption,
-        regimes: styles,
+        regimes: ctx.styles,
         legend: LegendKind::Swatch,
     };
     let content = frame::draw_frame(root, &frame)?;
-    let (rows, cols) = frame::grid(points.len());
-    let sizes = Sizes::for_grid(rows, cols);
-    let x = XAxis::Regimes(styles.iter().map(|s| s.name.clone()).collect());
-    let y = bar_axis(
-        points
-            .iter()
-            .flat_map(|&p| stats.iter().map(move |r| &r[p])),
-        metric_bounds(&job.metric).0,
-    );
-    let areas = frame::panel_grid(&content, (rows, cols), None, Some(&label))?;
-    for (area, &p) in areas.iter().zip(&points) {
-        let facet = (out.points.len() > 1).then(|| out.point_label(&out.points[p], &[]));
+    let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
+    let sizes = Sizes::for_grid(rows, cols, ctx.page);
+    let x = XAxis::Regimes(ctx.styles.iter().map(|s| s.name.clone()).collect());
+    let areas = frame::panel_grid(
+        &content,
+        (rows, cols),
+        look.x_label.as_deref(),
+        Some(&label),
+        ctx.page,
+    )?;
+    for (i, (area, &p)) in areas.iter().zip(&points).enumerate() {
+        let facet = (out.points.len() > 1).then(|| ctx.point_label(&out.points[p], &[]));
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,
-            y: &y,
+            y: &axes[i],
             sizes,
         };
-        let row: Vec<Stat> = stats.iter().map(|r| r[p]).collect();
-        bars_panel(root, area, &spec, styles, &row)?;
+        let row: Vec<Stats> = stats.iter().map(|r| r[p]).collect();
+        bars_panel(root, area, &spec, ctx.styles, &row)?;
     }
-    Ok(())
+    Ok(Text { title, caption })
 }

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
 
+use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
 use crate::model::METRICS;
-use crate::output::chart_spec::{ChartSpec, ChartsMode};
+use crate::output::stats::{Accumulator, Stats};
 
 /// A swept parameter and its values in display order.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +40,7 @@ pub enum Values {
 
 impl Values {
     /// How many values there are.
-    fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         match self {
             Values::Num(v) => v.len(),
             Values::Str(v) => v.len(),
@@ -51,111 +52,6 @@ impl Values {
         match self {
             Values::Num(v) => super::style::format_value(v[i]),
             Values::Str(v) => v[i].clone(),
-        }
-    }
-}
-
-/// Mean and 95 % t-interval of the non-NaN values of one group; `n` counts them.
-/// With one value the interval is NaN (no band), with none the mean is NaN too.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Stat {
-    pub n: usize,
-    pub mean: f64,
-    pub lo: f64,
-    pub hi: f64,
-}
-
-/// Welford accumulator: one pass, numerically stable, order-deterministic.
-#[derive(Clone, Copy, Debug, Default)]
-struct Acc {
-    n: usize,
-    mean: f64,
-    m2: f64,
-}
-
-impl Acc {
-    fn push(&mut self, x: f64) {
-        if x.is_nan() {
-            return;
-        }
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    fn stat(&self) -> Stat {
-        match self.n {
-            0 => Stat {
-                n: 0,
-                mean: f64::NAN,
-                lo: f64::NAN,
-                hi: f64::NAN,
-            },
-            1 => Stat {
-                n: 1,
-                mean: self.mean,
-                lo: f64::NAN,
-                hi: f64::NAN,
-            },
-            n => {
-                let half = t_975(n - 1) * (self.m2 / (n - 1) as f64).sqrt() / (n as f64).sqrt();
-                Stat {
-                    n,
-                    mean: self.mean,
-                    lo: self.mean - half,
-                    hi: self.mean + half,
-                }
-            }
-        }
-    }
-}
-
-/// The 97.5 % quantile of Student's t with `df` degrees of freedom (two-sided
-/// 95 % interval): exact table to 30, Cornish-Fisher expansion beyond (error < 1e-5).
-pub fn t_975(df: usize) -> f64 {
-    const TABLE: [f64; 30] = [
-        12.706_204_7,
-        4.302_652_7,
-        3.182_446_3,
-        2.776_445_1,
-        2.570_581_8,
-        2.446_911_9,
-        2.364_624_3,
-        2.306_004_1,
-        2.262_157_2,
-        2.228_138_9,
-        2.200_985_2,
-        2.178_812_8,
-        2.160_368_7,
-        2.144_786_7,
-        2.131_449_5,
-        2.119_905_3,
-        2.109_815_6,
-        2.100_922_0,
-        2.093_024_1,
-        2.085_963_4,
-        2.079_613_8,
-        2.073_873_1,
-        2.068_657_6,
-        2.063_898_6,
-        2.059_538_6,
-        2.055_529_4,
-        2.051_830_5,
-        2.048_407_1,
-        2.045_229_6,
-        2.042_272_5,
-    ];
-    match df {
-        0 => f64::NAN,
-        1..=30 => TABLE[df - 1],
-        _ => {
-            let z = 1.959_963_984_540_054_f64;
-            let v = df as f64;
-            z + (z.powi(3) + z) / (4.0 * v)
-                + (5.0 * z.powi(5) + 16.0 * z.powi(3) + 3.0 * z) / (96.0 * v * v)
-                + (3.0 * z.powi(7) + 19.0 * z.powi(5) + 17.0 * z.powi(3) - 15.0 * z)
-                    / (384.0 * v.powi(3))
         }
     }
 }
@@ -173,7 +69,7 @@ struct RowKeys {
 #[derive(Clone, Debug)]
 pub struct TimeSeries {
     pub steps: Vec<f64>,
-    pub stats: Vec<Vec<Vec<Stat>>>,
+    pub stats: Vec<Vec<Vec<Stats>>>,
 }
 
 /// Everything charts read from an output directory.
@@ -182,8 +78,14 @@ pub struct Outputs {
     pub name: String,
     pub steps: Option<i64>,
     pub replicates: Option<i64>,
-    /// Steps averaged per run in `runs.parquet`.
+    /// Recorded steps averaged per run in `runs.parquet`.
     pub window: Option<i64>,
+    /// Steps between two recorded rows.
+    pub record_every: Option<i64>,
+    /// The scenario's question and description.
+    pub description: String,
+    /// The regime others are compared with, if the scenario names one.
+    pub baseline: Option<String>,
     pub mode: ChartsMode,
     /// `[[charts]]` entries that parsed, and messages for those that did not.
     pub specs: Vec<ChartSpec>,
@@ -424,6 +326,17 @@ impl Outputs {
             steps: int("steps"),
             replicates: int("replicates"),
             window: int("window"),
+            record_every: int("record_every"),
+            description: scenario
+                .get("description")
+                .and_then(toml::Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+            baseline: scenario
+                .get("baseline")
+                .and_then(toml::Value::as_str)
+                .map(str::to_string),
             mode,
             specs,
             spec_errors,
@@ -496,12 +409,23 @@ impl Outputs {
         )
     }
 
-    /// The steps each run is summarised over, in words.
+    /// The steps each run is summarised over, in words: the window counts
+    /// recorded steps, and a run may have fewer than the window.
     pub fn window_label(&self) -> String {
-        self.window.map_or_else(
-            || "the last steps".to_string(),
-            |w| format!("the last {w} steps"),
-        )
+        let Some(window) = self.window else {
+            return "the last recorded steps".to_string();
+        };
+        let every = self.record_every.unwrap_or(1).max(1);
+        let recorded = self.steps.map(|s| (s + every - 1) / every);
+        let kept = recorded.map_or(window, |r| window.min(r));
+        match self.steps {
+            Some(steps) if recorded == Some(kept) => format!("the whole run ({steps} steps)"),
+            _ if every == 1 => format!("the last {kept} steps"),
+            _ => format!(
+                "the last {kept} recorded steps (one every {every}: {} steps)",
+                kept * every
+            ),
+        }
     }
 
     /// Whether per-run summaries hold this metric.
@@ -515,9 +439,9 @@ impl Outputs {
     }
 
     /// Per-run summary statistics: `[regime][point]`.
-    pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stat>>> {
+    pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stats>>> {
         let values = f64_column(&self.runs, metric)?;
-        let mut acc = vec![vec![Acc::default(); self.points.len()]; self.regimes.len()];
+        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
         for (i, x) in values.into_iter().enumerate() {
             let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
             if r != u32::MAX && p != u32::MAX {
@@ -526,7 +450,47 @@ impl Outputs {
         }
         Ok(acc
             .iter()
-            .map(|row| row.iter().map(Acc::stat).collect())
+            .map(|row| row.iter().map(Accumulator::stats).collect())
+            .collect())
+    }
+
+    /// Paired differences from the regime `baseline`: for every run, its value
+    /// minus the baseline's run at the same sweep point and replicate (the same
+    /// seed: common random numbers), summarised per `[regime][point]`. The
+    /// baseline's own row is missing.
+    pub fn paired_stats(&self, metric: &str, baseline: usize) -> Result<Vec<Vec<Stats>>> {
+        let values = f64_column(&self.runs, metric)?;
+        let replicate = f64_column(&self.runs, "replicate")?;
+        let mut base: HashMap<(u32, u64), f64> = HashMap::new();
+        for (i, x) in values.iter().enumerate() {
+            if self.run_keys.regime[i] == baseline as u32 && self.run_keys.point[i] != u32::MAX {
+                base.insert((self.run_keys.point[i], replicate[i] as u64), *x);
+            }
+        }
+        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
+        for (i, x) in values.iter().enumerate() {
+            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
+            if r == u32::MAX || p == u32::MAX || r == baseline as u32 {
+                continue;
+            }
+            if let Some(b) = base.get(&(p, replicate[i] as u64)) {
+                acc[r as usize][p as usize].push(x - b);
+            }
+        }
+        Ok(acc
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .map(|a| {
+                        if r == baseline {
+                            Stats::MISSING
+                        } else {
+                            a.stats()
+                        }
+                    })
+                    .collect()
+            })
             .collect())
     }
 
@@ -558,7 +522,7 @@ impl Outputs {
             metric,
         )?;
         let (np, ns) = (self.points.len(), kept.len());
-        let mut acc = vec![Acc::default(); self.regimes.len() * np * ns];
+        let mut acc = vec![Accumulator::default(); self.regimes.len() * np * ns];
         for (i, x) in values.into_iter().enumerate() {
             let (r, p) = (keys.regime[i], keys.point[i]);
             if r == u32::MAX || p == u32::MAX {
@@ -574,7 +538,7 @@ impl Outputs {
                     .map(|p| {
                         acc[(r * np + p) * ns..(r * np + p + 1) * ns]
                             .iter()
-                            .map(Acc::stat)
+                            .map(Accumulator::stats)
                             .collect()
                     })
                     .collect()
@@ -665,33 +629,6 @@ fn point_codes(df: &DataFrame, params: &[Param]) -> Result<Vec<Option<usize>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn t_quantile_matches_tables() {
-        assert!((t_975(1) - 12.706).abs() < 1e-3);
-        assert!((t_975(9) - 2.262).abs() < 1e-3);
-        assert!((t_975(30) - 2.042).abs() < 1e-3);
-        // Continuity at the switch and the normal limit.
-        assert!((t_975(31) - 2.0395).abs() < 1e-4);
-        assert!((t_975(120) - 1.9799).abs() < 1e-4);
-        assert!((t_975(100_000) - 1.96).abs() < 1e-3);
-    }
-
-    #[test]
-    fn stats_skip_nan_and_handle_small_groups() {
-        let mut a = Acc::default();
-        assert!(a.stat().mean.is_nan());
-        a.push(f64::NAN);
-        a.push(2.0);
-        let s = a.stat();
-        assert_eq!((s.n, s.mean), (1, 2.0));
-        assert!(s.lo.is_nan());
-        a.push(4.0);
-        let s = a.stat();
-        assert_eq!((s.n, s.mean), (2, 3.0));
-        // sd = sqrt(2), half-width = t(1) * sqrt(2) / sqrt(2).
-        assert!((s.hi - 3.0 - 12.706_204_7).abs() < 1e-9);
-    }
 
     #[test]
     fn nested_sweep_tables_flatten_to_paths() {

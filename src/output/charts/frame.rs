@@ -10,6 +10,7 @@ use plotters::prelude::*;
 use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::page::{MIN_TEXT_PT, Page, pt};
 use super::style::{self, Axis, GRID, INK, MUTED, RegimeStyle, font};
 
 /// Converts a plotters error (generic over the backend) into anyhow.
@@ -26,6 +27,7 @@ pub enum LegendKind {
 
 /// The text around the panels.
 pub struct Frame<'a> {
+    pub page: Page,
     pub title: &'a str,
     pub subtitle: &'a str,
     pub caption: &'a str,
@@ -33,7 +35,8 @@ pub struct Frame<'a> {
     pub legend: LegendKind,
 }
 
-/// Pixel sizes in one panel, shrunk for grids of small multiples.
+/// Pixel sizes in one panel, shrunk for grids of small multiples but never
+/// below the page's smallest legible text.
 #[derive(Clone, Copy, Debug)]
 pub struct Sizes {
     pub panel_title: f64,
@@ -42,35 +45,81 @@ pub struct Sizes {
     pub marker: i32,
     /// Markers along a time-series line: fewer in small panels.
     pub markers: usize,
+    /// The page's pixels per point, for gaps and whiskers.
+    pub page: Page,
 }
 
 impl Sizes {
     /// Sizes for a `rows` x `cols` grid: full size for one panel, down to three
-    /// quarters for grids of three or more columns (still legible in print).
-    pub fn for_grid(rows: usize, cols: usize) -> Sizes {
+    /// quarters for grids of three or more columns, text never below 7 pt.
+    pub fn for_grid(rows: usize, cols: usize, page: Page) -> Sizes {
         let f = (1.15 / (rows.max(cols) as f64).sqrt()).clamp(0.75, 1.0);
+        let big = f > 0.8;
         Sizes {
-            panel_title: (26.0 * f).round(),
-            tick: (22.0 * f).round(),
-            line: if f > 0.8 { 3 } else { 2 },
-            marker: if f > 0.8 { 9 } else { 6 },
-            markers: if f > 0.8 { 8 } else { 4 },
+            panel_title: page.text((pt::PANEL_TITLE * f).max(8.0)),
+            tick: page.text((pt::TICK * f).max(MIN_TEXT_PT)),
+            line: page.len(if big { 0.85 } else { 0.6 }) as u32,
+            marker: page.len(if big { 2.5 } else { 1.8 }),
+            markers: if big { 8 } else { 4 },
+            page,
         }
     }
 }
 
-/// Rows and columns for `n` panels on a landscape canvas.
-pub fn grid(n: usize) -> (usize, usize) {
-    match n {
-        0 | 1 => (1, 1),
-        2 => (1, 2),
-        3 => (1, 3),
-        4 => (2, 2),
-        5 | 6 => (2, 3),
-        7..=9 => (3, 3),
-        10..=12 => (3, 4),
-        _ => (n.div_ceil(4), 4),
+/// Rows and columns for `n` panels on a landscape canvas, or as asked (a
+/// missing count follows from the other).
+pub fn grid(n: usize, rows: Option<u32>, cols: Option<u32>) -> (usize, usize) {
+    let n = n.max(1);
+    match (rows.map(|r| r as usize), cols.map(|c| c as usize)) {
+        (Some(r), Some(c)) if r * c >= n => (r, c),
+        (Some(r), _) => (r.min(n), n.div_ceil(r.min(n))),
+        (_, Some(c)) => (n.div_ceil(c.min(n)), c.min(n)),
+        _ => match n {
+            1 => (1, 1),
+            2 => (1, 2),
+            3 => (1, 3),
+            4 => (2, 2),
+            5 | 6 => (2, 3),
+            7..=9 => (3, 3),
+            10..=12 => (3, 4),
+            _ => (n.div_ceil(4), 4),
+        },
     }
+}
+
+/// Words of `text` in lines no wider than `max_px`, at most `max_lines` (the
+/// last shortened with an ellipsis if need be): captions are sentences.
+pub fn wrap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    st: &TextStyle,
+    max_px: u32,
+    max_lines: usize,
+) -> Vec<String> {
+    let width = |t: &str| area.estimate_text_size(t, st).map_or(0, |(w, _)| w);
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
+        if width(&candidate) <= max_px || line.is_empty() {
+            line = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(style::fit_text(area, &rest, st, max_px));
+    }
+    lines
 }
 
 /// Draws the frame and returns the area left for the panels.
@@ -78,24 +127,41 @@ pub fn draw_frame<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     frame: &Frame,
 ) -> Result<DrawingArea<DB, Shift>> {
+    let page = frame.page;
     let (w, h) = root.dim_in_pixel();
     root.fill(&WHITE).map_err(err)?;
     let pos = |h: HPos, v: VPos| Pos::new(h, v);
+    let margin = page.len(11);
+    let text_w = w.saturating_sub(2 * margin as u32);
 
-    let title = font(40.0, true, INK).pos(pos(HPos::Left, VPos::Top));
-    let text = style::fit_text(root, frame.title, &title, w - 80);
-    root.draw_text(&text, &title, (40, 26)).map_err(err)?;
-    let sub = font(24.0, false, MUTED).pos(pos(HPos::Left, VPos::Top));
-    let text = style::fit_text(root, frame.subtitle, &sub, w - 80);
-    root.draw_text(&text, &sub, (40, 80)).map_err(err)?;
-    let cap = font(21.0, false, MUTED).pos(pos(HPos::Left, VPos::Bottom));
-    let text = style::fit_text(root, frame.caption, &cap, w - 80);
-    root.draw_text(&text, &cap, (40, h as i32 - 22))
-        .map_err(err)?;
+    let mut top = page.len(6);
+    if page.show_title {
+        let title_px = page.text(pt::TITLE);
+        let title = font(title_px, true, INK).pos(pos(HPos::Left, VPos::Top));
+        let text = style::fit_text(root, frame.title, &title, text_w);
+        root.draw_text(&text, &title, (margin, top)).map_err(err)?;
+        top += (title_px * 1.35) as i32;
+        let sub_px = page.text(pt::SUBTITLE);
+        let sub = font(sub_px, false, MUTED).pos(pos(HPos::Left, VPos::Top));
+        for line in wrap(root, frame.subtitle, &sub, text_w, 2) {
+            root.draw_text(&line, &sub, (margin, top)).map_err(err)?;
+            top += (sub_px * 1.25) as i32;
+        }
+        top += (sub_px * 0.6) as i32;
+    }
+    let cap_px = page.text(pt::CAPTION);
+    let cap = font(cap_px, false, MUTED).pos(pos(HPos::Left, VPos::Bottom));
+    let lines = wrap(root, frame.caption, &cap, text_w, 3);
+    let line_h = (cap_px * 1.25) as i32;
+    let bottom = line_h * lines.len() as i32 + page.len(7);
+    for (i, line) in lines.iter().enumerate() {
+        let y = h as i32 - page.len(6) - line_h * (lines.len() - 1 - i) as i32;
+        root.draw_text(line, &cap, (margin, y)).map_err(err)?;
+    }
 
     // Legend column, sized to the longest name: long names get a smaller font
     // before being shortened, and the column is capped so panels keep room.
-    const MAX_NAME: u32 = 340;
+    let max_name = (w as f64 * 0.2) as u32;
     let widest = |st: &TextStyle| {
         frame
             .regimes
@@ -104,50 +170,68 @@ pub fn draw_frame<DB: DrawingBackend>(
             .max()
             .unwrap_or(0)
     };
-    let entry = [22.0, 20.0, 18.0, 16.0]
+    let sizes = [pt::LEGEND, 7.5, MIN_TEXT_PT].map(|p| page.text(p));
+    let entry_px = sizes
         .into_iter()
-        .map(|px| font(px, false, INK))
-        .find(|st| widest(st) <= MAX_NAME)
-        .unwrap_or_else(|| font(16.0, false, INK))
-        .pos(pos(HPos::Left, VPos::Center));
-    let name_w = widest(&entry).min(MAX_NAME);
-    let sample_w: i32 = 64;
-    let legend_w = (name_w as i32 + sample_w + 24).max(180);
-    let x0 = w as i32 - legend_w - 24;
-    let top = 150;
-    let head = font(22.0, true, INK).pos(pos(HPos::Left, VPos::Top));
-    root.draw_text("Regime", &head, (x0, top)).map_err(err)?;
+        .find(|px| widest(&font(*px, false, INK)) <= max_name)
+        .unwrap_or(sizes[2]);
+    let entry = font(entry_px, false, INK).pos(pos(HPos::Left, VPos::Center));
+    let name_w = widest(&entry).min(max_name) as i32;
+    let sample_w = page.len(18);
+    let legend_w = (name_w + sample_w + page.len(7)).max(page.len(50));
+    let x0 = w as i32 - legend_w - page.len(7);
+    let head_px = page.text(pt::LEGEND + 0.5);
+    let head = font(head_px, true, INK).pos(pos(HPos::Left, VPos::Top));
+    let legend_top = top + page.len(8);
+    root.draw_text("Regime", &head, (x0, legend_top))
+        .map_err(err)?;
+    let row_h = (entry_px * 1.8) as i32;
+    let marker = page.len(2.5);
     for (i, r) in frame.regimes.iter().enumerate() {
-        let y = top + 52 + i as i32 * 42;
+        let y = legend_top + (head_px * 1.5) as i32 + row_h / 2 + i as i32 * row_h;
         match frame.legend {
             LegendKind::Line => {
-                let style = r.color.stroke_width(4);
-                let seg = vec![(x0, y), (x0 + sample_w - 8, y)];
+                let style = r.color.stroke_width(page.len(1.1) as u32);
+                let seg = vec![(x0, y), (x0 + sample_w - marker, y)];
                 match r.dash {
                     None => root.draw(&PathElement::new(seg, style)),
                     Some((d, g)) => root.draw(&DashedPathElement::new(seg, d, g, style)),
                 }
                 .map_err(err)?;
-                style::draw_marker(root, r.marker, (x0 + (sample_w - 8) / 2, y), 9, r.color)
-                    .map_err(err)?;
+                style::draw_marker(
+                    root,
+                    r.marker,
+                    (x0 + (sample_w - marker) / 2, y),
+                    marker,
+                    r.color,
+                )
+                .map_err(err)?;
             }
             LegendKind::Swatch => {
+                let half = (entry_px * 0.45) as i32;
                 root.draw(&Rectangle::new(
-                    [(x0 + 8, y - 13), (x0 + 34, y + 13)],
+                    [(x0 + half / 2, y - half), (x0 + half * 5 / 2, y + half)],
                     r.color.filled(),
                 ))
                 .map_err(err)?;
                 // The marker that stands under a bar when names do not fit.
-                style::draw_marker(root, r.marker, (x0 + 48, y), 7, r.color).map_err(err)?;
+                style::draw_marker(root, r.marker, (x0 + half * 4, y), marker * 3 / 4, r.color)
+                    .map_err(err)?;
             }
         }
-        let name = style::fit_text(root, &r.name, &entry, MAX_NAME);
-        root.draw_text(&name, &entry, (x0 + sample_w + 4, y))
+        let name = style::fit_text(root, &r.name, &entry, max_name);
+        root.draw_text(&name, &entry, (x0 + sample_w + page.len(1.5), y))
             .map_err(err)?;
     }
-    Ok(root
-        .clone()
-        .shrink((24, 124), (x0 as u32 - 24 - 24, h - 124 - 56)))
+    let left = page.len(6) as u32;
+    let right = (x0 - page.len(7)) as u32;
+    Ok(root.clone().shrink(
+        (left, top as u32),
+        (
+            right.saturating_sub(left),
+            h.saturating_sub(top as u32 + bottom as u32),
+        ),
+    ))
 }
 
 /// The x axis of a panel: numbers, or categories at 0, 1, 2, ...
@@ -171,6 +255,7 @@ impl XAxis {
                 hi: labels.len() as f64 - 0.5,
                 ticks: (0..labels.len()).map(|i| i as f64).collect(),
                 labels: labels.clone(),
+                log: false,
             },
         }
     }
@@ -192,13 +277,15 @@ pub fn panel_grid<DB: DrawingBackend>(
     (rows, cols): (usize, usize),
     x_desc: Option<&str>,
     y_desc: Option<&str>,
+    page: Page,
 ) -> Result<Vec<DrawingArea<DB, Shift>>> {
-    const PX: f64 = 24.0;
+    let px = page.text(pt::AXIS);
     let (w, h) = content.dim_in_pixel();
-    let left = if y_desc.is_some() { PX as u32 + 12 } else { 0 };
-    let bottom = if x_desc.is_some() { PX as u32 + 12 } else { 0 };
+    let gap = page.len(3) as u32;
+    let left = if y_desc.is_some() { px as u32 + gap } else { 0 };
+    let bottom = if x_desc.is_some() { px as u32 + gap } else { 0 };
     if let Some(d) = y_desc {
-        let st = font(PX, false, INK)
+        let st = font(px, false, INK)
             .transform(FontTransform::Rotate270)
             .pos(Pos::new(HPos::Center, VPos::Top));
         let text = style::fit_text(content, d, &st, h.saturating_sub(bottom + 20));
@@ -207,7 +294,7 @@ pub fn panel_grid<DB: DrawingBackend>(
             .map_err(err)?;
     }
     if let Some(d) = x_desc {
-        let st = font(PX, false, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let st = font(px, false, INK).pos(Pos::new(HPos::Center, VPos::Bottom));
         let text = style::fit_text(content, d, &st, w.saturating_sub(left + 20));
         content
             .draw_text(&text, &st, (((w + left) / 2) as i32, h as i32 - 2))
@@ -278,12 +365,13 @@ pub fn panel_body<DB: DrawingBackend>(
 ) -> Result<DrawingArea<DB, Shift>> {
     let s = spec.sizes;
     let (w, h) = area.dim_in_pixel();
-    let mut top = (s.tick / 2.0) as u32 + 6;
+    let mut top = (s.tick / 2.0) as u32 + s.page.len(1.7) as u32;
     if let Some(t) = spec.title {
         // Regular weight (bold titles of neighbouring panels would not all fit),
         // a little smaller if need be, shortened as a last resort.
-        let max = w.saturating_sub(16);
-        let small = font((s.panel_title * 0.85).round(), false, INK);
+        let max = w.saturating_sub(s.page.len(4) as u32);
+        let small_px = (s.panel_title * 0.85).round().max(s.page.text(MIN_TEXT_PT));
+        let small = font(small_px, false, INK);
         let fits = |st: &TextStyle| {
             area.estimate_text_size(t, st)
                 .is_ok_and(|(tw, _)| tw <= max)
@@ -294,9 +382,9 @@ pub fn panel_body<DB: DrawingBackend>(
             .pos(Pos::new(HPos::Center, VPos::Top));
         let text = style::fit_text(area, t, &cap, max);
         // Room above keeps a title clear of the tick labels of the panel above.
-        area.draw_text(&text, &cap, (w as i32 / 2, 12))
+        area.draw_text(&text, &cap, (w as i32 / 2, s.page.len(3)))
             .map_err(err)?;
-        top += s.panel_title as u32 + 16;
+        top += s.panel_title as u32 + s.page.len(4.5) as u32;
     }
     Ok(area.clone().shrink((0, top), (w, h.saturating_sub(top))))
 }
@@ -317,8 +405,8 @@ pub fn build_panel<'a, DB: DrawingBackend>(
         .map(|l| area.estimate_text_size(l, &tick).map_or(0, |v| v.0))
         .max()
         .unwrap_or(0);
-    let y_area = y_tick_w + 16;
-    let x_area = s.tick as u32 + 16;
+    let y_area = y_tick_w + s.page.len(4.5) as u32;
+    let x_area = s.tick as u32 + s.page.len(4.5) as u32;
 
     // Category labels shrink, then shorten (or, for regimes, go), to fit their slot.
     let mut x = spec.x.axis();
@@ -326,7 +414,8 @@ pub fn build_panel<'a, DB: DrawingBackend>(
     let mut names_shown = true;
     if let XAxis::Cat(labels) | XAxis::Regimes(labels) = spec.x {
         let (w, _) = area.dim_in_pixel();
-        let slot = (w.saturating_sub(y_area + 30) / labels.len().max(1) as u32).saturating_sub(10);
+        let slot = (w.saturating_sub(y_area + s.page.len(8) as u32) / labels.len().max(1) as u32)
+            .saturating_sub(s.page.len(3) as u32);
         let widest = |st: &TextStyle| {
             labels
                 .iter()
@@ -335,7 +424,8 @@ pub fn build_panel<'a, DB: DrawingBackend>(
                 .unwrap_or(0)
         };
         let mut px = s.tick;
-        while px > 12.0 && widest(&x_tick) > slot {
+        let smallest = s.page.text(MIN_TEXT_PT);
+        while px > smallest && widest(&x_tick) > slot {
             px -= 1.0;
             x_tick = font(px, false, INK);
         }
@@ -348,11 +438,18 @@ pub fn build_panel<'a, DB: DrawingBackend>(
                 .collect(),
         };
     }
+    if let XAxis::Num(_) = spec.x {
+        let (w, _) = area.dim_in_pixel();
+        let plot_w = w.saturating_sub(y_area + s.page.len(9) as u32) as f64;
+        x.labels = thin_labels(&x, plot_w, |l| {
+            area.estimate_text_size(l, &x_tick).map_or(0, |v| v.0) as f64
+        });
+    }
 
     let mut builder = ChartBuilder::on(area);
     builder
         .margin_top(4)
-        .margin_right(30)
+        .margin_right(s.page.len(8))
         .margin_left(4)
         .margin_bottom(4)
         .x_label_area_size(x_area)
@@ -377,6 +474,47 @@ pub fn build_panel<'a, DB: DrawingBackend>(
     Ok((chart, names_shown))
 }
 
+/// Tick labels with those that would overlap a label already kept left blank
+/// (values of a log-scaled sweep crowd at one end). `width` measures a label.
+fn thin_labels(axis: &Axis, plot_w: f64, width: impl Fn(&str) -> f64) -> Vec<String> {
+    let span = axis.hi - axis.lo;
+    let edges: Vec<(f64, f64)> = axis
+        .ticks
+        .iter()
+        .zip(&axis.labels)
+        .map(|(t, label)| {
+            let centre = (t - axis.lo) / span * plot_w;
+            let half = width(label) / 2.0 * 1.15;
+            (centre - half, centre + half)
+        })
+        .collect();
+    let mut kept: Vec<usize> = Vec::new();
+    for (i, e) in edges.iter().enumerate() {
+        if kept.last().is_none_or(|&k| e.0 > edges[k].1) {
+            kept.push(i);
+        }
+    }
+    // The last value is kept too (the range's end matters more than a middle value).
+    let last = edges.len().saturating_sub(1);
+    if kept.last().is_some_and(|&k| k != last) {
+        while kept.len() > 1 && kept.last().is_some_and(|&k| edges[k].1 >= edges[last].0) {
+            kept.pop();
+        }
+        kept.push(last);
+    }
+    axis.labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if kept.contains(&i) {
+                l.clone()
+            } else {
+                String::new()
+            }
+        })
+        .collect()
+}
+
 /// Writes a centred note (e.g. "no data") in a panel.
 pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, px: f64) -> Result<()> {
     let (w, h) = area.dim_in_pixel();
@@ -385,37 +523,26 @@ pub fn note<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, text: &str, px: f
         .map_err(err)
 }
 
-/// The y axis for values and intervals, padded a little so lines do not ride
-/// the frame, but not past zero or past the metric's own range.
-pub fn y_axis(
-    values: impl Iterator<Item = f64>,
-    include_zero: bool,
-    (min, max): (f64, f64),
-) -> Axis {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for v in values.filter(|v| v.is_finite()) {
-        lo = lo.min(v);
-        hi = hi.max(v);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crowded_tick_labels_are_thinned_keeping_both_ends() {
+        // Log positions of 25, 250, 1000, 2500, 5000 on a narrow panel.
+        let values = [25.0f64, 250.0, 1000.0, 2500.0, 5000.0];
+        let axis = Axis {
+            lo: 1.3,
+            hi: 3.8,
+            ticks: values.iter().map(|v| v.log10()).collect(),
+            labels: values.iter().map(|v| v.to_string()).collect(),
+            log: true,
+        };
+        let labels = thin_labels(&axis, 300.0, |l| l.len() as f64 * 12.0);
+        assert_eq!(labels[0], "25");
+        assert_eq!(labels[4], "5000");
+        assert_eq!(labels[3], "", "{labels:?}");
+        let wide = thin_labels(&axis, 3000.0, |l| l.len() as f64 * 12.0);
+        assert!(wide.iter().all(|l| !l.is_empty()));
     }
-    if !lo.is_finite() {
-        return style::nice_axis(0.0, 1.0, 6);
-    }
-    if include_zero {
-        lo = lo.min(0.0);
-        hi = hi.max(0.0);
-    }
-    let pad = (hi - lo) * 0.03;
-    // The bounds limit the padding, never the data (a mean outside them would
-    // otherwise be drawn outside its panel).
-    let floor = if lo >= 0.0 { min.max(0.0) } else { min }.min(lo);
-    let ceil = if hi <= 0.0 { max.min(0.0) } else { max }.max(hi);
-    let mut axis = style::nice_axis((lo - pad).max(floor), (hi + pad).min(ceil), 6);
-    if !include_zero {
-        // A sliver beyond the end ticks, so a line lying on 0 or 1 is not
-        // half hidden by the frame (bars, in contrast, stand on the axis).
-        let m = (axis.hi - axis.lo) * 0.02;
-        axis.lo -= m;
-        axis.hi += m;
-    }
-    axis
 }

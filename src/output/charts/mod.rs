@@ -10,21 +10,24 @@ pub mod bars;
 pub mod data;
 pub mod frame;
 pub mod overview;
+pub mod page;
+pub mod plan;
+pub mod render;
+pub mod scale;
 pub mod style;
 pub mod sweep;
 pub mod timeseries;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use plotters::coord::Shift;
-use plotters::prelude::*;
+use anyhow::Result;
 
+use crate::experiment::chart_spec::Look;
 use crate::model::{Unit, metric_info};
-use crate::output::chart_spec::{ChartKind, ChartsMode};
-use data::{Outputs, Stat, TimeSeries};
-use frame::err;
+use crate::output::stats::Stats;
+use data::Outputs;
+use page::Page;
+pub use render::{Drawing, Drawn, draw};
 use style::RegimeStyle;
 
 /// Which files to write.
@@ -75,6 +78,105 @@ pub struct Job {
     pub kind: JobKind,
     pub metric: String,
     pub title: Option<String>,
+    /// Regimes drawn, by name, in order (`None`: all).
+    pub regimes: Option<Vec<String>>,
+    pub look: Look,
+}
+
+/// What a chart says in words (for the report, which shows it beside the image).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    pub title: String,
+    pub caption: String,
+}
+
+/// Everything a chart kind needs to draw one chart.
+pub struct Ctx<'a> {
+    pub out: &'a Outputs,
+    pub job: &'a Job,
+    pub styles: &'a [RegimeStyle],
+    pub page: Page,
+}
+
+impl Ctx<'_> {
+    /// The value axis' description: the look's, or the metric's label.
+    pub fn y_label(&self) -> String {
+        self.job
+            .look
+            .y_label
+            .clone()
+            .unwrap_or_else(|| metric_label(&self.job.metric))
+    }
+
+    /// A swept parameter's name in words: the look's display name, or the default.
+    pub fn param_name(&self, i: usize) -> String {
+        let path = &self.out.params[i].name;
+        self.job
+            .look
+            .names
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| param_words(path))
+    }
+
+    /// A swept parameter's short name, for panel titles: the look's display
+    /// name, or the last part of its path in words ("switch rate").
+    pub fn param_short(&self, i: usize) -> String {
+        let path = &self.out.params[i].name;
+        self.job
+            .look
+            .names
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| path.rsplit('.').next().unwrap_or(path).replace('_', " "))
+    }
+
+    /// "problems = 25, switch rate = 0.05" for the parameters of a point, skipping `skip`.
+    pub fn point_label(&self, point: &[usize], skip: &[usize]) -> String {
+        (0..self.out.params.len())
+            .filter(|i| !skip.contains(i))
+            .map(|i| {
+                format!(
+                    "{} = {}",
+                    self.param_short(i),
+                    self.out.params[i].values.label(point[i])
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A parameter path in words, from its meaning in `regimes explain`:
+/// "world.problems" reads "number of problems (M)", "regime.patent_term" reads
+/// "patent term".
+pub fn param_words(path: &str) -> String {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    let plain = key.replace('_', " ");
+    let Some(param) = crate::model::params::find(path) else {
+        return plain;
+    };
+    // Meanings of symbols read "K, epistatic neighbours per locus: ...".
+    let symbol = param.symbol;
+    let Some(rest) = param
+        .meaning
+        .strip_prefix(symbol)
+        .and_then(|r| r.strip_prefix(", "))
+        .filter(|_| !symbol.is_empty())
+    else {
+        return plain;
+    };
+    let phrase = rest
+        .split([':', '(', '.', ';', ','])
+        .next()
+        .unwrap_or(rest)
+        .trim();
+    let phrase = phrase.strip_prefix("the ").unwrap_or(phrase);
+    if phrase.is_empty() {
+        plain
+    } else {
+        format!("{phrase} ({symbol})")
+    }
 }
 
 /// The axis label of a metric, in plain words with its unit.
@@ -111,13 +213,13 @@ pub fn metric_bounds(metric: &str) -> (f64, f64) {
 
 /// Clips intervals to the metric's range (a missing interval stays missing:
 /// `f64::max` would turn NaN into the bound).
-fn clip(stats: &mut [Stat], (min, max): (f64, f64)) {
+fn clip(stats: &mut [Stats], (min, max): (f64, f64)) {
     for s in stats
         .iter_mut()
-        .filter(|s| s.lo.is_finite() && s.hi.is_finite())
+        .filter(|s| s.ci_low.is_finite() && s.ci_high.is_finite())
     {
-        s.lo = s.lo.max(min);
-        s.hi = s.hi.min(max);
+        s.ci_low = s.ci_low.max(min);
+        s.ci_high = s.ci_high.min(max);
     }
 }
 
@@ -141,224 +243,35 @@ pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
     (picked, format!(" ({MAX_PANELS} of {n} shown)"))
 }
 
-/// A file-name-safe form of a parameter path.
-fn slug(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
-/// The charts to draw: the overview, the defaults unless the scenario replaces
-/// them, then its `[[charts]]` (a scenario chart with a default's file name
-/// replaces it). Entries that cannot be drawn become warnings.
-pub fn plan(out: &Outputs) -> (Vec<Job>, Vec<String>) {
-    let mut warnings = out.spec_errors.clone();
-    let mut jobs = vec![Job {
-        stem: "overview".into(),
-        kind: JobKind::Overview,
-        metric: String::new(),
-        title: None,
-    }];
-    if out.mode == ChartsMode::Add {
-        for m in CHART_METRICS.iter().filter(|m| out.has_series_metric(m)) {
-            jobs.push(Job {
-                stem: format!("timeseries_{m}"),
-                kind: JobKind::Timeseries,
-                metric: m.to_string(),
-                title: None,
-            });
-        }
-        if !out.params.is_empty() {
-            for m in CHART_METRICS.iter().filter(|m| out.has_run_metric(m)) {
-                jobs.push(Job {
-                    stem: format!("sweep_{m}_by_{}", slug(&out.params[0].name)),
-                    kind: JobKind::Sweep { x: 0, facet: None },
-                    metric: m.to_string(),
-                    title: None,
-                });
-            }
-        }
+/// What a chart's caption must say about its value axes: a log scale, or an
+/// axis that leaves zero out (small gaps then look large).
+pub fn axis_notes(axes: &[style::Axis]) -> String {
+    let mut notes = String::new();
+    if axes.iter().any(|a| a.log) {
+        notes += " Logarithmic value axis: equal steps are equal ratios.";
     }
-    let param = |name: &Option<String>| -> Result<Option<usize>, String> {
-        match name {
-            None => Ok(None),
-            Some(n) => out
-                .params
-                .iter()
-                .position(|p| &p.name == n)
-                .map(Some)
-                .ok_or_else(|| format!("`{n}` is not a swept parameter")),
-        }
-    };
-    for (i, spec) in out.specs.iter().enumerate() {
-        let m = &spec.metric;
-        let job = match spec.kind {
-            ChartKind::Timeseries if out.has_series_metric(m) => {
-                Ok((format!("timeseries_{m}"), JobKind::Timeseries))
-            }
-            ChartKind::Timeseries => Err(format!("the time series have no metric `{m}`")),
-            _ if !out.has_run_metric(m) => Err(format!("runs.parquet has no metric `{m}`")),
-            ChartKind::Bars => Ok((format!("bars_{m}"), JobKind::Bars)),
-            ChartKind::Sweep if out.params.is_empty() => Err("the scenario has no [sweep]".into()),
-            ChartKind::Sweep => param(&spec.x).and_then(|x| {
-                let x = x.unwrap_or(0);
-                // Facets come first by default from the first other parameter:
-                // asking for it explicitly draws the default chart.
-                let first_other = (0..out.params.len()).find(|&i| i != x);
-                let facet = param(&spec.facet)?.filter(|f| *f != x && Some(*f) != first_other);
-                let mut stem = format!("sweep_{m}_by_{}", slug(&out.params[x].name));
-                if let Some(f) = facet {
-                    stem += &format!("_facet_{}", slug(&out.params[f].name));
-                }
-                Ok((stem, JobKind::Sweep { x, facet }))
-            }),
-        };
-        match job {
-            Ok((stem, kind)) => {
-                let job = Job {
-                    stem,
-                    kind,
-                    metric: m.clone(),
-                    title: spec.title.clone(),
-                };
-                match jobs.iter_mut().find(|j| j.stem == job.stem) {
-                    Some(old) => *old = job,
-                    None => jobs.push(job),
-                }
-            }
-            Err(e) => warnings.push(format!("[[charts]] entry {} skipped: {e}", i + 1)),
-        }
+    if axes.iter().any(scale::excludes_zero) {
+        notes += " The value axis does not start at zero: differences look larger than they are.";
     }
-    (jobs, warnings)
+    notes
 }
 
-/// A chart's numbers, computed once for both formats.
-enum Prepared {
-    Series(TimeSeries),
-    Runs(Vec<Vec<Stat>>),
-    Overview(Vec<(String, Vec<Vec<Stat>>)>),
-}
-
-fn prepare(out: &mut Outputs, job: &Job) -> Result<Prepared> {
-    let runs = |out: &Outputs, m: &str| -> Result<Vec<Vec<Stat>>> {
-        let mut stats = out.run_stats(m)?;
-        stats.iter_mut().for_each(|r| clip(r, metric_bounds(m)));
-        Ok(stats)
-    };
-    Ok(match job.kind {
-        JobKind::Timeseries => {
-            let mut ts = out.series(&job.metric, MAX_STEPS)?;
-            for s in ts.stats.iter_mut().flatten() {
-                clip(s, metric_bounds(&job.metric));
-            }
-            Prepared::Series(ts)
-        }
-        JobKind::Sweep { .. } | JobKind::Bars => Prepared::Runs(runs(out, &job.metric)?),
-        JobKind::Overview => Prepared::Overview(
-            CHART_METRICS
-                .iter()
-                .filter(|m| out.has_run_metric(m))
-                .map(|m| Ok((m.to_string(), runs(out, m)?)))
-                .collect::<Result<_>>()?,
-        ),
-    })
-}
-
-fn render<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    out: &Outputs,
-    job: &Job,
-    data: &Prepared,
-    styles: &[RegimeStyle],
-) -> Result<()> {
-    match (&job.kind, data) {
-        (JobKind::Overview, Prepared::Overview(m)) => overview::draw(root, out, m, styles)?,
-        (JobKind::Timeseries, Prepared::Series(ts)) => {
-            timeseries::draw(root, out, ts, job, styles)?
-        }
-        (JobKind::Sweep { x, facet }, Prepared::Runs(s)) => {
-            sweep::draw(root, out, s, job, (*x, *facet), styles)?
-        }
-        (JobKind::Bars, Prepared::Runs(s)) => bars::draw(root, out, s, job, styles)?,
-        _ => unreachable!("prepare() matches the job kind"),
-    }
-    root.present().map_err(err)
-}
-
-/// Moves a finished temporary file to its final name (no half-written chart
-/// ever stands under that name).
-fn publish(tmp: &Path, path: &Path) -> Result<()> {
-    fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn write_png(
-    path: &Path,
-    tmp: &Path,
-    draw: impl FnOnce(&DrawingArea<BitMapBackend, Shift>) -> Result<()>,
-) -> Result<()> {
-    let result = draw(&BitMapBackend::new(tmp, (style::WIDTH, style::HEIGHT)).into_drawing_area());
-    match result {
-        Ok(()) => publish(tmp, path),
-        Err(e) => {
-            let _ = fs::remove_file(tmp);
-            Err(e)
-        }
-    }
-}
-
-fn write_svg(
-    path: &Path,
-    tmp: &Path,
-    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<()>,
-) -> Result<()> {
-    let mut svg = String::new();
-    draw(&SVGBackend::with_string(&mut svg, (style::WIDTH, style::HEIGHT)).into_drawing_area())?;
-    fs::write(tmp, svg).with_context(|| format!("cannot write {}", tmp.display()))?;
-    publish(tmp, path)
-}
-
-/// Draws every chart of the output directory `dir` into `dir/charts/` and
-/// returns the files written. Reads only `dir`'s files; the same directory
-/// always gives byte-identical charts. Charts that a `[[charts]]` entry asks for
-/// but the tables cannot support are reported on stderr (unless `quiet`) and skipped.
+/// Draws every chart of the output directory `dir` into `dir/charts/` with
+/// the scenario's looks, reports on stderr (unless `quiet`) the `[[charts]]`
+/// entries the tables cannot support, and returns the files written.
 pub fn draw_all(dir: &Path, format: Format, quiet: bool) -> Result<Vec<PathBuf>> {
-    style::register_fonts();
-    let mut out = Outputs::load(dir)?;
-    let (jobs, warnings) = plan(&out);
+    let drawing = draw(dir, Some(format), &Look::default())?;
+    warn(&drawing, quiet);
+    Ok(drawing.files)
+}
+
+/// Prints a drawing's warnings on stderr, unless `quiet`.
+pub fn warn(drawing: &Drawing, quiet: bool) {
     if !quiet {
-        for w in &warnings {
+        for w in &drawing.warnings {
             eprintln!("warning: {w}");
         }
     }
-    let styles = style::regime_styles(&out.regimes, &out.regime_presets);
-    let charts = dir.join("charts");
-    fs::create_dir_all(&charts).with_context(|| format!("cannot create {}", charts.display()))?;
-    let mut written = Vec::new();
-    for job in &jobs {
-        let data = prepare(&mut out, job)?;
-        let draw_error = || format!("cannot draw chart {}", job.stem);
-        if format != Format::Svg {
-            let path = charts.join(format!("{}.png", job.stem));
-            let tmp = charts.join(format!(".{}.tmp.png", job.stem));
-            write_png(&path, &tmp, |root| render(root, &out, job, &data, &styles))
-                .with_context(draw_error)?;
-            written.push(path);
-        }
-        if format != Format::Png {
-            let path = charts.join(format!("{}.svg", job.stem));
-            let tmp = charts.join(format!(".{}.tmp.svg", job.stem));
-            write_svg(&path, &tmp, |root| render(root, &out, job, &data, &styles))
-                .with_context(draw_error)?;
-            written.push(path);
-        }
-    }
-    Ok(written)
 }
 
 #[cfg(test)]
@@ -380,29 +293,24 @@ mod tests {
         assert_eq!(p.len(), MAX_PANELS);
         assert_eq!((p[0], p[15]), (0, 99));
         assert!(note.contains("16 of 100"));
-        assert_eq!(slug("world.interactions"), "world-interactions");
+        assert_eq!(plan::slug("world.interactions"), "world-interactions");
     }
 
     #[test]
     fn clipping_keeps_missing_intervals_missing() {
-        let nan = f64::NAN;
         let mut s = [
-            Stat {
+            Stats {
                 n: 3,
                 mean: 0.1,
-                lo: -0.2,
-                hi: 0.4,
+                sd: 0.1,
+                ci_low: -0.2,
+                ci_high: 0.4,
             },
-            Stat {
-                n: 0,
-                mean: nan,
-                lo: nan,
-                hi: nan,
-            },
+            Stats::MISSING,
         ];
         clip(&mut s, metric_bounds("duplicated_share"));
-        assert_eq!((s[0].lo, s[0].hi), (0.0, 0.4));
-        assert!(s[1].lo.is_nan() && s[1].hi.is_nan());
+        assert_eq!((s[0].ci_low, s[0].ci_high), (0.0, 0.4));
+        assert!(s[1].ci_low.is_nan() && s[1].ci_high.is_nan());
         assert_eq!(metric_bounds("welfare"), (f64::NEG_INFINITY, f64::INFINITY));
     }
 }

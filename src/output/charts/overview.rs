@@ -7,27 +7,26 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{bar_axis, bars_panel};
-use super::data::{Outputs, Stat};
+use super::bars::{bar_rule, bars_panel, with_headroom};
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis};
-use super::style::RegimeStyle;
 use super::sweep::{sweep_panel, x_axis};
-use super::{metric_bounds, metric_label};
+use super::{Ctx, Text, axis_notes, metric_bounds, metric_label, scale};
+use crate::output::stats::Stats;
 
 /// Draws the overview from per-run statistics of each metric (`[regime][point]`).
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    out: &Outputs,
-    metrics: &[(String, Vec<Vec<Stat>>)],
-    styles: &[RegimeStyle],
-) -> Result<()> {
+    ctx: &Ctx,
+    metrics: &[(String, Vec<Vec<Stats>>)],
+) -> Result<Text> {
+    let (out, look) = (ctx.out, &ctx.job.look);
     let swept = !out.params.is_empty();
-    let window = out.window_label();
     let mut subtitle = format!(
-        "Scenario {} · {} · {} · each run summarised over {window}",
+        "Scenario {} · {} · {} · each run summarised over {}",
         out.name,
         out.replicates_label(),
         out.steps_label(),
+        out.window_label(),
     );
     // With a sweep: x is the first parameter, the others stay at their first point.
     let line: Vec<usize> = if swept {
@@ -36,29 +35,82 @@ pub fn draw<DB: DrawingBackend>(
             .filter(|&p| (1..out.params.len()).all(|i| out.points[p][i] == first[i]))
             .collect();
         if out.params.len() > 1 {
-            subtitle += &format!(" · at {}", out.point_label(first, &[0]));
+            subtitle += &format!(" · at {}", ctx.point_label(first, &[0]));
         }
         line
     } else {
         vec![0]
     };
+    let (rows, cols) = frame::grid(metrics.len(), look.rows, look.cols);
+    let sizes = Sizes::for_grid(rows, cols, ctx.page);
+    let names = XAxis::Regimes(ctx.styles.iter().map(|s| s.name.clone()).collect());
+    let x = swept.then(|| x_axis(&out.params[0].values, true));
+
+    // Each panel's rows: [regime][value of the first parameter along the line].
+    let panels: Vec<Vec<Vec<Stats>>> = metrics
+        .iter()
+        .map(|(_, stats)| {
+            stats
+                .iter()
+                .map(|r| {
+                    if swept {
+                        // Values of the first parameter not run at this line stay missing.
+                        let mut row = vec![Stats::MISSING; out.params[0].values.count()];
+                        for &p in &line {
+                            row[out.points[p][0]] = r[p];
+                        }
+                        row
+                    } else {
+                        vec![r[0]]
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let axes: Vec<_> = metrics
+        .iter()
+        .zip(&panels)
+        .map(|((metric, _), rows)| {
+            let values: Vec<f64> = rows
+                .iter()
+                .flatten()
+                .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
+                .collect();
+            if swept {
+                let rule = scale::rule(look.y_scale, look.y_zero, metric_bounds(metric), false);
+                scale::value_axis(values.into_iter(), &rule)
+            } else {
+                let rule = bar_rule(look, metric, rows.iter().map(|r| r[0].mean), false);
+                scale::value_axis(with_headroom(values).into_iter(), &rule)
+            }
+        })
+        .collect();
+
     let caption = if swept {
         format!(
-            "Points: mean of {} at each value of {}; whiskers: 95% confidence interval of the mean (t-based).",
+            "Points: mean of {} at each value of {}; whiskers: 95% confidence interval of the mean (t-based). Every panel has its own scale.{}",
             out.replicates_label(),
-            out.params[0].name
+            ctx.param_name(0),
+            axis_notes(&axes)
         )
     } else {
         format!(
-            "Bars: mean of {}; whiskers: 95% confidence interval of the mean (t-based). Every panel has its own scale.",
-            out.replicates_label()
+            "Bars: mean of {}; whiskers: 95% confidence interval of the mean (t-based). Every panel has its own scale.{}",
+            out.replicates_label(),
+            axis_notes(&axes)
         )
     };
+    let title = ctx
+        .job
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("{}: the headline measures", out.name));
     let frame = Frame {
-        title: &format!("{}: the headline measures", out.name),
+        page: ctx.page,
+        title: &title,
         subtitle: &subtitle,
         caption: &caption,
-        regimes: styles,
+        regimes: ctx.styles,
         legend: if swept {
             LegendKind::Line
         } else {
@@ -66,53 +118,25 @@ pub fn draw<DB: DrawingBackend>(
         },
     };
     let content = frame::draw_frame(root, &frame)?;
-    let (rows, cols) = frame::grid(metrics.len());
-    let sizes = Sizes::for_grid(rows, cols);
-    let x_desc = swept.then(|| out.params[0].name.as_str());
-    let areas = frame::panel_grid(&content, (rows, cols), x_desc, None)?;
-    let names = XAxis::Regimes(styles.iter().map(|s| s.name.clone()).collect());
-    let (sweep_x, _) = if swept {
-        x_axis(&out.params[0].values, true)
-    } else {
-        (names.clone(), Vec::new())
-    };
-    for ((metric, stats), area) in metrics.iter().zip(areas.iter()) {
+    let x_desc = x
+        .as_ref()
+        .map(|x| look.x_label.clone().unwrap_or_else(|| ctx.param_name(0)) + x.note);
+    let areas = frame::panel_grid(&content, (rows, cols), x_desc.as_deref(), None, ctx.page)?;
+    for (i, ((metric, _), area)) in metrics.iter().zip(areas.iter()).enumerate() {
         let label = metric_label(metric);
-        if swept {
-            let xs: Vec<f64> = line
-                .iter()
-                .map(|&p| match &out.params[0].values {
-                    super::data::Values::Num(v) => v[out.points[p][0]],
-                    super::data::Values::Str(_) => out.points[p][0] as f64,
-                })
-                .collect();
-            let row: Vec<Vec<Stat>> = stats
-                .iter()
-                .map(|r| line.iter().map(|&p| r[p]).collect())
-                .collect();
-            let y = frame::y_axis(
-                row.iter().flatten().flat_map(|s| [s.mean, s.lo, s.hi]),
-                false,
-                metric_bounds(metric),
-            );
-            let spec = PanelSpec {
-                title: Some(&label),
-                x: &sweep_x,
-                y: &y,
-                sizes,
-            };
-            sweep_panel(root, area, &spec, styles, &xs, &row)?;
-        } else {
-            let row: Vec<Stat> = stats.iter().map(|r| r[0]).collect();
-            let y = bar_axis(row.iter(), metric_bounds(metric).0);
-            let spec = PanelSpec {
-                title: Some(&label),
-                x: &names,
-                y: &y,
-                sizes,
-            };
-            bars_panel(root, area, &spec, styles, &row)?;
+        let spec = PanelSpec {
+            title: Some(&label),
+            x: x.as_ref().map_or(&names, |x| &x.axis),
+            y: &axes[i],
+            sizes,
+        };
+        match &x {
+            Some(x) => sweep_panel(root, area, &spec, ctx.styles, x, &panels[i])?,
+            None => {
+                let row: Vec<Stats> = panels[i].iter().map(|r| r[0]).collect();
+                bars_panel(root, area, &spec, ctx.styles, &row)?
+            }
         }
     }
-    Ok(())
+    Ok(Text { title, caption })
 }

@@ -7,10 +7,6 @@ use std::sync::Once;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
-/// PNG and SVG canvas size: crisp at A4 width and on a projector.
-pub const WIDTH: u32 = 1600;
-pub const HEIGHT: u32 = 1000;
-
 /// The font every label uses; registered under plotters' default family name so
 /// that no label can fall back to a system font (there may be none).
 pub const FAMILY: &str = "sans-serif";
@@ -243,6 +239,19 @@ pub struct Axis {
     pub hi: f64,
     pub ticks: Vec<f64>,
     pub labels: Vec<String>,
+    /// Positions are log10 of the values (labels show the values).
+    pub log: bool,
+}
+
+impl Axis {
+    /// Where a value goes on this axis (NaN where a log axis cannot show it).
+    pub fn pos(&self, v: f64) -> f64 {
+        match self.log {
+            true if v > 0.0 => v.log10(),
+            true => f64::NAN,
+            false => v,
+        }
+    }
 }
 
 /// A "nice" axis covering `[min, max]` with at most `target` + 1 ticks at round numbers
@@ -280,6 +289,7 @@ pub fn nice_axis(min: f64, max: f64, target: usize) -> Axis {
         hi,
         ticks,
         labels,
+        log: false,
     }
 }
 

@@ -9,23 +9,64 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::data::{Outputs, Stat, Values};
+use super::data::Values;
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
 use super::style::{self, Axis, RegimeStyle};
-use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
+use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
+use crate::output::stats::Stats;
 
-/// The x axis of a swept parameter and the x position of each of its values.
-/// Numbers too unevenly spaced to label on a linear scale (say 25, 250, 1000,
-/// 5000) are placed at even steps, in order, each labelled with its value.
-pub fn x_axis(values: &Values, narrow: bool) -> (XAxis, Vec<f64>) {
-    let categories = |labels: Vec<String>| {
-        let xs = (0..labels.len()).map(|i| i as f64).collect();
-        (XAxis::Cat(labels), xs)
+/// How a swept parameter's values sit on the x axis.
+pub struct XScale {
+    pub axis: XAxis,
+    /// The x position of each value.
+    pub xs: Vec<f64>,
+    /// `breaks[i]`: no line joins value `i - 1` to value `i` (a number and a
+    /// word such as `none` are not on one scale).
+    pub breaks: Vec<bool>,
+    /// What the axis description must add: " (log scale)" or that the values
+    /// are evenly spaced, not to scale.
+    pub note: &'static str,
+}
+
+/// The x axis of a swept parameter. Numbers go on a linear scale; numbers too
+/// unevenly spaced for it (say 25, 250, 1000, 5000) on a log scale if they are
+/// positive and spread evenly enough there, else at even steps with a note.
+pub fn x_axis(values: &Values, narrow: bool) -> XScale {
+    let categories = |labels: Vec<String>, note| {
+        let numeric: Vec<bool> = labels.iter().map(|l| l.parse::<f64>().is_ok()).collect();
+        let breaks = (0..labels.len())
+            .map(|i| i > 0 && numeric[i] != numeric[i - 1])
+            .collect();
+        XScale {
+            xs: (0..labels.len()).map(|i| i as f64).collect(),
+            axis: XAxis::Cat(labels),
+            breaks,
+            note,
+        }
     };
     match values {
-        Values::Str(v) => categories(v.clone()),
+        Values::Str(v) => categories(v.clone(), ""),
         Values::Num(v) if crowded(v) => {
-            categories(v.iter().map(|x| style::format_value(*x)).collect())
+            let logs: Vec<f64> = v.iter().map(|x| x.log10()).collect();
+            if v[0] > 0.0 && !crowded(&logs) {
+                let (lo, hi) = (logs[0], logs[logs.len() - 1]);
+                let pad = (hi - lo) * 0.06;
+                XScale {
+                    axis: XAxis::Num(Axis {
+                        lo: lo - pad,
+                        hi: hi + pad,
+                        ticks: logs.clone(),
+                        labels: v.iter().map(|x| style::format_value(*x)).collect(),
+                        log: true,
+                    }),
+                    xs: logs,
+                    breaks: vec![false; v.len()],
+                    note: " (log scale)",
+                }
+            } else {
+                let labels = v.iter().map(|x| style::format_value(*x)).collect();
+                categories(labels, " (values evenly spaced, not to scale)")
+            }
         }
         Values::Num(v) => {
             let (lo, hi) = (v[0], v[v.len() - 1]);
@@ -40,13 +81,19 @@ pub fn x_axis(values: &Values, narrow: bool) -> (XAxis, Vec<f64>) {
                     hi,
                     ticks: v.clone(),
                     labels: v.iter().map(|x| style::format_value(*x)).collect(),
+                    log: false,
                 }
             } else {
                 style::nice_axis(lo, hi, if narrow { 4 } else { 6 })
             };
             axis.lo = axis.lo.min(lo - pad);
             axis.hi = axis.hi.max(hi + pad);
-            (XAxis::Num(axis), v.clone())
+            XScale {
+                axis: XAxis::Num(axis),
+                xs: v.clone(),
+                breaks: vec![false; v.len()],
+                note: "",
+            }
         }
     }
 }
@@ -57,55 +104,61 @@ fn crowded(v: &[f64]) -> bool {
     range > 0.0 && v.windows(2).any(|w| w[1] - w[0] < range / 15.0)
 }
 
-/// One sweep panel. `stats[r][i]` is regime r at x position `xs[i]`.
+/// One sweep panel. `stats[r][i]` is regime r at the i-th value of `x`.
 pub fn sweep_panel<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     area: &DrawingArea<DB, Shift>,
     spec: &PanelSpec,
     styles: &[RegimeStyle],
-    xs: &[f64],
-    stats: &[Vec<Stat>],
+    x: &XScale,
+    stats: &[Vec<Stats>],
 ) -> Result<()> {
     let body = frame::panel_body(area, spec)?;
     let (chart, _) = frame::build_panel(&body, spec)?;
-    let px = |x: f64, y: f64| chart.backend_coord(&(x, y));
+    let y = spec.y;
+    let px = |i: usize, v: f64| chart.backend_coord(&(x.xs[i], y.pos(v)));
+    let page = spec.sizes.page;
     // Regimes are nudged sideways so their whiskers do not overlap.
-    let gap = xs
-        .windows(2)
-        .map(|w| (px(w[1], 0.0).0 - px(w[0], 0.0).0).abs())
+    let gap = (1..x.xs.len())
+        .map(|i| (px(i, 1.0).0 - px(i - 1, 1.0).0).abs())
         .min()
-        .unwrap_or(200);
+        .unwrap_or(page.len(50));
     let n = styles.len() as i32;
-    let dodge = (gap / (3 * n.max(1))).clamp(2, 10);
+    let dodge = (gap / (3 * n.max(1))).clamp(2, page.len(3));
     let shift = |r: usize| (2 * r as i32 - (n - 1)) * dodge / 2;
     let cap = (spec.sizes.marker * 2 / 3).max(4);
+    let visible = |v: f64| y.pos(v).is_finite();
     for (r, st) in styles.iter().enumerate() {
         for (i, s) in stats[r].iter().enumerate() {
-            if s.lo.is_finite() && s.hi.is_finite() {
-                let (x, top) = px(xs[i], s.hi);
-                let (_, bottom) = px(xs[i], s.lo);
-                let x = x + shift(r);
-                let pen = st.color.stroke_width(2);
-                root.draw(&PathElement::new(vec![(x, top), (x, bottom)], pen))
+            if s.has_interval() && visible(s.ci_low) && visible(s.ci_high) {
+                let (cx, top) = px(i, s.ci_high);
+                let (_, bottom) = px(i, s.ci_low);
+                let cx = cx + shift(r);
+                let pen = st.color.stroke_width(page.len(0.6) as u32);
+                root.draw(&PathElement::new(vec![(cx, top), (cx, bottom)], pen))
                     .map_err(err)?;
-                for y in [top, bottom] {
-                    root.draw(&PathElement::new(vec![(x - cap, y), (x + cap, y)], pen))
+                for yy in [top, bottom] {
+                    root.draw(&PathElement::new(vec![(cx - cap, yy), (cx + cap, yy)], pen))
                         .map_err(err)?;
                 }
             }
         }
     }
     for (r, st) in styles.iter().enumerate() {
-        let ok: Vec<usize> = (0..xs.len())
-            .filter(|&i| stats[r][i].mean.is_finite())
+        let ok: Vec<usize> = (0..x.xs.len())
+            .filter(|&i| stats[r][i].mean.is_finite() && visible(stats[r][i].mean))
             .collect();
-        // Consecutive available points are joined; a missing point breaks the line.
-        for pair in ok.windows(2).filter(|w| w[1] == w[0] + 1) {
+        // Consecutive available points are joined; a missing point, or a word
+        // next to a number, breaks the line.
+        for pair in ok
+            .windows(2)
+            .filter(|w| w[1] == w[0] + 1 && !x.breaks[w[1]])
+        {
             let seg: Vec<(i32, i32)> = pair
                 .iter()
                 .map(|&i| {
-                    let (x, y) = px(xs[i], stats[r][i].mean);
-                    (x + shift(r), y)
+                    let (cx, cy) = px(i, stats[r][i].mean);
+                    (cx + shift(r), cy)
                 })
                 .collect();
             let pen = st.color.stroke_width(spec.sizes.line);
@@ -115,37 +168,33 @@ pub fn sweep_panel<DB: DrawingBackend>(
             }
             .map_err(err)?;
         }
-    }
-    for (r, st) in styles.iter().enumerate() {
-        for (i, s) in stats[r].iter().enumerate() {
-            if s.mean.is_finite() {
-                let (x, y) = px(xs[i], s.mean);
-                style::draw_marker(
-                    root,
-                    st.marker,
-                    (x + shift(r), y),
-                    spec.sizes.marker,
-                    st.color,
-                )
-                .map_err(err)?;
-            }
+        for &i in &ok {
+            let (cx, cy) = px(i, stats[r][i].mean);
+            style::draw_marker(
+                root,
+                st.marker,
+                (cx + shift(r), cy),
+                spec.sizes.marker,
+                st.color,
+            )
+            .map_err(err)?;
         }
     }
     Ok(())
 }
 
-/// The sweep chart of `job.metric` against parameter `xi`, faceted by the other
-/// parameters (`facet` first).
+/// The sweep chart of the job's metric against parameter `xi`, faceted by the
+/// other parameters (`facet` first).
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    out: &Outputs,
-    stats: &[Vec<Stat>],
-    job: &Job,
+    ctx: &Ctx,
+    stats: &[Vec<Stats>],
     (xi, facet): (usize, Option<usize>),
-    styles: &[RegimeStyle],
-) -> Result<()> {
-    let label = metric_label(&job.metric);
+) -> Result<Text> {
+    let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
+    let y_label = ctx.y_label();
     let param = &out.params[xi];
+    let x_name = ctx.param_name(xi);
     let mut others: Vec<usize> = facet.into_iter().collect();
     others.extend((0..out.params.len()).filter(|&i| i != xi && Some(i) != facet));
 
@@ -157,11 +206,38 @@ pub fn draw<DB: DrawingBackend>(
     }
     let panels: Vec<(Vec<usize>, BTreeMap<usize, usize>)> = panels.into_iter().collect();
     let (picked, shown) = pick_panels(panels.len());
+    let (rows, cols) = frame::grid(picked.len(), look.rows, look.cols);
+    let x = x_axis(&param.values, cols > 2);
+
+    // Statistics per panel: [regime][x value], missing where a point was not run.
+    let panel_stats: Vec<Vec<Vec<Stats>>> = picked
+        .iter()
+        .map(|&k| {
+            (0..ctx.styles.len())
+                .map(|r| {
+                    (0..x.xs.len())
+                        .map(|v| panels[k].1.get(&v).map_or(Stats::MISSING, |&p| stats[r][p]))
+                        .collect()
+                })
+                .collect()
+        })
+        .collect();
+    let values: Vec<Vec<f64>> = panel_stats
+        .iter()
+        .map(|p| {
+            p.iter()
+                .flatten()
+                .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
+                .collect()
+        })
+        .collect();
+    let rule = scale::rule(look.y_scale, look.y_zero, metric_bounds(&job.metric), false);
+    let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
 
     let title = job
         .title
         .clone()
-        .unwrap_or_else(|| format!("{} by {}", title_case(&label), param.name));
+        .unwrap_or_else(|| format!("{} by {}", title_case(&y_label), x_name));
     let mut subtitle = format!(
         "Scenario {} · {} per point · {}",
         out.name,
@@ -169,79 +245,58 @@ pub fn draw<DB: DrawingBackend>(
         out.steps_label()
     );
     if !others.is_empty() {
-        let names: Vec<&str> = others
-            .iter()
-            .map(|&o| out.params[o].name.as_str())
-            .collect();
+        let names: Vec<String> = others.iter().map(|&o| ctx.param_name(o)).collect();
         subtitle += &format!(" · one panel per {}{shown}", names.join(" x "));
     }
-    let window = out.window_label();
+    if per_panel {
+        subtitle += " · each panel has its own scale";
+    }
     let per_run = if job.metric == "cumulative_welfare" {
         "each run's welfare summed over the whole run".to_string()
     } else {
-        format!("each run's mean over {window}")
+        format!("each run's mean over {}", out.window_label())
     };
     let caption = format!(
-        "Points: {per_run}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).",
-        out.replicates_label()
+        "Points: {per_run}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).{}",
+        out.replicates_label(),
+        axis_notes(&axes)
     );
     let frame = Frame {
+        page: ctx.page,
         title: &title,
         subtitle: &subtitle,
         caption: &caption,
-        regimes: styles,
+        regimes: ctx.styles,
         legend: LegendKind::Line,
     };
     let content = frame::draw_frame(root, &frame)?;
-    let (rows, cols) = frame::grid(picked.len());
-    let sizes = Sizes::for_grid(rows, cols);
-    let (x, xs) = x_axis(&param.values, cols > 2);
-
-    // Statistics per panel: [regime][x value], NaN where a point is missing.
-    let missing = Stat {
-        n: 0,
-        mean: f64::NAN,
-        lo: f64::NAN,
-        hi: f64::NAN,
-    };
-    let panel_stats: Vec<Vec<Vec<Stat>>> = picked
-        .iter()
-        .map(|&k| {
-            (0..styles.len())
-                .map(|r| {
-                    (0..xs.len())
-                        .map(|v| panels[k].1.get(&v).map_or(missing, |&p| stats[r][p]))
-                        .collect()
-                })
-                .collect()
-        })
-        .collect();
-    let y = frame::y_axis(
-        panel_stats
-            .iter()
-            .flatten()
-            .flatten()
-            .flat_map(|s| [s.mean, s.lo, s.hi]),
-        false,
-        metric_bounds(&job.metric),
-    );
-    let areas = frame::panel_grid(&content, (rows, cols), Some(&param.name), Some(&label))?;
+    let sizes = Sizes::for_grid(rows, cols, ctx.page);
+    let x_desc = look.x_label.clone().unwrap_or(x_name) + x.note;
+    let areas = frame::panel_grid(
+        &content,
+        (rows, cols),
+        Some(&x_desc),
+        Some(&y_label),
+        ctx.page,
+    )?;
     for (i, (area, &k)) in areas.iter().zip(&picked).enumerate() {
         let facet_label = (!others.is_empty()).then(|| {
             others
                 .iter()
                 .zip(&panels[k].0)
-                .map(|(&o, &v)| out.params[o].label(v))
+                .map(|(&o, &v)| {
+                    format!("{} = {}", ctx.param_short(o), out.params[o].values.label(v))
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         });
         let spec = PanelSpec {
             title: facet_label.as_deref(),
-            x: &x,
-            y: &y,
+            x: &x.axis,
+            y: &axes[i],
             sizes,
         };
-        sweep_panel(root, area, &spec, styles, &xs, &panel_stats[i])?;
+        sweep_panel(root, area, &spec, ctx.styles, &x, &panel_stats[i])?;
     }
-    Ok(())
+    Ok(Text { title, caption })
 }

@@ -5,13 +5,14 @@ use anyhow::Result;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::data::{Outputs, Stat, TimeSeries};
+use super::data::TimeSeries;
 use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
 use super::style::{self, RegimeStyle};
-use super::{Job, metric_bounds, metric_label, pick_panels, title_case};
+use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
+use crate::output::stats::Stats;
 
 /// Runs of consecutive indices where `ok` holds: a gap in the data stays a gap.
-pub fn segments(stats: &[Stat], ok: impl Fn(&Stat) -> bool) -> Vec<Vec<usize>> {
+pub fn segments(stats: &[Stats], ok: impl Fn(&Stats) -> bool) -> Vec<Vec<usize>> {
     let mut out: Vec<Vec<usize>> = Vec::new();
     let mut cur = Vec::new();
     for (k, s) in stats.iter().enumerate() {
@@ -55,14 +56,19 @@ fn series_panel<DB: DrawingBackend>(
     spec: &PanelSpec,
     styles: &[RegimeStyle],
     steps: &[f64],
-    stats: &[&Vec<Stat>],
+    stats: &[&Vec<Stats>],
 ) -> Result<()> {
     let body = frame::panel_body(area, spec)?;
     let (mut chart, _) = frame::build_panel(&body, spec)?;
+    let y = spec.y;
+    let shown = |v: f64| y.pos(v).is_finite();
     for (st, s) in styles.iter().zip(stats) {
-        for seg in segments(s, |x| x.lo.is_finite() && x.hi.is_finite()) {
-            let mut poly: Vec<(f64, f64)> = seg.iter().map(|&k| (steps[k], s[k].hi)).collect();
-            poly.extend(seg.iter().rev().map(|&k| (steps[k], s[k].lo)));
+        for seg in segments(s, |x| x.has_interval() && shown(x.ci_low) && shown(x.ci_high)) {
+            let mut poly: Vec<(f64, f64)> = seg
+                .iter()
+                .map(|&k| (steps[k], y.pos(s[k].ci_high)))
+                .collect();
+            poly.extend(seg.iter().rev().map(|&k| (steps[k], y.pos(s[k].ci_low))));
             chart
                 .draw_series(std::iter::once(Polygon::new(
                     poly,
@@ -72,8 +78,8 @@ fn series_panel<DB: DrawingBackend>(
         }
     }
     for (st, s) in styles.iter().zip(stats) {
-        for seg in segments(s, |x| x.mean.is_finite()) {
-            let pts: Vec<(f64, f64)> = seg.iter().map(|&k| (steps[k], s[k].mean)).collect();
+        for seg in segments(s, |x| x.mean.is_finite() && shown(x.mean)) {
+            let pts: Vec<(f64, f64)> = seg.iter().map(|&k| (steps[k], y.pos(s[k].mean))).collect();
             if pts.len() == 1 {
                 let p = chart.backend_coord(&pts[0]);
                 root.draw(&Circle::new(p, spec.sizes.line as i32, st.color.filled()))
@@ -89,8 +95,8 @@ fn series_panel<DB: DrawingBackend>(
             let pos =
                 (j as f64 + (r as f64 + 0.5) / styles.len() as f64) / spec.sizes.markers as f64;
             let k = ((pos * n as f64) as usize).min(n.saturating_sub(1));
-            if n > 0 && s[k].mean.is_finite() {
-                let p = chart.backend_coord(&(steps[k], s[k].mean));
+            if n > 0 && s[k].mean.is_finite() && shown(s[k].mean) {
+                let p = chart.backend_coord(&(steps[k], y.pos(s[k].mean)));
                 style::draw_marker(root, st.marker, p, spec.sizes.marker, st.color).map_err(err)?;
             }
         }
@@ -98,15 +104,14 @@ fn series_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// The time-series chart of `job.metric`.
+/// The time-series chart of the job's metric.
 pub fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    out: &Outputs,
+    ctx: &Ctx,
     ts: &TimeSeries,
-    job: &Job,
-    styles: &[RegimeStyle],
-) -> Result<()> {
-    let label = metric_label(&job.metric);
+) -> Result<Text> {
+    let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
+    let label = ctx.y_label();
     let (points, shown) = pick_panels(out.points.len());
     let mut subtitle = format!(
         "Scenario {} · {} · {} steps",
@@ -118,51 +123,67 @@ pub fn draw<DB: DrawingBackend>(
     if out.points.len() > 1 {
         subtitle += &format!(" · one panel per sweep point{shown}");
     }
+    let values: Vec<Vec<f64>> = points
+        .iter()
+        .map(|&p| {
+            ts.stats
+                .iter()
+                .flat_map(|r| r[p].iter())
+                .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
+                .collect()
+        })
+        .collect();
+    let means = points
+        .iter()
+        .flat_map(|&p| ts.stats.iter().flat_map(move |r| r[p].iter().map(|s| s.mean)));
+    let rule = scale::rule(look, metric_bounds(&job.metric), false, means);
+    let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
+    if per_panel {
+        subtitle += " · each panel has its own scale";
+    }
     let title = job
         .title
         .clone()
         .unwrap_or_else(|| format!("{} over time", title_case(&label)));
     let caption = format!(
-        "Lines: mean of {}; bands: 95% confidence interval of the mean (t-based). Values with nothing to divide (0/0) are skipped.",
-        out.replicates_label()
+        "Lines: mean of {}; bands: 95% confidence interval of the mean (t-based). Values with nothing to divide (0/0) are skipped.{}",
+        out.replicates_label(),
+        axis_notes(&axes, look)
     );
     let frame = Frame {
+        page: ctx.page,
         title: &title,
         subtitle: &subtitle,
         caption: &caption,
-        regimes: styles,
+        regimes: ctx.styles,
         legend: LegendKind::Line,
     };
     let content = frame::draw_frame(root, &frame)?;
-    let (rows, cols) = frame::grid(points.len());
-    let sizes = Sizes::for_grid(rows, cols);
-    let all = points
-        .iter()
-        .flat_map(|&p| ts.stats.iter().flat_map(move |r| r[p].iter()))
-        .flat_map(|s| [s.mean, s.lo, s.hi]);
-    let y = frame::y_axis(all, false, metric_bounds(&job.metric));
+    let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
+    let sizes = Sizes::for_grid(rows, cols, ctx.page);
     let (lo, hi) = match (ts.steps.first(), ts.steps.last()) {
         (Some(a), Some(b)) => (*a, *b),
         _ => (0.0, 1.0),
     };
     let x = XAxis::Num(style::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
-    let areas = frame::panel_grid(&content, (rows, cols), Some("step"), Some(&label))?;
-    for (area, &p) in areas.iter().zip(&points) {
-        let facet = (points.len() > 1).then(|| out.point_label(&out.points[p], &[]));
+    let x_desc = look.x_label.as_deref().unwrap_or("step");
+    let areas = frame::panel_grid(&content, (rows, cols), Some(x_desc), Some(&label), ctx.page)?;
+    for (i, (area, &p)) in areas.iter().zip(&points).enumerate() {
+        let facet = (points.len() > 1).then(|| ctx.point_label(&out.points[p], &[]));
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,
-            y: &y,
+            y: &axes[i],
             sizes,
         };
-        let stats: Vec<&Vec<Stat>> = ts.stats.iter().map(|r| &r[p]).collect();
+        let stats: Vec<&Vec<Stats>> = ts.stats.iter().map(|r| &r[p]).collect();
         if stats.iter().all(|s| s.iter().all(|x| x.mean.is_nan())) {
             let body = frame::panel_body(area, &spec)?;
             frame::build_panel(&body, &spec)?;
             frame::note(&body, "no data", sizes.tick)?;
             continue;
         }
-        series_panel(root, area, &spec, styles, &ts.steps, &stats)?;
+        series_panel(root, area, &spec, ctx.styles, &ts.steps, &stats)?;
     }
-    Ok(())
+    Ok(Text { title, caption })
 }

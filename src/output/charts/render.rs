@@ -1,0 +1,228 @@
+//! Draws the planned charts: computes each chart's numbers once, renders them to
+//! PNG and SVG under temporary names (renamed when whole), and removes chart
+//! files of an earlier drawing that this one no longer makes.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::experiment::chart_spec::Look;
+use crate::output::stats::Stats;
+
+use super::data::{Outputs, TimeSeries};
+use super::frame::err;
+use super::page::Page;
+use super::plan::plan;
+use super::style::{self, RegimeStyle};
+use super::{
+    CHART_METRICS, Ctx, Format, Job, JobKind, MAX_STEPS, Text, bars, clip, metric_bounds, overview,
+    sweep, timeseries,
+};
+
+/// A chart's numbers, computed once for both formats; rows are the regimes drawn.
+pub enum Prepared {
+    Series(TimeSeries),
+    Runs(Vec<Vec<Stats>>),
+    Overview(Vec<(String, Vec<Vec<Stats>>)>),
+}
+
+/// One chart drawn: its file stem, its words and, when kept, its SVG text.
+#[derive(Clone, Debug)]
+pub struct Drawn {
+    pub stem: String,
+    pub text: Text,
+    pub svg: String,
+}
+
+/// What a drawing pass made.
+pub struct Drawing {
+    pub outputs: Outputs,
+    /// Files written into `DIR/charts/` (none when drawing for the report only).
+    pub files: Vec<PathBuf>,
+    pub charts: Vec<Drawn>,
+    pub warnings: Vec<String>,
+}
+
+/// The indices of the regimes a job draws, in its order.
+fn shown(out: &Outputs, job: &Job) -> Vec<usize> {
+    match &job.regimes {
+        None => (0..out.regimes.len()).collect(),
+        Some(names) => names
+            .iter()
+            .filter_map(|n| out.regimes.iter().position(|r| r == n))
+            .collect(),
+    }
+}
+
+fn prepare(out: &mut Outputs, job: &Job, rows: &[usize]) -> Result<Prepared> {
+    let runs = |out: &Outputs, m: &str| -> Result<Vec<Vec<Stats>>> {
+        let mut stats = out.run_stats(m)?;
+        stats.iter_mut().for_each(|r| clip(r, metric_bounds(m)));
+        Ok(rows.iter().map(|&r| stats[r].clone()).collect())
+    };
+    Ok(match job.kind {
+        JobKind::Timeseries => {
+            let mut ts = out.series(&job.metric, MAX_STEPS)?;
+            for s in ts.stats.iter_mut().flatten() {
+                clip(s, metric_bounds(&job.metric));
+            }
+            ts.stats = rows.iter().map(|&r| ts.stats[r].clone()).collect();
+            Prepared::Series(ts)
+        }
+        JobKind::Sweep { .. } | JobKind::Bars => Prepared::Runs(runs(out, &job.metric)?),
+        JobKind::Overview => Prepared::Overview(
+            CHART_METRICS
+                .iter()
+                .filter(|m| out.has_run_metric(m))
+                .map(|m| Ok((m.to_string(), runs(out, m)?)))
+                .collect::<Result<_>>()?,
+        ),
+    })
+}
+
+fn render<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    ctx: &Ctx,
+    data: &Prepared,
+) -> Result<Text> {
+    let text = match (&ctx.job.kind, data) {
+        (JobKind::Overview, Prepared::Overview(m)) => overview::draw(root, ctx, m)?,
+        (JobKind::Timeseries, Prepared::Series(ts)) => timeseries::draw(root, ctx, ts)?,
+        (JobKind::Sweep { x, facet }, Prepared::Runs(s)) => {
+            sweep::draw(root, ctx, s, (*x, *facet))?
+        }
+        (JobKind::Bars, Prepared::Runs(s)) => bars::draw(root, ctx, s)?,
+        _ => unreachable!("prepare() matches the job kind"),
+    };
+    root.present().map_err(err)?;
+    Ok(text)
+}
+
+/// Draws every chart of the output directory `dir`. With `files`, writes them
+/// into `dir/charts/` in those formats and removes the chart files an earlier
+/// drawing left that this one does not make; without, draws SVG in memory only
+/// (for the report). Reads only `dir`'s files; the same directory always gives
+/// byte-identical charts.
+pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
+    style::register_fonts();
+    let mut out = Outputs::load(dir)?;
+    let (jobs, warnings) = plan(&out, over);
+    let charts_dir = dir.join("charts");
+    if files.is_some() {
+        fs::create_dir_all(&charts_dir)
+            .with_context(|| format!("cannot create {}", charts_dir.display()))?;
+    }
+    let mut written = Vec::new();
+    let mut drawn = Vec::new();
+    for job in &jobs {
+        let rows = shown(&out, job);
+        let data = prepare(&mut out, job, &rows)?;
+        let styles = styles(&out, job, &rows);
+        let ctx = Ctx {
+            out: &out,
+            job,
+            styles: &styles,
+            page: Page::new(&job.look),
+        };
+        let draw_error = || format!("cannot draw chart {}", job.stem);
+        if matches!(files, Some(Format::Png | Format::Both)) {
+            let path = charts_dir.join(format!("{}.png", job.stem));
+            let tmp = charts_dir.join(format!(".{}.tmp.png", job.stem));
+            write_png(&path, &tmp, &ctx, &data).with_context(draw_error)?;
+            written.push(path);
+        }
+        let mut svg = String::new();
+        let text = {
+            let size = (ctx.page.width, ctx.page.height);
+            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+            render(&root, &ctx, &data).with_context(draw_error)?
+        };
+        if matches!(files, Some(Format::Svg | Format::Both)) {
+            let path = charts_dir.join(format!("{}.svg", job.stem));
+            let tmp = charts_dir.join(format!(".{}.tmp.svg", job.stem));
+            fs::write(&tmp, &svg).with_context(|| format!("cannot write {}", tmp.display()))?;
+            publish(&tmp, &path)?;
+            written.push(path);
+        }
+        drawn.push(Drawn {
+            stem: job.stem.clone(),
+            text,
+            svg,
+        });
+    }
+    if files.is_some() {
+        remove_stale(&charts_dir, &written)?;
+    }
+    Ok(Drawing {
+        outputs: out,
+        files: written,
+        charts: drawn,
+        warnings,
+    })
+}
+
+/// Moves a finished temporary file to its final name (no half-written chart
+/// ever stands under that name).
+fn publish(tmp: &Path, path: &Path) -> Result<()> {
+    fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn write_png(path: &Path, tmp: &Path, ctx: &Ctx, data: &Prepared) -> Result<()> {
+    let root = BitMapBackend::new(tmp, (ctx.page.width, ctx.page.height)).into_drawing_area();
+    match render(&root, ctx, data) {
+        Ok(_) => {
+            drop(root);
+            publish(tmp, path)
+        }
+        Err(e) => {
+            let _ = fs::remove_file(tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Removes the PNG and SVG files of `dir` that this drawing did not write (a
+/// re-run that draws fewer charts leaves no stale ones behind). Other files
+/// are left alone.
+fn remove_stale(dir: &Path, written: &[PathBuf]) -> Result<()> {
+    let keep: BTreeSet<&Path> = written.iter().map(PathBuf::as_path).collect();
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let chart = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("png" | "svg")
+        );
+        if chart && !keep.contains(path.as_path()) {
+            fs::remove_file(&path)
+                .with_context(|| format!("cannot remove the stale chart {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Styles of the regimes a job draws: each keeps its colour, line and marker
+/// (chosen by its name in the tables) and shows its display name.
+fn styles(out: &Outputs, job: &Job, rows: &[usize]) -> Vec<RegimeStyle> {
+    // Styles are chosen among all the scenario's regimes, so that a chart of a
+    // few keeps the colours of the others.
+    let all = style::regime_styles(&out.regimes, &out.regime_presets);
+    rows.iter()
+        .map(|&r| RegimeStyle {
+            name: display_regime(&job.look, &out.regimes[r]),
+            ..all[r].clone()
+        })
+        .collect()
+}
+
+/// A regime's display name: the look's, or its name with spaces for underscores.
+pub fn display_regime(look: &Look, name: &str) -> String {
+    look.names
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| name.replace('_', " "))
+}

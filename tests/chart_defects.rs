@@ -1,0 +1,171 @@
+//! One test per chart defect an essayist reported (issue 16), each on a
+//! synthetic output directory (see `support`): they fail on the old drawing code.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use regimes::output::charts::{Format, draw_all};
+use regimes::output::summary::screen_table;
+use support::*;
+
+/// The centres of the circles of an SVG (the enclosure's markers).
+fn circle_centres(path: &Path) -> Vec<(f64, f64)> {
+    let svg = fs::read_to_string(path).unwrap();
+    let attr = |t: &str, name: &str| -> Option<f64> {
+        let start = t.find(&format!(" {name}=\""))? + name.len() + 3;
+        t[start..].split('"').next()?.parse().ok()
+    };
+    svg.split("<circle")
+        .skip(1)
+        .filter_map(|t| Some((attr(t, "cx")?, attr(t, "cy")?)))
+        .collect()
+}
+
+/// The caption: the last text lines of a chart, joined.
+fn all_text(path: &Path) -> String {
+    svg_texts(path).join(" ")
+}
+
+#[test]
+fn uneven_sweep_values_keep_the_overview_points_inside_their_panels() {
+    // 25 ... 5000: the overview drew every point off the plot at the right.
+    let dir = scratch("uneven");
+    let sweep = [Sweep::Num(
+        "world.problems",
+        vec![25.0, 250.0, 1000.0, 2500.0, 5000.0],
+    )];
+    write_outputs(&dir, &THREE, &sweep, 3, 20, "");
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let overview = dir.join("charts/overview.svg");
+    let centres = circle_centres(&overview);
+    // Nine panels x five values of enclosure (a circle marker), plus the legend's.
+    assert!(centres.len() >= 45, "{} circles", centres.len());
+    let legend_x = centres.iter().map(|c| c.0).fold(0.0, f64::max);
+    let points: Vec<_> = centres.iter().filter(|c| c.0 < legend_x - 1.0).collect();
+    assert!(points.len() >= 45, "points drawn off the plot: {centres:?}");
+    assert!(points.iter().all(|c| c.0 > 0.0 && c.1 > 0.0 && c.1 < 1000.0));
+    // The uneven values are on a log axis, and the axis says so.
+    let text = all_text(&overview);
+    assert!(text.contains("(log scale)"), "{text}");
+    assert!(text.contains("number of problems (M)"), "{text}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn captions_name_the_window_the_runs_were_summarised_over() {
+    let dir = scratch("window");
+    write_outputs(&dir, &THREE, &[], 2, 10, "");
+    // The window (10 recorded steps) covers the whole 10-step run.
+    let toml = dir.join("scenario.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, text.replace("window = 10", "window = 50")).unwrap();
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let caption = all_text(&dir.join("charts/overview.svg"));
+    assert!(caption.contains("the whole run (10 steps)"), "{caption}");
+    assert!(!caption.contains("last 50 steps"), "{caption}");
+
+    // One recorded step in five: a window of 50 recorded steps spans 250 steps.
+    let text = fs::read_to_string(&toml).unwrap().replace("steps = 10", "steps = 300");
+    fs::write(&toml, text.replace("record_every = 1", "record_every = 5")).unwrap();
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let caption = all_text(&dir.join("charts/overview.svg"));
+    assert!(
+        caption.contains("the last 50 recorded steps (one every 5: 250 steps)"),
+        "{caption}"
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_chart_meant_to_show_a_difference_says_its_axis_leaves_zero_out() {
+    let dir = scratch("zoom");
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"timeseries\"\ny_zero = false\n";
+    write_outputs(&dir, &THREE, &[], 3, 20, extra);
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let zoomed = all_text(&dir.join("charts/timeseries_welfare.svg"));
+    assert!(zoomed.contains("does not start at zero"), "{zoomed}");
+    // By default value axes start at zero, and nothing needs saying.
+    let plain = all_text(&dir.join("charts/timeseries_frontier_quality.svg"));
+    assert!(!plain.contains("does not start at zero"), "{plain}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn whiskers_have_a_white_halo_so_they_show_on_a_black_bar() {
+    let dir = scratch("halo");
+    // A variant of no preset is drawn black.
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\n";
+    write_outputs(&dir, &["enclosure", "mine"], &[], 3, 20, extra);
+    draw_all(&dir, Format::Svg, true).unwrap();
+    let svg = fs::read_to_string(dir.join("charts/bars_welfare.svg")).unwrap();
+    assert!(svg.contains("fill=\"#000000\""), "no black bar");
+    let halos = svg.matches("stroke=\"#FFFFFF\"").count();
+    // Each whisker is a stem and two caps, each over a white stroke.
+    assert!(halos >= 2 * 3, "{halos} white strokes");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_screen_table_never_pools_sweep_points() {
+    let dir = scratch("screen");
+    let sweep = [
+        Sweep::Num("world.problems", vec![25.0, 250.0, 1000.0, 2500.0, 5000.0]),
+        Sweep::Num("world.switch_rate", vec![0.01, 0.05]),
+    ];
+    write_outputs(&dir, &THREE, &sweep, 2, 12, "");
+    let table = screen_table(&dir).unwrap();
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("regime") && lines[0].contains("world.problems"));
+    // Five points along the first parameter x three regimes, then the note.
+    assert_eq!(lines.len(), 1 + 15 + 1, "{table}");
+    assert!(lines[1].contains("25") && lines[15].contains("5000"), "{table}");
+    assert!(table.contains("5 of 10 sweep points shown at world.switch_rate = 0.01"));
+    assert!(!table.contains("pools"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_rerun_drawing_fewer_charts_leaves_no_stale_ones() {
+    let dir = scratch("stale");
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\n";
+    write_outputs(&dir, &THREE, &[], 2, 12, extra);
+    let first = draw_all(&dir, Format::Both, true).unwrap();
+    assert_eq!(first.len(), 2 * (1 + 9 + 1));
+    let toml = dir.join("scenario.toml");
+    let text = fs::read_to_string(&toml).unwrap();
+    fs::write(&toml, format!("charts_mode = \"replace\"\n{text}")).unwrap();
+    let second = draw_all(&dir, Format::Png, true).unwrap();
+    let mut left: Vec<String> = fs::read_dir(dir.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["bars_welfare.png", "overview.png"]);
+    assert_eq!(second.len(), 2);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn publisher_controls_change_the_chart() {
+    let dir = scratch("look");
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\ny_label = \"Welfare (money)\"\n\
+        names = { enclosure = \"Private labs\" }\nwidth_cm = 8\nheight_cm = 6\ndpi = 300\n\
+        show_title = false\nregimes = [\"commons\", \"enclosure\"]\ny_scale = \"log\"\n";
+    write_outputs(&dir, &THREE, &[], 3, 20, extra);
+    draw_all(&dir, Format::Both, true).unwrap();
+    let texts = svg_texts(&dir.join("charts/bars_welfare.svg"));
+    assert!(has_text(&texts, "Welfare (money)"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "Private labs"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "collectivist"), "{texts:?}");
+    assert!(!has_text(&texts, "by regime"), "title shown: {texts:?}");
+    assert!(has_text(&texts, "Logarithmic"), "{texts:?}");
+    // Names apply to every chart of the scenario.
+    assert!(has_text(&svg_texts(&dir.join("charts/overview.svg")), "Private labs"));
+    // 8 x 6 cm at 300 dpi.
+    let png = fs::read(dir.join("charts/bars_welfare.png")).unwrap();
+    let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (945, 709));
+    fs::remove_dir_all(&dir).unwrap();
+}
