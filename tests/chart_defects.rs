@@ -45,7 +45,11 @@ fn uneven_sweep_values_keep_the_overview_points_inside_their_panels() {
     let legend_x = centres.iter().map(|c| c.0).fold(0.0, f64::max);
     let points: Vec<_> = centres.iter().filter(|c| c.0 < legend_x - 1.0).collect();
     assert!(points.len() >= 45, "points drawn off the plot: {centres:?}");
-    assert!(points.iter().all(|c| c.0 > 0.0 && c.1 > 0.0 && c.1 < 1000.0));
+    assert!(
+        points
+            .iter()
+            .all(|c| c.0 > 0.0 && c.1 > 0.0 && c.1 < 1000.0)
+    );
     // The uneven values are on a log axis, and the axis says so.
     let text = all_text(&overview);
     assert!(text.contains("(log scale)"), "{text}");
@@ -67,7 +71,9 @@ fn captions_name_the_window_the_runs_were_summarised_over() {
     assert!(!caption.contains("last 50 steps"), "{caption}");
 
     // One recorded step in five: a window of 50 recorded steps spans 250 steps.
-    let text = fs::read_to_string(&toml).unwrap().replace("steps = 10", "steps = 300");
+    let text = fs::read_to_string(&toml)
+        .unwrap()
+        .replace("steps = 10", "steps = 300");
     fs::write(&toml, text.replace("record_every = 1", "record_every = 5")).unwrap();
     draw_all(&dir, Format::Svg, true).unwrap();
     let caption = all_text(&dir.join("charts/overview.svg"));
@@ -81,14 +87,18 @@ fn captions_name_the_window_the_runs_were_summarised_over() {
 #[test]
 fn a_chart_meant_to_show_a_difference_says_its_axis_leaves_zero_out() {
     let dir = scratch("zoom");
-    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"timeseries\"\ny_zero = false\n";
-    write_outputs(&dir, &THREE, &[], 3, 20, extra);
+    // Cumulative welfare lies between 1000 and 3000: zoomed, the axis leaves zero out.
+    let extra = "[[charts]]\nmetric = \"cumulative_welfare\"\nkind = \"sweep\"\ny_zero = false\n\
+        [[charts]]\nmetric = \"cumulative_welfare\"\nkind = \"bars\"\n";
+    let sweep = [Sweep::Num("world.interactions", vec![1.0, 3.0])];
+    write_outputs(&dir, &THREE, &sweep, 3, 20, extra);
     draw_all(&dir, Format::Svg, true).unwrap();
-    let zoomed = all_text(&dir.join("charts/timeseries_welfare.svg"));
+    let zoomed = all_text(&dir.join("charts/sweep_cumulative_welfare_by_world-interactions.svg"));
     assert!(zoomed.contains("does not start at zero"), "{zoomed}");
     // By default value axes start at zero, and nothing needs saying.
-    let plain = all_text(&dir.join("charts/timeseries_frontier_quality.svg"));
-    assert!(!plain.contains("does not start at zero"), "{plain}");
+    let bars = svg_texts(&dir.join("charts/bars_cumulative_welfare.svg"));
+    assert!(bars.iter().any(|t| t == "0"), "{bars:?}");
+    assert!(!has_text(&bars, "does not start at zero"), "{bars:?}");
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -120,7 +130,10 @@ fn the_screen_table_never_pools_sweep_points() {
     assert!(lines[0].starts_with("regime") && lines[0].contains("world.problems"));
     // Five points along the first parameter x three regimes, then the note.
     assert_eq!(lines.len(), 1 + 15 + 1, "{table}");
-    assert!(lines[1].contains("25") && lines[15].contains("5000"), "{table}");
+    assert!(
+        lines[1].contains("25") && lines[15].contains("5000"),
+        "{table}"
+    );
     assert!(table.contains("5 of 10 sweep points shown at world.switch_rate = 0.01"));
     assert!(!table.contains("pools"));
     fs::remove_dir_all(&dir).unwrap();
@@ -162,7 +175,10 @@ fn publisher_controls_change_the_chart() {
     assert!(!has_text(&texts, "by regime"), "title shown: {texts:?}");
     assert!(has_text(&texts, "Logarithmic"), "{texts:?}");
     // Names apply to every chart of the scenario.
-    assert!(has_text(&svg_texts(&dir.join("charts/overview.svg")), "Private labs"));
+    assert!(has_text(
+        &svg_texts(&dir.join("charts/overview.svg")),
+        "Private labs"
+    ));
     // 8 x 6 cm at 300 dpi.
     let png = fs::read(dir.join("charts/bars_welfare.png")).unwrap();
     let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());

@@ -37,9 +37,11 @@ pub fn bar_rule(
     means: impl Iterator<Item = f64> + Clone,
     auto_log: bool,
 ) -> YRule {
-    let auto = auto_log && scale::spans_orders(means.clone()) && scale::log_possible(means);
+    let auto = auto_log && scale::spans_orders(means.clone());
     let bounds = (metric_bounds(metric).0, f64::INFINITY);
-    scale::rule(look.y_scale, Some(true), bounds, auto)
+    let mut rule = scale::rule(look, bounds, auto, means);
+    rule.zero = true;
+    rule
 }
 
 /// `values` and two more: room above the highest (below the lowest negative)
@@ -190,7 +192,7 @@ pub fn draw<DB: DrawingBackend>(
         "Bars: each run's mean over {}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).{}",
         out.window_label(),
         out.replicates_label(),
-        axis_notes(&axes)
+        axis_notes(&axes, look)
     );
     let frame = Frame {
         page: ctx.page,
@@ -223,4 +225,24 @@ pub fn draw<DB: DrawingBackend>(
         bars_panel(root, area, &spec, ctx.styles, &row)?;
     }
     Ok(Text { title, caption })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_bar_tens_of_times_the_others_puts_the_bars_on_a_log_scale() {
+        let look = Look::default();
+        assert!(bar_rule(&look, "pay_ratio", [3.0, 4.5, 57.0].into_iter(), true).log);
+        assert!(!bar_rule(&look, "pay_ratio", [3.0, 4.5, 5.0].into_iter(), true).log);
+        // Not in the overview's small panels, and never with a mean at zero.
+        assert!(!bar_rule(&look, "pay_ratio", [3.0, 57.0].into_iter(), false).log);
+        assert!(!bar_rule(&look, "pay_ratio", [0.0, 57.0].into_iter(), true).log);
+        let linear = Look {
+            y_scale: Some(crate::experiment::chart_spec::YScale::Linear),
+            ..Look::default()
+        };
+        assert!(!bar_rule(&linear, "pay_ratio", [3.0, 57.0].into_iter(), true).log);
+    }
 }

@@ -528,6 +528,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_stays_legible_printed_at_its_width_in_every_grid() {
+        let page = Page::new(&crate::experiment::chart_spec::Look::default());
+        for n in 1..=16 {
+            let (rows, cols) = grid(n, None, None);
+            let s = Sizes::for_grid(rows, cols, page);
+            assert!(
+                s.tick >= page.text(MIN_TEXT_PT),
+                "{n} panels: {} px",
+                s.tick
+            );
+            assert!(s.panel_title >= page.text(MIN_TEXT_PT));
+        }
+        assert_eq!(grid(10, Some(2), None), (2, 5));
+        assert_eq!(grid(10, None, Some(5)), (2, 5));
+    }
+
+    #[test]
     fn crowded_tick_labels_are_thinned_keeping_both_ends() {
         // Log positions of 25, 250, 1000, 2500, 5000 on a narrow panel.
         let values = [25.0f64, 250.0, 1000.0, 2500.0, 5000.0];

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::experiment::chart_spec::Look;
+use crate::experiment::chart_spec::{Look, YScale};
 use crate::model::{Unit, metric_info};
 use crate::output::stats::Stats;
 use data::Outputs;
@@ -245,10 +245,12 @@ pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
 
 /// What a chart's caption must say about its value axes: a log scale, or an
 /// axis that leaves zero out (small gaps then look large).
-pub fn axis_notes(axes: &[style::Axis]) -> String {
+pub fn axis_notes(axes: &[style::Axis], look: &Look) -> String {
     let mut notes = String::new();
     if axes.iter().any(|a| a.log) {
         notes += " Logarithmic value axis: equal steps are equal ratios.";
+    } else if look.y_scale == Some(YScale::Log) {
+        notes += " Linear value axis: a log scale cannot show means at or below zero.";
     }
     if axes.iter().any(scale::excludes_zero) {
         notes += " The value axis does not start at zero: differences look larger than they are.";

@@ -77,7 +77,8 @@ pub fn draw<DB: DrawingBackend>(
                 .flat_map(|s| [s.mean, s.ci_low, s.ci_high])
                 .collect();
             if swept {
-                let rule = scale::rule(look.y_scale, look.y_zero, metric_bounds(metric), false);
+                let means = rows.iter().flatten().map(|s| s.mean);
+                let rule = scale::rule(look, metric_bounds(metric), false, means);
                 scale::value_axis(values.into_iter(), &rule)
             } else {
                 let rule = bar_rule(look, metric, rows.iter().map(|r| r[0].mean), false);
@@ -91,13 +92,13 @@ pub fn draw<DB: DrawingBackend>(
             "Points: mean of {} at each value of {}; whiskers: 95% confidence interval of the mean (t-based). Every panel has its own scale.{}",
             out.replicates_label(),
             ctx.param_name(0),
-            axis_notes(&axes)
+            axis_notes(&axes, look)
         )
     } else {
         format!(
             "Bars: mean of {}; whiskers: 95% confidence interval of the mean (t-based). Every panel has its own scale.{}",
             out.replicates_label(),
-            axis_notes(&axes)
+            axis_notes(&axes, look)
         )
     };
     let title = ctx

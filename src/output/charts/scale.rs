@@ -3,7 +3,7 @@
 //! data, logarithmic when one value dwarfs the rest, and one scale per panel
 //! when panels differ by orders of magnitude.
 
-use crate::experiment::chart_spec::{YAxes, YScale};
+use crate::experiment::chart_spec::{Look, YAxes, YScale};
 
 use super::style::{self, Axis};
 
@@ -53,8 +53,8 @@ pub fn spans_orders(values: impl Iterator<Item = f64>) -> bool {
 }
 
 /// The value axis for `values` under `rule`.
-pub fn value_axis(values: impl Iterator<Item = f64> + Clone, rule: &YRule) -> Axis {
-    if rule.log && log_possible(values.clone()) {
+pub fn value_axis(values: impl Iterator<Item = f64>, rule: &YRule) -> Axis {
+    if rule.log {
         return log_axis(values);
     }
     let Some((mut lo, mut hi)) = extent(values) else {
@@ -170,22 +170,23 @@ pub fn panel_axes(panels: &[Vec<f64>], rule: &YRule, axes: Option<YAxes>) -> (Ve
     }
 }
 
-/// The rule a chart's look and kind give: bars and (by default) every value axis
-/// start at zero; a log scale only where every value is positive.
+/// The rule a chart's look gives: every value axis starts at zero unless the
+/// look says otherwise; a log scale when asked for (or `auto_log`), and only
+/// where every mean is positive (an interval reaching zero is cut at the axis).
 pub fn rule(
-    scale: Option<YScale>,
-    zero: Option<bool>,
+    look: &Look,
     bounds: (f64, f64),
     auto_log: bool,
+    means: impl Iterator<Item = f64>,
 ) -> YRule {
-    let log = match scale {
+    let log = match look.y_scale {
         Some(YScale::Log) => true,
         Some(YScale::Linear) => false,
         None => auto_log,
     };
     YRule {
-        zero: zero.unwrap_or(true),
-        log,
+        zero: look.y_zero.unwrap_or(true),
+        log: log && log_possible(means),
         bounds,
     }
 }
@@ -254,9 +255,13 @@ mod tests {
         assert!(a.lo <= 3f64.log10() && a.hi >= 57f64.log10(), "{a:?}");
         assert!(a.labels.contains(&"10".to_string()), "{:?}", a.labels);
         assert!(spans_orders([3.0, 57.0].into_iter()));
-        // A zero or negative value cannot go on a log axis: linear instead.
-        let a = value_axis([0.0, 57.0].into_iter(), &YRule { log: true, ..ZERO });
-        assert!(!a.log);
+        // A mean at zero or below cannot go on a log axis: linear instead.
+        let look = Look {
+            y_scale: Some(YScale::Log),
+            ..Look::default()
+        };
+        assert!(rule(&look, ZERO.bounds, false, [3.0, 57.0].into_iter()).log);
+        assert!(!rule(&look, ZERO.bounds, false, [0.0, 57.0].into_iter()).log);
     }
 
     #[test]

@@ -231,7 +231,8 @@ pub fn draw<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
-    let rule = scale::rule(look.y_scale, look.y_zero, metric_bounds(&job.metric), false);
+    let means = panel_stats.iter().flatten().flatten().map(|s| s.mean);
+    let rule = scale::rule(look, metric_bounds(&job.metric), false, means);
     let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
 
     let title = job
@@ -259,7 +260,7 @@ pub fn draw<DB: DrawingBackend>(
     let caption = format!(
         "Points: {per_run}, averaged over {}; whiskers: 95% confidence interval of that mean (t-based).{}",
         out.replicates_label(),
-        axis_notes(&axes)
+        axis_notes(&axes, look)
     );
     let frame = Frame {
         page: ctx.page,
@@ -299,4 +300,34 @@ pub fn draw<DB: DrawingBackend>(
         sweep_panel(root, area, &spec, ctx.styles, &x, &panel_stats[i])?;
     }
     Ok(Text { title, caption })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uneven_values_go_on_a_log_scale_or_say_they_are_not_to_scale() {
+        let x = x_axis(
+            &Values::Num(vec![25.0, 250.0, 1000.0, 2500.0, 5000.0]),
+            false,
+        );
+        assert_eq!(x.note, " (log scale)");
+        assert!((x.xs[1] - 250f64.log10()).abs() < 1e-12);
+        // Crowded even on a log scale: evenly spaced, and the axis says so.
+        let x = x_axis(&Values::Num(vec![1.0, 1.01, 1.02, 100.0]), false);
+        assert!(x.note.contains("not to scale"), "{}", x.note);
+        assert_eq!(x.xs, [0.0, 1.0, 2.0, 3.0]);
+        let x = x_axis(&Values::Num(vec![0.0, 0.5, 1.0]), false);
+        assert_eq!((x.note, x.xs.clone()), ("", vec![0.0, 0.5, 1.0]));
+    }
+
+    #[test]
+    fn no_line_joins_a_number_to_a_word() {
+        let words = |v: &[&str]| Values::Str(v.iter().map(|s| s.to_string()).collect());
+        let x = x_axis(&words(&["20", "150", "none"]), false);
+        assert_eq!(x.breaks, [false, false, true]);
+        let x = x_axis(&words(&["private", "open"]), false);
+        assert_eq!(x.breaks, [false, false]);
+    }
 }

@@ -63,7 +63,9 @@ fn series_panel<DB: DrawingBackend>(
     let y = spec.y;
     let shown = |v: f64| y.pos(v).is_finite();
     for (st, s) in styles.iter().zip(stats) {
-        for seg in segments(s, |x| x.has_interval() && shown(x.ci_low) && shown(x.ci_high)) {
+        for seg in segments(s, |x| {
+            x.has_interval() && shown(x.ci_low) && shown(x.ci_high)
+        }) {
             let mut poly: Vec<(f64, f64)> = seg
                 .iter()
                 .map(|&k| (steps[k], y.pos(s[k].ci_high)))
@@ -133,9 +135,11 @@ pub fn draw<DB: DrawingBackend>(
                 .collect()
         })
         .collect();
-    let means = points
-        .iter()
-        .flat_map(|&p| ts.stats.iter().flat_map(move |r| r[p].iter().map(|s| s.mean)));
+    let means = points.iter().flat_map(|&p| {
+        ts.stats
+            .iter()
+            .flat_map(move |r| r[p].iter().map(|s| s.mean))
+    });
     let rule = scale::rule(look, metric_bounds(&job.metric), false, means);
     let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
     if per_panel {
