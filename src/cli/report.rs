@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::output::report;
+use crate::experiment::InputError;
+use crate::output::tables::RUNS;
+use crate::output::{lock, report};
 
 /// Arguments of `regimes report`.
 #[derive(clap::Args, Debug)]
@@ -16,6 +18,17 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: ReportArgs) -> anyhow::Result<()> {
+    // As for `plot`: a directory without tables is bad input; one being written
+    // is refused by its lock, naming the writer.
+    if !args.dir.join(RUNS).is_file() && !lock::is_held(&args.dir) {
+        return Err(InputError::new(format!(
+            "{}: no {RUNS} here, so not an output directory of `regimes run` (the report is \
+             built from its tables)",
+            args.dir.display()
+        ))
+        .into());
+    }
+    let _lock = lock::exclusive(&args.dir)?;
     let page = report::build(&args.dir)?;
     if !args.quiet {
         println!("{}", page.display());

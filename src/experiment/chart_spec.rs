@@ -277,7 +277,11 @@ pub fn check(item: &Value, swept: &[&str], regimes: &[&str]) -> Result<ChartSpec
         );
     }
     for (key, allowed, ok) in [
-        ("title", "a string (text in quotes)", Value::is_str as fn(&Value) -> bool),
+        (
+            "title",
+            "a string (text in quotes)",
+            Value::is_str as fn(&Value) -> bool,
+        ),
         ("x_label", "a string (text in quotes)", Value::is_str),
         ("y_label", "a string (text in quotes)", Value::is_str),
         ("y_scale", "\"linear\" or \"log\"", |v| {

@@ -19,11 +19,14 @@ use crate::model::metric_info;
 /// The report's file name in an output directory.
 pub const REPORT: &str = "report.html";
 
+/// The colour of the rule above each chart (a browser test finds the charts by it).
+pub const FIGURE_RULE: [u8; 3] = [0x5f, 0x8f, 0xbf];
+
 const STYLE: &str = "
 body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1200px;margin:2em auto;padding:0 1.2em;color:#1e1e1e;line-height:1.45}
 h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ccc;padding-bottom:.2em}
 .question{font-size:1.15em;font-weight:bold}.muted{color:#5a5a5a}
-figure{margin:1.5em 0}figure svg{width:100%;height:auto;display:block;border:1px solid #eee}
+figure{margin:1.5em 0;border-top:4px solid #5f8fbf;padding-top:.5em}figure svg{width:100%;height:auto;display:block;border:1px solid #eee}
 figcaption{color:#5a5a5a;font-size:.95em;margin-top:.4em}
 table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:.92em}
 th,td{border:1px solid #ddd;padding:.25em .6em;text-align:right}th{background:#f4f4f4}

@@ -70,8 +70,8 @@ impl Reader {
 
 #[cfg(test)]
 mod tests {
-    use crate::experiment::{InputError, Scenario};
     use crate::experiment::chart_spec::ChartsMode;
+    use crate::experiment::{InputError, Scenario};
 
     fn parse(text: &str) -> Result<Scenario, InputError> {
         Scenario::parse(text, "test.toml", "test", &[])

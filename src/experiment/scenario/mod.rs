@@ -19,8 +19,8 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
-use crate::model::{Config, Regime, World, params};
 use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
+use crate::model::{Config, Regime, World, params};
 
 // Tables and `explain` name it through the scenario format.
 pub use crate::experiment::chart_spec::CUMULATIVE_WELFARE;

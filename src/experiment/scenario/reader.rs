@@ -9,10 +9,10 @@ use toml::{Table, Value};
 
 use super::checks::{Limits, MAX_NAME};
 use super::{DEFAULT_REGIMES, Problem, RegimeEntry, Scenario, SweepAxis};
+use crate::experiment::chart_spec::ChartsMode;
 use crate::experiment::suggest;
 use crate::model::params::{self, Kind, Param};
 use crate::model::{Config, PRESETS, Regime, World};
-use crate::experiment::chart_spec::ChartsMode;
 
 /// Top-level keys, in the order of a resolved file.
 const TOP_KEYS: &[&str] = &[

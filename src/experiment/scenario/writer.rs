@@ -4,8 +4,8 @@ use serde::Serialize;
 use toml::Value;
 
 use super::Scenario;
-use crate::model::{Regime, World};
 use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
+use crate::model::{Regime, World};
 
 impl Scenario {
     /// The resolved scenario as TOML: every default filled in, rerunnable as is,

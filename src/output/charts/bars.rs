@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
+use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::panel::{self, PanelSpec, XAxis};
 use super::scale::{self, YRule};
 use super::style::{self, INK, MUTED, RegimeStyle, font};
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, title_case};
@@ -66,8 +67,8 @@ pub fn bars_panel<DB: DrawingBackend>(
     stats: &[Stats],
 ) -> Result<()> {
     let y = spec.y;
-    let body = frame::panel_body(area, spec)?;
-    let (mut chart, names_shown) = frame::build_panel(&body, spec)?;
+    let body = panel::panel_body(area, spec)?;
+    let (mut chart, names_shown) = panel::build_panel(&body, spec)?;
     let page = spec.sizes.page;
     let label = font(spec.sizes.tick * 0.95, false, INK);
     let cap = spec.sizes.marker.max(5);
@@ -206,7 +207,7 @@ pub fn draw<DB: DrawingBackend>(
     let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
     let x = XAxis::Regimes(ctx.styles.iter().map(|s| s.name.clone()).collect());
-    let areas = frame::panel_grid(
+    let areas = panel::panel_grid(
         &content,
         (rows, cols),
         look.x_label.as_deref(),

@@ -22,15 +22,6 @@ pub struct Param {
     pub values: Values,
 }
 
-impl Param {
-    /// "interactions = 5": the last part of the path keeps panel titles short
-    /// (the subtitle and axis name the full path).
-    pub fn label(&self, value: usize) -> String {
-        let key = self.name.rsplit('.').next().unwrap_or(&self.name);
-        format!("{key} = {}", self.values.label(value))
-    }
-}
-
 /// Values of a swept parameter: numbers (sorted) or strings (scenario order).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Values {
@@ -548,17 +539,6 @@ impl Outputs {
             steps: kept.iter().map(|s| *s as f64).collect(),
             stats,
         })
-    }
-
-    /// "key = value" for the parameters of a point, skipping those in `skip`.
-    pub fn point_label(&self, point: &[usize], skip: &[usize]) -> String {
-        self.params
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !skip.contains(i))
-            .map(|(i, p)| p.label(point[i]))
-            .collect::<Vec<_>>()
-            .join(", ")
     }
 }
 

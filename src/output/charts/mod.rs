@@ -11,6 +11,7 @@ pub mod data;
 pub mod frame;
 pub mod overview;
 pub mod page;
+pub mod panel;
 pub mod plan;
 pub mod render;
 pub mod scale;

@@ -8,7 +8,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::bars::{bar_rule, bars_panel, with_headroom};
-use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis};
+use super::frame::{self, Frame, LegendKind, Sizes};
+use super::panel::{self, PanelSpec, XAxis};
 use super::sweep::{sweep_panel, x_axis};
 use super::{Ctx, Text, axis_notes, metric_bounds, metric_label, scale};
 use crate::output::stats::Stats;
@@ -122,7 +123,7 @@ pub fn draw<DB: DrawingBackend>(
     let x_desc = x
         .as_ref()
         .map(|x| look.x_label.clone().unwrap_or_else(|| ctx.param_name(0)) + x.note);
-    let areas = frame::panel_grid(&content, (rows, cols), x_desc.as_deref(), None, ctx.page)?;
+    let areas = panel::panel_grid(&content, (rows, cols), x_desc.as_deref(), None, ctx.page)?;
     for (i, ((metric, _), area)) in metrics.iter().zip(areas.iter()).enumerate() {
         let label = metric_label(metric);
         let spec = PanelSpec {

@@ -68,7 +68,7 @@ pub fn value_axis(values: impl Iterator<Item = f64>, rule: &YRule) -> Axis {
     // The bounds limit the padding, never the data (a mean outside them would
     // otherwise be drawn outside its panel); a one-signed measure pads towards zero only.
     let floor = if lo >= 0.0 { min.max(0.0) } else { min }.min(lo);
-    let ceil = if hi <= 0.0 { max.min(0.0) } else { max }.max(hi);
+    let ceil = if hi < 0.0 { max.min(0.0) } else { max }.max(hi);
     let (lo, hi) = if hi - lo < 1e-12 * (1.0 + lo.abs()) {
         // Constant data: a range around the value, inside the bounds (an all-zero
         // share is drawn on 0..1, not on -0.5..0.5).

@@ -10,7 +10,8 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::data::Values;
-use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
+use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, Axis, RegimeStyle};
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
 use crate::output::stats::Stats;
@@ -45,6 +46,10 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
         }
     };
     match values {
+        // Numbers among words ([5, 150, "none"]) are categories too: not to scale.
+        Values::Str(v) if v.iter().filter(|l| l.parse::<f64>().is_ok()).count() > 1 => {
+            categories(v.clone(), " (values evenly spaced, not to scale)")
+        }
         Values::Str(v) => categories(v.clone(), ""),
         Values::Num(v) if crowded(v) => {
             let logs: Vec<f64> = v.iter().map(|x| x.log10()).collect();
@@ -113,8 +118,8 @@ pub fn sweep_panel<DB: DrawingBackend>(
     x: &XScale,
     stats: &[Vec<Stats>],
 ) -> Result<()> {
-    let body = frame::panel_body(area, spec)?;
-    let (chart, _) = frame::build_panel(&body, spec)?;
+    let body = panel::panel_body(area, spec)?;
+    let (chart, _) = panel::build_panel(&body, spec)?;
     let y = spec.y;
     let px = |i: usize, v: f64| chart.backend_coord(&(x.xs[i], y.pos(v)));
     let page = spec.sizes.page;
@@ -273,7 +278,7 @@ pub fn draw<DB: DrawingBackend>(
     let content = frame::draw_frame(root, &frame)?;
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
     let x_desc = look.x_label.clone().unwrap_or(x_name) + x.note;
-    let areas = frame::panel_grid(
+    let areas = panel::panel_grid(
         &content,
         (rows, cols),
         Some(&x_desc),
@@ -327,6 +332,7 @@ mod tests {
         let words = |v: &[&str]| Values::Str(v.iter().map(|s| s.to_string()).collect());
         let x = x_axis(&words(&["20", "150", "none"]), false);
         assert_eq!(x.breaks, [false, false, true]);
+        assert!(x.note.contains("not to scale"));
         let x = x_axis(&words(&["private", "open"]), false);
         assert_eq!(x.breaks, [false, false]);
     }

@@ -6,7 +6,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::TimeSeries;
-use super::frame::{self, Frame, LegendKind, PanelSpec, Sizes, XAxis, err};
+use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, RegimeStyle};
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
 use crate::output::stats::Stats;
@@ -30,7 +31,7 @@ pub fn segments(stats: &[Stats], ok: impl Fn(&Stats) -> bool) -> Vec<Vec<usize>>
 
 /// Draws a regime's polyline in data coordinates, solid or dashed.
 pub fn draw_line<DB: DrawingBackend>(
-    chart: &mut frame::Chart<'_, DB>,
+    chart: &mut panel::Chart<'_, DB>,
     pts: Vec<(f64, f64)>,
     st: &RegimeStyle,
     width: u32,
@@ -58,8 +59,8 @@ fn series_panel<DB: DrawingBackend>(
     steps: &[f64],
     stats: &[&Vec<Stats>],
 ) -> Result<()> {
-    let body = frame::panel_body(area, spec)?;
-    let (mut chart, _) = frame::build_panel(&body, spec)?;
+    let body = panel::panel_body(area, spec)?;
+    let (mut chart, _) = panel::build_panel(&body, spec)?;
     let y = spec.y;
     let shown = |v: f64| y.pos(v).is_finite();
     for (st, s) in styles.iter().zip(stats) {
@@ -171,7 +172,7 @@ pub fn draw<DB: DrawingBackend>(
     };
     let x = XAxis::Num(style::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
     let x_desc = look.x_label.as_deref().unwrap_or("step");
-    let areas = frame::panel_grid(&content, (rows, cols), Some(x_desc), Some(&label), ctx.page)?;
+    let areas = panel::panel_grid(&content, (rows, cols), Some(x_desc), Some(&label), ctx.page)?;
     for (i, (area, &p)) in areas.iter().zip(&points).enumerate() {
         let facet = (points.len() > 1).then(|| ctx.point_label(&out.points[p], &[]));
         let spec = PanelSpec {
@@ -182,9 +183,9 @@ pub fn draw<DB: DrawingBackend>(
         };
         let stats: Vec<&Vec<Stats>> = ts.stats.iter().map(|r| &r[p]).collect();
         if stats.iter().all(|s| s.iter().all(|x| x.mean.is_nan())) {
-            let body = frame::panel_body(area, &spec)?;
-            frame::build_panel(&body, &spec)?;
-            frame::note(&body, "no data", sizes.tick)?;
+            let body = panel::panel_body(area, &spec)?;
+            panel::build_panel(&body, &spec)?;
+            panel::note(&body, "no data", sizes.tick)?;
             continue;
         }
         series_panel(root, area, &spec, ctx.styles, &ts.steps, &stats)?;
