@@ -85,5 +85,5 @@ height=$(( figures * 900 + 3000 ))
 "$browser" "${flags[@]}" --window-size=1280,"$height" --screenshot="$work/shot.png" \
     "file://$page" 2> /dev/null
 REGIMES_SHOT="$work/shot.png" REGIMES_FIGURES="$figures" \
-    cargo test --quiet --test report screenshot_shows_every_chart -- --ignored --exact
+    cargo test --quiet --test it report::screenshot_shows_every_chart -- --ignored --exact
 echo "report.html: $figures charts visible in a 1280 px screenshot, no console errors"

@@ -1,7 +1,6 @@
 //! Synthetic output directories for the chart and report tests: tables written
 //! with polars following docs/ARCHITECTURE.md's contract, so these tests do not
 //! depend on the engine.
-#![allow(dead_code)] // each test file uses a part of the helpers
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,12 +3,10 @@
 //! provenance and a glossary. `screenshot_shows_every_chart` checks a browser's
 //! screenshot of a real report; `.ci/e2e-report.sh` runs it.
 
-mod support;
-
 use std::fs;
 
+use crate::support::*;
 use regimes::output::report;
-use support::*;
 
 #[test]
 fn the_report_is_one_self_contained_page_with_every_part() {

@@ -1,13 +1,11 @@
 //! Charts drawn from synthetic output directories (see `support`), so these
 //! tests do not depend on the engine.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::*;
 use regimes::output::charts::{Format, draw_all};
-use support::*;
 
 #[test]
 fn a_plain_run_gets_the_overview_and_a_time_series_per_headline_metric() {

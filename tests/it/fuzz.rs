@@ -13,7 +13,7 @@
 //!   abort, a kill by the cap, or a hang.
 //!
 //! By default each target runs a few seconds of cases. A campaign runs each for
-//! N seconds: `REGIMES_FUZZ_SECONDS=600 cargo test --test fuzz -- --nocapture` (the debug
+//! N seconds: `REGIMES_FUZZ_SECONDS=600 cargo test --test it fuzz:: -- --nocapture` (the debug
 //! build checks integer overflow, which found the campaign's one defect)
 //! (`REGIMES_FUZZ_SEED` picks another sequence of cases).
 

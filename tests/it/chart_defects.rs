@@ -1,14 +1,12 @@
 //! One test per chart defect an essayist reported (issue 16), each on a
 //! synthetic output directory (see `support`): they fail on the old drawing code.
 
-mod support;
-
 use std::fs;
 use std::path::Path;
 
+use crate::support::*;
 use regimes::output::charts::{Format, draw_all};
 use regimes::output::summary::screen_table;
-use support::*;
 
 /// The centres of the circles of an SVG (the enclosure's markers).
 fn circle_centres(path: &Path) -> Vec<(f64, f64)> {
