@@ -84,6 +84,8 @@ parameters! {
             "Share of problems hit by a shock.";
         shock_landscape: bool = true, Kind::Boolean, "", "", false,
             "Whether a shock also redraws the problem's landscape, so old solutions lose their quality.";
+        shock_correlation: f64 = 0.5, SHARE, "rho", "probability", false,
+            "Probability each locus of a shocked landscape keeps its contributions (the others are redrawn): 0 redraws the whole landscape, 1 keeps it, so a shock changes a need without erasing all that was known.";
         credit_decay: f64 = 0.8, SHARE, "delta_c", "share", false,
             "Decay of the credit (reputation) moving average.";
         payoff_decay: f64 = 0.8, SHARE, "delta_p", "share", false,
@@ -186,6 +188,8 @@ parameters! {
         plan_overhead: f64 = 0.0, Kind::Number { min: Bound::Incl(0.0), max: Bound::Excl(1.0) },
             "o_plan", "share", false,
             "Share of every trial lost to planning.";
+        market_noise: f64 = 0.0, NON_NEGATIVE, "sigma_market", "log-scale sd", false,
+            "Log-normal noise on the values market producers perceive through prices (one draw per problem and step): 0 means prices tell the truth.";
         adopt: Adopt = Adopt::Best, Kind::Choice(Adopt::WORDS), "", "", false,
             "What a producer copies: the best visible solution (best), or its own lineage unless another is clearly better (fork, pluralism).";
         fork_tolerance: f64 = 0.02, SHARE, "epsilon", "quality", false,
@@ -409,6 +413,7 @@ pub const AXES: &[Axis] = &[
             "plan_noise",
             "plan_lineages",
             "plan_overhead",
+            "market_noise",
         ],
     },
     Axis {

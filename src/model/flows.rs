@@ -20,6 +20,10 @@ pub struct ProducerFlows {
     pub exerted: Vec<u32>,
     /// Trials made effective by skill, match and overhead (search).
     pub effective: Vec<u32>,
+    /// The genomes this step's trials evaluated (search), for the accounting of redundancy.
+    pub evaluations: Evaluations,
+    /// Effective trials made from a genome that is a one-bit local optimum (search).
+    pub stuck: Vec<u32>,
     /// Value added above the old frontier, before averaging (disclosure).
     pub new_credit: Vec<f64>,
     /// Money received (revenue, pool, after the pay cap; reward).
@@ -40,6 +44,8 @@ impl ProducerFlows {
             copied: vec![false; n],
             exerted: vec![0; n],
             effective: vec![0; n],
+            evaluations: Evaluations::default(),
+            stuck: vec![0; n],
             new_credit: vec![0.0; n],
             income: vec![0.0; n],
             outside: vec![0.0; n],
@@ -55,6 +61,39 @@ impl ProducerFlows {
     }
 }
 
+/// The genomes evaluated by this step's trials, producer by producer (search
+/// writes them, disclosure counts the redundant ones). Producers are taken in
+/// chunks of [`Evaluations::CHUNK`] slots, each chunk with its own buffer, so
+/// that search can fill them in parallel; buffers are kept between steps.
+#[derive(Clone, Debug, Default)]
+pub struct Evaluations {
+    /// Chunk `c` holds the evaluations of producers `c * CHUNK ..`, in slot order.
+    pub chunks: Vec<Vec<u64>>,
+    /// Where producer `i`'s evaluations start in its chunk, and how many there are.
+    pub start: Vec<u32>,
+    pub count: Vec<u32>,
+}
+
+impl Evaluations {
+    /// Producers per chunk (the parallel grain of search).
+    pub const CHUNK: usize = 1024;
+
+    /// Space for `n` producers, every buffer emptied.
+    pub fn reset(&mut self, n: usize) {
+        self.chunks.resize_with(n.div_ceil(Self::CHUNK), Vec::new);
+        self.chunks.iter_mut().for_each(Vec::clear);
+        self.start.resize(n, 0);
+        self.count.resize(n, 0);
+    }
+
+    /// The genomes producer `i` evaluated this step, in the order of its trials.
+    #[inline]
+    pub fn of(&self, i: usize) -> &[u64] {
+        let start = self.start[i] as usize;
+        &self.chunks[i / Self::CHUNK][start..start + self.count[i] as usize]
+    }
+}
+
 /// This step's flows of each problem.
 #[derive(Clone, Debug, Default)]
 pub struct ProblemFlows {
@@ -62,6 +101,8 @@ pub struct ProblemFlows {
     pub teams: Csr,
     /// Producers that targeted the problem last step (the registry's claims).
     pub claims: Vec<u32>,
+    /// Distinct holders that targeted the problem last step (the market's sellers).
+    pub sellers: Vec<u32>,
     /// World frontier W_j at the start of this step's search (adoption).
     pub frontier_start: Vec<f64>,
     /// Best producer above the old frontier (race winner), or `NONE` (disclosure).
@@ -76,6 +117,7 @@ impl ProblemFlows {
         ProblemFlows {
             teams: Csr::default(),
             claims: vec![0; m],
+            sellers: vec![0; m],
             frontier_start: vec![0.0; m],
             winner: vec![super::state::NONE; m],
             sales: vec![Sale::default(); m],
@@ -98,6 +140,7 @@ pub struct Sale {
 pub struct Ledger {
     pub catchup: f64,
     pub race: f64,
+    pub redundant: f64,
     pub exploration: f64,
     pub frontier: f64,
     pub innovation: f64,

@@ -41,13 +41,20 @@ pub fn estimate(config: &Config) -> Option<u64> {
         let history = 8 * (u64::from(r.plan_lag) + 1);
         per_problem = per_problem.checked_add(lineages)?.checked_add(history)?;
     }
+    if w.shock_landscape && w.shock_rate > 0.0 && w.shock_correlation > 0.0 {
+        // Per-locus seeds, once a shock keeps part of a landscape.
+        per_problem = per_problem.checked_add(8 * u64::from(w.loci) + 1)?;
+    }
+    // The genomes a step's trials evaluate (8 bytes each), with room for skill
+    // above 1 and the buffers' growth.
+    let per_producer = PER_PRODUCER.checked_add(32 * w.max_budget.ceil() as u64)?;
     let links = if r.visibility == Visibility::Network {
         graph_links(config)?
     } else {
         0
     };
     FIXED
-        .checked_add(n.checked_mul(PER_PRODUCER)?)?
+        .checked_add(n.checked_mul(per_producer)?)?
         .checked_add(m.checked_mul(per_problem)?)?
         .checked_add(links.checked_mul(PER_LINK)?)
 }

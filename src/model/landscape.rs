@@ -132,6 +132,7 @@ impl Nk {
             nk: self,
             seed,
             table: &[],
+            loci: &[],
         }
     }
 
@@ -181,15 +182,20 @@ pub struct Landscape<'a> {
     seed: u64,
     /// Every contribution, at [`Nk::index`], or empty (hash them).
     table: &'a [u32],
+    /// Each locus's seed after a shock kept part of the landscape, or empty
+    /// (every locus hashes from `seed`).
+    loci: &'a [u64],
 }
 
 impl Landscape<'_> {
     #[inline]
     fn phi(&self, i: u32, w: u64) -> u64 {
-        if self.table.is_empty() {
+        if !self.table.is_empty() {
+            self.table[self.nk.index(i, w)] as u64
+        } else if self.loci.is_empty() {
             self.nk.phi(self.seed, i, w)
         } else {
-            self.table[self.nk.index(i, w)] as u64
+            self.nk.phi(self.loci[i as usize], i, w)
         }
     }
 
@@ -275,6 +281,21 @@ impl Tables {
         }
     }
 
+    /// Problem `j`'s loci have these seeds (one per locus).
+    pub fn update_loci(&mut self, nk: &Nk, j: usize, seeds: &[u64]) {
+        if self.phi.is_empty() {
+            return;
+        }
+        let windows = self.len / seeds.len();
+        let row = &mut self.phi[j * self.len..(j + 1) * self.len];
+        let cells = row.chunks_mut(windows).zip(nk.inner.chunks(windows));
+        for ((slots, inner), &seed) in cells.zip(seeds) {
+            for (slot, &inner) in slots.iter_mut().zip(inner) {
+                *slot = (mix64(seed ^ inner) >> 32) as u32;
+            }
+        }
+    }
+
     /// Problem `j`'s landscape, whose seed is `seed`.
     #[inline]
     pub fn landscape<'a>(&'a self, nk: &'a Nk, j: usize, seed: u64) -> Landscape<'a> {
@@ -283,7 +304,12 @@ impl Tables {
         } else {
             &self.phi[j * self.len..(j + 1) * self.len]
         };
-        Landscape { nk, seed, table }
+        Landscape {
+            nk,
+            seed,
+            table,
+            loci: &[],
+        }
     }
 
     /// Bytes held.
@@ -294,28 +320,87 @@ impl Tables {
 
 /// The landscapes of a run's problems: the NK model and, when they fit, the
 /// tables of their contributions. Shocks change a problem's landscape.
+///
+/// A landscape is its problem's seed, every locus hashing its contributions
+/// from it, until a shock keeps some loci and redraws the others (spec §2.1,
+/// `shock_correlation`): from then on each locus of that problem has its own
+/// seed, `L` per problem (`O(M L)` memory, taken at the first such shock).
 #[derive(Clone, Debug)]
 pub struct Landscapes {
     pub nk: Nk,
     pub tables: Tables,
+    problems: usize,
+    /// Each locus's seed, `L` per problem; empty until a shock keeps a locus.
+    loci_seeds: Vec<u64>,
+    /// Whether a problem's loci have their own seeds (else they use its seed).
+    own_seeds: Vec<bool>,
 }
 
 impl Landscapes {
     /// The landscapes with these seeds (one per problem).
     pub fn new(nk: Nk, seeds: &[u64]) -> Landscapes {
         let tables = Tables::new(&nk, seeds);
-        Landscapes { nk, tables }
+        Landscapes {
+            nk,
+            tables,
+            problems: seeds.len(),
+            loci_seeds: Vec::new(),
+            own_seeds: Vec::new(),
+        }
     }
 
     /// Problem `j`'s landscape, whose seed is `seed`.
     #[inline]
     pub fn get(&self, j: usize, seed: u64) -> Landscape<'_> {
-        self.tables.landscape(&self.nk, j, seed)
+        let mut landscape = self.tables.landscape(&self.nk, j, seed);
+        if self.own_seeds.get(j) == Some(&true) {
+            landscape.loci = self.loci(j);
+        }
+        landscape
+    }
+
+    /// Problem `j`'s per-locus seeds (only once it has its own).
+    fn loci(&self, j: usize) -> &[u64] {
+        let l = self.nk.loci as usize;
+        &self.loci_seeds[j * l..(j + 1) * l]
     }
 
     /// Problem `j` has a new landscape seed.
     pub fn update(&mut self, j: usize, seed: u64) {
+        if let Some(own) = self.own_seeds.get_mut(j) {
+            *own = false;
+        }
         self.tables.update(&self.nk, j, seed);
+    }
+
+    /// A shock of problem `j`'s landscape (spec §2.1): the loci in `kept` (bit
+    /// `i` for locus `i`) keep their contributions, the others take those of
+    /// the new seed. With none kept it is [`Landscapes::update`].
+    pub fn shock(&mut self, j: usize, old_seed: u64, new_seed: u64, kept: u64) {
+        if kept == 0 {
+            return self.update(j, new_seed);
+        }
+        let l = self.nk.loci as usize;
+        if self.own_seeds.is_empty() {
+            self.loci_seeds = vec![0; self.problems * l];
+            self.own_seeds = vec![false; self.problems];
+        }
+        let own = std::mem::replace(&mut self.own_seeds[j], true);
+        let seeds = &mut self.loci_seeds[j * l..(j + 1) * l];
+        for (i, seed) in seeds.iter_mut().enumerate() {
+            if !own {
+                *seed = old_seed;
+            }
+            if kept >> i & 1 == 0 {
+                *seed = new_seed;
+            }
+        }
+        self.tables.update_loci(&self.nk, j, &self.loci_seeds[j * l..(j + 1) * l]);
+    }
+
+    /// Bytes held by per-locus seeds.
+    pub fn seed_bytes(&self) -> usize {
+        self.loci_seeds.len() * 8 + self.own_seeds.len()
     }
 }
 

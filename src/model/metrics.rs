@@ -62,15 +62,19 @@ metrics! {
     trials: Count, "effective search trials per step",
         "Search trials actually performed this step, after skill, domain match and coordination overhead.";
     duplicated_share: Share, "duplicated effort (share of trials)",
-        "Share of trials that re-derived what someone already knew behind an enclosure (catch-up) or lost a race to a rival the producer could not see. The central measure of waste.";
+        "Share of trials that re-derived what someone already knew behind an enclosure (catch-up), lost a race to a rival the producer could not see, or evaluated a genome another producer also evaluated on the same problem in the same step (redundant). The central measure of waste.";
     catchup_share: Share, "catch-up duplication (share of trials)",
         "Share of trials by producers who started below the world frontier without being able to see it: re-deriving hidden knowledge.";
     race_share: Share, "race duplication (share of trials)",
         "Share of trials by producers who passed the old frontier but were beaten on the same problem by a rival they could not see.";
+    redundant_share: Share, "redundant duplication (share of trials)",
+        "Share of trials that evaluated a genome another producer also evaluated on the same problem in the same step (one of them, drawn at random, is the original): teammates testing the same flips, in any regime.";
     exploration_share: Share, "exploration (share of trials)",
         "Share of trials by producers who started below a frontier they could see: deliberate forks and alternative approaches.";
     frontier_share: Share, "frontier work (share of trials)",
         "Share of trials by producers who started at or above the world frontier: pushing the best known solution.";
+    stuck_share: Share, "stuck effort (share of trials)",
+        "Share of search trials spent on a genome that is a one-bit local optimum, where no single change can improve it: futile effort unless the producer starts a new approach.";
     frontier_quality: Quality, "frontier quality (value-weighted)",
         "Best quality anyone knows, averaged over problems weighted by their value.";
     access_quality: Quality, "freely usable quality (value-weighted)",

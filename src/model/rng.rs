@@ -77,6 +77,7 @@ pub enum Phase {
     Adaptation = 9,
     Entry = 10,
     Landscape = 11,
+    Disclosure = 12,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.
@@ -125,6 +126,39 @@ impl Streams {
     #[inline]
     pub fn get(&self, entity: u64) -> Stream {
         Stream::new(self.key(entity))
+    }
+}
+
+/// The draws that pick, among the producers who evaluated the same genome on the
+/// same problem in a step, the **original** (spec §2.5): the others' evaluations
+/// are redundant, and ties between equal results of the step go to it. One draw
+/// per (seed, step, disclosure, problem, genome), mixed with each producer's
+/// index into its priority; the lowest priority is the original. `mix64` is a
+/// bijection, so distinct producers never tie, and no index is favoured.
+#[derive(Clone, Copy, Debug)]
+pub struct Originals {
+    streams: Streams,
+}
+
+impl Originals {
+    #[inline]
+    pub fn new(seed: u64, step: u32) -> Originals {
+        Originals {
+            streams: Streams::new(seed, step, Phase::Disclosure),
+        }
+    }
+
+    /// The priority of `producer`'s evaluation of `genome` on problem `j`.
+    #[inline]
+    pub fn priority(&self, j: usize, genome: u64, producer: u32) -> u64 {
+        let draw = self.streams.key((PROBLEM_ENTITY + j as u64) ^ mix64(genome));
+        mix64(draw ^ producer as u64)
+    }
+
+    /// The original among `producers` who evaluated (or ended on) `genome` on `j`.
+    pub fn original(&self, j: usize, genome: u64, producers: &[u32]) -> Option<u32> {
+        let rank = |&i: &u32| self.priority(j, genome, i);
+        producers.iter().copied().min_by_key(rank)
     }
 }
 
@@ -192,6 +226,21 @@ mod tests {
             oracle.fill_bytes(&mut b);
             assert_eq!(a, b);
         }
+    }
+
+    #[test]
+    fn originals_favour_no_index() {
+        // Over many genomes, each of three producers is the original about a third of the time.
+        let originals = Originals::new(3, 4);
+        let mut wins = [0u32; 3];
+        for genome in 0..3000u64 {
+            let first = originals.original(7, genome, &[0, 1, 2]).unwrap();
+            wins[first as usize] += 1;
+            // The same draw whatever order the producers are listed in.
+            assert_eq!(originals.original(7, genome, &[2, 0, 1]), Some(first));
+        }
+        assert!(wins.iter().all(|&w| (900..1100).contains(&w)), "{wins:?}");
+        assert_eq!(originals.original(7, 5, &[]), None);
     }
 
     #[test]

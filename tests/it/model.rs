@@ -120,10 +120,16 @@ proptest! {
             let l = sim.ledger();
             let inflow = l.revenue + l.levy + l.fines_carried - l.monitoring_carried;
             assert!((l.paid - inflow).abs() < 1e-9 * inflow.abs().max(1.0), "paid {} vs {}", l.paid, inflow);
-            let shares = m.catchup_share + m.race_share + m.exploration_share + m.frontier_share;
+            // §2.5: the five classes of effort partition the effective trials.
+            let classes = [l.catchup, l.race, l.redundant, l.exploration, l.frontier];
+            assert!(classes.iter().all(|&c| c >= 0.0 && c == c.round()), "{classes:?}");
+            let effective: u64 = sim.flows().producers.effective.iter().map(|&e| e as u64).sum();
+            assert_eq!(classes.iter().sum::<f64>(), effective as f64);
+            let shares = m.catchup_share + m.race_share + m.redundant_share + m.exploration_share + m.frontier_share;
             if m.trials > 0.0 {
                 assert!((shares - 1.0).abs() < 1e-9);
-                assert!((m.duplicated_share - m.catchup_share - m.race_share).abs() < 1e-12);
+                let duplicated = m.catchup_share + m.race_share + m.redundant_share;
+                assert!((m.duplicated_share - duplicated).abs() < 1e-12);
             }
         });
     }
@@ -141,6 +147,34 @@ fn open_visibility_has_no_catch_up_duplication() {
         });
         assert!(trials > 0.0);
     }
+}
+
+#[test]
+fn open_teams_duplicate_effort_by_redundant_trials() {
+    // Under open visibility nobody catches up or races, but crowded teams copy
+    // the same best solution and test the same flips (spec §2.5, v2).
+    let mut cfg = config(Regime::preset("open_access").unwrap());
+    cfg.world.problems = 10;
+    let mut redundant = 0.0;
+    run_checking(&cfg, 6, 20, |sim, m| {
+        assert_eq!(m.duplicated_share, m.redundant_share);
+        redundant += sim.ledger().redundant;
+    });
+    assert!(redundant > 0.0);
+}
+
+#[test]
+fn a_climb_that_has_stopped_is_stuck() {
+    // Without shocks, a small landscape is soon climbed to local optima, and the
+    // trials spent there count as stuck (spec §2.10); none are at the start.
+    let mut cfg = config(Regime::preset("enclosure").unwrap());
+    cfg.world.shock_rate = 0.0;
+    cfg.world.loci = 6;
+    cfg.world.interactions = 2;
+    let mut stuck = Vec::new();
+    run_checking(&cfg, 7, 40, |_, m| stuck.push(m.stuck_share));
+    assert!(stuck[0] < 0.5, "{stuck:?}");
+    assert!(stuck[39] > 0.5, "{stuck:?}");
 }
 
 #[test]
@@ -236,8 +270,10 @@ fn every_preset_keeps_shares_and_ginis_in_range() {
         "duplicated_share",
         "catchup_share",
         "race_share",
+        "redundant_share",
         "exploration_share",
         "frontier_share",
+        "stuck_share",
         "top1_share",
         "contribution",
         "sanctions",

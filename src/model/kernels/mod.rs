@@ -11,6 +11,7 @@ pub mod climb;
 pub mod fork;
 pub mod hamming;
 pub mod par;
+pub mod redundancy;
 pub mod sort;
 pub mod view;
 pub mod water_fill;

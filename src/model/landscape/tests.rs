@@ -89,6 +89,48 @@ fn contribution_tables_agree_with_hashes_and_follow_new_seeds() {
     assert_eq!(Tables::new(&nk, &many).bytes(), 0);
 }
 
+#[test]
+fn a_shock_keeps_the_contributions_of_the_kept_loci_and_redraws_the_others() {
+    // With K = 0, flipping bit i changes only locus i's contribution, so the
+    // gain of a flip tells which table locus i has. Small worlds are tabulated,
+    // large ones hashed: both must agree.
+    let nk = Nk::new(8, 0);
+    for problems in [4, TABLES_BYTES / (8 * 2 * 4) + 1] {
+        let seeds: Vec<u64> = (0..problems as u64).map(mix64).collect();
+        let tabulated = problems == 4;
+        let mut landscapes = Landscapes::new(nk.clone(), &seeds);
+        assert_eq!(landscapes.tables.bytes() > 0, tabulated);
+        let (j, old, new, kept) = (1, seeds[1], 777, 0b1010_0110u64);
+        let gain = |land: &Landscape, i: u32| {
+            let f = land.fitness(0);
+            land.flip_one(0, f, i) as i64 - f as i64
+        };
+        let before: Vec<i64> = (0..8).map(|i| gain(&nk.landscape(old), i)).collect();
+        let fresh: Vec<i64> = (0..8).map(|i| gain(&nk.landscape(new), i)).collect();
+        landscapes.shock(j, old, new, kept);
+        let land = landscapes.get(j, new);
+        for i in 0..8 {
+            let expected = if kept >> i & 1 == 1 { before[i as usize] } else { fresh[i as usize] };
+            assert_eq!(gain(&land, i), expected, "locus {i}, tabulated {tabulated}");
+        }
+        // A second shock keeps loci of the mixed landscape and redraws the rest.
+        let mixed: Vec<i64> = (0..8).map(|i| gain(&land, i)).collect();
+        let latest: Vec<i64> = (0..8).map(|i| gain(&nk.landscape(999), i)).collect();
+        landscapes.shock(j, new, 999, 0b0000_1111);
+        let land = landscapes.get(j, 999);
+        for i in 0..8 {
+            let expected = if i < 4 { mixed[i as usize] } else { latest[i as usize] };
+            assert_eq!(gain(&land, i), expected, "second shock, locus {i}");
+        }
+        // Keeping none is a full redraw, as before shocks could keep anything.
+        landscapes.shock(j, 999, 4242, 0);
+        let g = 0b1011_0001;
+        assert_eq!(landscapes.get(j, 4242).fitness(g), nk.fitness(4242, g));
+        // Other problems are untouched.
+        assert_eq!(landscapes.get(0, seeds[0]).fitness(g), nk.fitness(seeds[0], g));
+    }
+}
+
 proptest! {
     #[test]
     fn incremental_equals_full(l in 1u32..=64, k_frac in 0.0f64..1.0, g: u64, flips: u64, seed: u64) {

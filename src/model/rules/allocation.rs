@@ -11,6 +11,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::{Context, matching};
 use crate::model::config::Allocation;
+use crate::model::csr::Csr;
 use crate::model::flows::{ProblemFlows, ProducerFlows};
 use crate::model::kernels::par::map_into;
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Streams, gumbel};
@@ -20,6 +21,8 @@ use crate::model::state::{Problems, Producers};
 #[derive(Default)]
 pub struct Workspace {
     choices: Vec<u32>,
+    /// The values market producers perceive through prices (market only).
+    perceived: Vec<f64>,
 }
 
 /// Sets every producer's target, who switched, and the teams.
@@ -32,21 +35,32 @@ pub fn allocation(
     space: &mut Workspace,
 ) {
     let r = cx.regime;
-    // Last step's teams are this step's registry claims (none before the first step).
+    // Last step's teams are this step's registry claims and market sellers (none
+    // before the first step).
     if r.allocation == Allocation::Registry && cx.clock.time > 0 {
         let ProblemFlows { teams, claims, .. } = problem_flows;
         for (j, claims) in claims.iter_mut().enumerate() {
             *claims = teams.size(j);
         }
     }
+    if r.allocation == Allocation::Market && cx.clock.time > 0 {
+        let ProblemFlows { teams, sellers, .. } = problem_flows;
+        count_sellers(cx, &producers.group, teams, sellers);
+    }
     let switched = &mut producer_flows.switched;
     match r.allocation {
         Allocation::Market | Allocation::Registry => {
+            let crowd = match r.allocation {
+                Allocation::Registry => &problem_flows.claims,
+                _ => &problem_flows.sellers,
+            };
+            perceive_values(cx, &problems.value, &mut space.perceived);
             choose(
                 cx,
                 producers,
                 problems,
-                &problem_flows.claims,
+                crowd,
+                &space.perceived,
                 &mut space.choices,
             );
             let p = &mut *producers;
@@ -86,11 +100,53 @@ pub fn allocation(
     problem_flows.teams.build(&producers.target, problems.len());
 }
 
+/// The market's sellers on each problem (spec §2.2): the distinct holders (a
+/// producer, or its group under group visibility) among last step's team. A
+/// team is in slot order and groups are contiguous blocks of slots, so holders
+/// come sorted and each new one starts a run. Not capped by `S`.
+fn count_sellers(cx: Context, group: &[u32], teams: &Csr, sellers: &mut [u32]) {
+    let sight = &cx.setting.sight;
+    for (j, sellers) in sellers.iter_mut().enumerate() {
+        let mut last = None;
+        *sellers = 0;
+        for &i in teams.on(j) {
+            let holder = sight.holder(i as usize, group[i as usize]);
+            *sellers += (last != Some(holder)) as u32;
+            last = Some(holder);
+        }
+    }
+}
+
+/// The values market producers perceive through prices (spec §2.2):
+/// `v_j exp(market_noise Z_j)`, one `Z_j` per problem and step. Without noise
+/// (the default) they are the values themselves, and nothing is drawn.
+pub(crate) fn perceive_values(cx: Context, value: &[f64], perceived: &mut Vec<f64>) {
+    let noise = cx.regime.market_noise;
+    perceived.clear();
+    if cx.regime.allocation != Allocation::Market || noise == 0.0 {
+        perceived.extend_from_slice(value);
+        return;
+    }
+    let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Allocation);
+    perceived.extend(value.iter().enumerate().map(|(j, &v)| {
+        let z: f64 = streams.get(PROBLEM_ENTITY + j as u64).sample(StandardNormal);
+        v * (noise * z).exp()
+    }));
+}
+
 /// Market and registry: each producer compares its target with `consider`
-/// candidates (of its domain with probability `domain_focus`), scored by value,
-/// match and open gap, divided by the crowd it sees (records held, or under the
-/// registry the claims), plus Gumbel noise. Newcomers must choose.
-fn choose(cx: Context, p: &Producers, q: &Problems, claims: &[u32], choices: &mut Vec<u32>) {
+/// candidates (of its domain with probability `domain_focus`), scored by value
+/// (under the market as prices show it), match and open gap, divided by the
+/// crowd it sees (sellers last step, or under the registry the claims), plus
+/// Gumbel noise. Newcomers must choose.
+fn choose(
+    cx: Context,
+    p: &Producers,
+    q: &Problems,
+    crowd: &[u32],
+    value: &[f64],
+    choices: &mut Vec<u32>,
+) {
     let w = cx.world;
     let registry = cx.regime.allocation == Allocation::Registry;
     let by_domain = &cx.setting.domain_problems;
@@ -98,9 +154,9 @@ fn choose(cx: Context, p: &Producers, q: &Problems, claims: &[u32], choices: &mu
     let score = |i: usize, j: usize| -> f64 {
         let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
         let s = if registry {
-            q.value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + claims[j] as f64)
+            value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + crowd[j] as f64)
         } else {
-            q.value[j] * fit * (1.0 - q.frontier[j]) / (1.0 + q.record_count[j] as f64)
+            value[j] * fit * (1.0 - q.frontier[j]) / (1.0 + crowd[j] as f64)
         };
         s.ln()
     };

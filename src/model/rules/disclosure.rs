@@ -2,8 +2,8 @@
 //! docs/MODEL.md §7.5). Each producer's result updates its holder's record;
 //! open regimes publish at once and patents publish after their term. Every
 //! effective trial of the step is then classified as catch-up, race,
-//! exploration or frontier work, against the world frontier W at the step's
-//! start, and only value added above W earns credit (the priority rule).
+//! redundant, exploration or frontier work, against the world frontier W at the
+//! step's start, and only value added above W earns credit (the priority rule).
 
 use std::hint::select_unpredictable;
 
@@ -11,25 +11,35 @@ use super::Context;
 use crate::model::config::Visibility;
 use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
 use crate::model::kernels::par::{map_into, parallel};
+use crate::model::kernels::redundancy::{Evaluation, redundant};
+use crate::model::rng::Originals;
 use crate::model::state::{NONE, Problems, Producers};
 
-/// How a producer's effective trials of the step count.
+/// How a producer's effective trials of the step count (its redundant trials
+/// aside, when it is neither catching up nor racing).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Effort {
-    /// Lost a race to a winner it could not see.
-    Race,
     /// Below the frontier without seeing it: re-discovering what others know.
     CatchUp,
+    /// Lost a race to a winner it could not see.
+    Race,
     /// Below the frontier, seeing it: a different route.
     Exploration,
     /// From the frontier.
     Frontier,
 }
 
-/// Space for the accounts of a step on rayon's pool, kept between steps.
+/// Space for the accounts of a step, kept between steps.
 #[derive(Default)]
 pub struct Workspace {
     accounts: Vec<(Effort, f64)>,
+    /// Each producer's redundant trials this step.
+    redundant: Vec<u32>,
+    /// The producer ended on a genome another producer evaluated first (the
+    /// original): it earns no credit for it.
+    unoriginal_end: Vec<bool>,
+    /// One problem's evaluations, sorted by the redundancy kernel.
+    evaluations: Vec<Evaluation>,
 }
 
 /// Publishes the step's results, then accounts for its effort.
@@ -43,6 +53,7 @@ pub fn disclosure(
     space: &mut Workspace,
 ) {
     ledger.innovation = publish(cx, producers, problems, producer_flows, problem_flows);
+    redundancy(cx, producers, producer_flows, problem_flows, space);
     account(
         cx,
         producers,
@@ -117,6 +128,55 @@ fn publish(
     innovation
 }
 
+/// Finds, problem by problem, the genomes evaluated by more than one producer
+/// this step: every evaluation but the original's is redundant (spec §2.5).
+/// Also marks the producers whose end genome is someone else's original.
+fn redundancy(
+    cx: Context,
+    p: &Producers,
+    producer_flows: &ProducerFlows,
+    problem_flows: &ProblemFlows,
+    space: &mut Workspace,
+) {
+    let n = p.len();
+    let Workspace {
+        redundant: counts,
+        unoriginal_end,
+        evaluations,
+        ..
+    } = space;
+    counts.clear();
+    counts.resize(n, 0);
+    unoriginal_end.clear();
+    unoriginal_end.resize(n, false);
+    let evaluated = &producer_flows.evaluations;
+    let originals = Originals::new(cx.clock.seed, cx.clock.time);
+    let teams = &problem_flows.teams;
+    for j in 0..teams.start.len().saturating_sub(1) {
+        let members = teams.on(j);
+        // Redundancy needs two producers who evaluated something.
+        let evaluators = members.iter().filter(|&&i| evaluated.count[i as usize] > 0);
+        if evaluators.take(2).count() < 2 {
+            continue;
+        }
+        evaluations.clear();
+        for &i in members {
+            let genomes = evaluated.of(i as usize).iter();
+            evaluations.extend(genomes.map(|&genome| Evaluation {
+                genome,
+                producer: i,
+            }));
+        }
+        let priority = |genome, i| originals.priority(j, genome, i);
+        redundant(evaluations, priority, |i, genome, count| {
+            counts[i as usize] += count;
+            if p.genome[i as usize] == genome {
+                unoriginal_end[i as usize] = true;
+            }
+        });
+    }
+}
+
 /// Classifies every effective trial and computes this step's credit.
 fn account(
     cx: Context,
@@ -141,6 +201,7 @@ fn account(
     let (target, group, quality) = (&p.target[..n], &p.group[..n], &p.quality[..n]);
     let (start_quality, effective) = (&start_quality[..n], &effective[..n]);
     let (sees_frontier, new_credit) = (&sees_frontier[..n], &mut new_credit[..n]);
+    let (redundant, unoriginal_end) = (&space.redundant[..n], &space.unoriginal_end[..n]);
     let classify = |i: usize| {
         let j = target[i] as usize;
         let w = frontier_start[j];
@@ -149,26 +210,37 @@ fn account(
         let lost_race = end > w
             && winner != i as u32
             && !sight.sees_producer(i, group[i], winner as usize, group[winner as usize]);
-        let effort = if lost_race {
-            Effort::Race
-        } else if start < w && !sees_frontier[i] {
+        // Precedence (spec §2.5): catch-up, race, then redundant trials (counted
+        // apart), and the rest is exploration or frontier work.
+        let effort = if start < w && !sees_frontier[i] {
             Effort::CatchUp
+        } else if lost_race {
+            Effort::Race
         } else if start < w {
             Effort::Exploration
         } else {
             Effort::Frontier
         };
-        // Priority rule: only value added above the old frontier earns credit.
+        // Priority rule: only value added above the old frontier earns credit,
+        // and a shared end genome only for its original.
         let credit = match effort {
             Effort::Race | Effort::CatchUp => 0.0,
+            _ if unoriginal_end[i] => 0.0,
             Effort::Exploration | Effort::Frontier => q.value[j] * (end - start.max(w)).max(0.0),
         };
         (effort, credit)
     };
     // Trials are whole numbers: their sums are exact in integers.
     let mut trials = [0u64; 4];
+    let mut redundant_trials = 0u64;
     let mut add = |i: usize, (effort, credit): (Effort, f64)| {
-        trials[effort as usize] += effective[i] as u64;
+        // Catch-up and race trials are not counted again as redundant.
+        let duplicate = match effort {
+            Effort::CatchUp | Effort::Race => 0,
+            _ => redundant[i].min(effective[i]),
+        };
+        redundant_trials += duplicate as u64;
+        trials[effort as usize] += (effective[i] - duplicate) as u64;
         new_credit[i] = credit;
     };
     if parallel(n) {
@@ -179,6 +251,7 @@ fn account(
         (0..n).for_each(|i| add(i, classify(i)));
     }
     ledger.race = trials[Effort::Race as usize] as f64;
+    ledger.redundant = redundant_trials as f64;
     ledger.catchup = trials[Effort::CatchUp as usize] as f64;
     ledger.exploration = trials[Effort::Exploration as usize] as f64;
     ledger.frontier = trials[Effort::Frontier as usize] as f64;

@@ -62,11 +62,12 @@ pub fn observation(
     let n = p.len();
     let m = q.len();
 
-    let trials = l.catchup + l.race + l.exploration + l.frontier;
+    let trials = l.catchup + l.race + l.redundant + l.exploration + l.frontier;
     let share = |x: f64| x / trials;
 
     // Integer-valued sums are exact in u64, and equal to the float sums.
     let exerted_total = f.exerted.iter().map(|&e| e as u64).sum::<u64>() as f64;
+    let stuck_total = f.stuck.iter().map(|&e| e as u64).sum::<u64>() as f64;
     let misplaced = (p.domain.iter().zip(&p.target))
         .filter(|&(&d, &t)| d != q.domain[t as usize])
         .count();
@@ -158,11 +159,13 @@ pub fn observation(
 
     Metrics {
         trials,
-        duplicated_share: share(l.catchup + l.race),
+        duplicated_share: share(l.catchup + l.race + l.redundant),
         catchup_share: share(l.catchup),
         race_share: share(l.race),
+        redundant_share: share(l.redundant),
         exploration_share: share(l.exploration),
         frontier_share: share(l.frontier),
+        stuck_share: share(stuck_total),
         frontier_quality,
         access_quality,
         mean_quality,

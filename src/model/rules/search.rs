@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use super::{Context, matching};
 use crate::model::config::Allocation;
-use crate::model::flows::{ProblemFlows, ProducerFlows};
+use crate::model::flows::{Evaluations, ProblemFlows, ProducerFlows};
 use crate::model::kernels::climb::Climb;
 use crate::model::kernels::par::{PAR_CHUNK, parallel};
 use crate::model::landscape::Landscapes;
@@ -59,6 +59,8 @@ pub fn search(
         exerted,
         effective,
         copied,
+        evaluations,
+        stuck,
         ..
     } = producer_flows;
     let skip_copiers = cx.regime.copy_skips_search;
@@ -86,21 +88,6 @@ pub fn search(
             .enumerate()
             .with_min_len(PAR_CHUNK)
             .for_each(|(i, (a, b, rng))| search.effort(i, traits(i), a, b, rng));
-        if skip_copiers {
-            imitators_do_not_search(effective, copied);
-        }
-        (
-            effective.par_iter(),
-            rngs.par_iter_mut(),
-            genome.par_iter_mut(),
-            fitness.par_iter_mut(),
-            quality.par_iter_mut(),
-            climbs.par_iter_mut(),
-        )
-            .into_par_iter()
-            .enumerate()
-            .with_min_len(PAR_CHUNK)
-            .for_each(|(i, (&b, rng, c, d, e, f))| search.climb(target[i], b, rng, c, d, e, f));
     } else {
         let (exerted, effective, rngs) = (&mut exerted[..n], &mut effective[..n], &mut rngs[..n]);
         for i in 0..n {
@@ -112,13 +99,45 @@ pub fn search(
                 &mut rngs[i],
             );
         }
-        if skip_copiers {
-            imitators_do_not_search(effective, copied);
-        }
-        let climbs = &mut climbs[..n];
-        let (genome, fitness, quality) = (&mut genome[..n], &mut fitness[..n], &mut quality[..n]);
-        for i in 0..n {
-            search.climb(
+    }
+    if skip_copiers {
+        imitators_do_not_search(effective, copied);
+    }
+    // The climbs, chunk by chunk: each chunk of producers writes the genomes its
+    // trials evaluate into its own buffer (disclosure counts the redundant ones).
+    evaluations.reset(n);
+    let Evaluations {
+        chunks,
+        start,
+        count,
+    } = evaluations;
+    let size = Evaluations::CHUNK;
+    let climb_chunk = |c: usize, chunk: Chunk| {
+        let Chunk {
+            effective,
+            rngs,
+            genome,
+            fitness,
+            quality,
+            climbs,
+            start,
+            count,
+            stuck,
+            evaluated,
+        } = chunk;
+        let k = effective.len();
+        let (rngs, genome, fitness, quality) = (
+            &mut rngs[..k],
+            &mut genome[..k],
+            &mut fitness[..k],
+            &mut quality[..k],
+        );
+        let (climbs, start, count) = (&mut climbs[..k], &mut start[..k], &mut count[..k]);
+        let stuck = &mut stuck[..k];
+        let target = &target[c * size..c * size + k];
+        for i in 0..k {
+            start[i] = evaluated.len() as u32;
+            stuck[i] = search.climb(
                 target[i],
                 effective[i],
                 &mut rngs[i],
@@ -126,7 +145,44 @@ pub fn search(
                 &mut fitness[i],
                 &mut quality[i],
                 &mut climbs[i],
+                evaluated,
             );
+            count[i] = evaluated.len() as u32 - start[i];
+        }
+    };
+    let effective = &effective[..];
+    if parallel(n) {
+        (
+            effective.par_chunks(size),
+            rngs.par_chunks_mut(size),
+            genome.par_chunks_mut(size),
+            fitness.par_chunks_mut(size),
+            quality.par_chunks_mut(size),
+            climbs.par_chunks_mut(size),
+            start.par_chunks_mut(size),
+            count.par_chunks_mut(size),
+            stuck.par_chunks_mut(size),
+            chunks.par_iter_mut(),
+        )
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(c, (a, b, d, e, f, g, h, k, m, l))| {
+                climb_chunk(c, Chunk::new(a, b, d, e, f, g, h, k, m, l))
+            });
+    } else {
+        let parts = effective
+            .chunks(size)
+            .zip(rngs.chunks_mut(size))
+            .zip(genome.chunks_mut(size))
+            .zip(fitness.chunks_mut(size))
+            .zip(quality.chunks_mut(size))
+            .zip(climbs.chunks_mut(size))
+            .zip(start.chunks_mut(size))
+            .zip(count.chunks_mut(size))
+            .zip(stuck.chunks_mut(size))
+            .zip(chunks.iter_mut());
+        for (c, (((((((((a, b), d), e), f), g), h), k), m), l)) in parts.enumerate() {
+            climb_chunk(c, Chunk::new(a, b, d, e, f, g, h, k, m, l));
         }
     }
     effective.iter().map(|&e| e as u64).sum::<u64>()
@@ -139,6 +195,50 @@ fn imitators_do_not_search(effective: &mut [u32], copied: &[bool]) {
     for (e, &c) in effective.iter_mut().zip(copied) {
         if c {
             *e = 0;
+        }
+    }
+}
+
+/// One chunk of producers' parts that their climbs change, and the chunk's
+/// buffer of evaluated genomes.
+struct Chunk<'a> {
+    effective: &'a [u32],
+    rngs: &'a mut [Stream],
+    genome: &'a mut [u64],
+    fitness: &'a mut [u64],
+    quality: &'a mut [f64],
+    climbs: &'a mut [Climb],
+    start: &'a mut [u32],
+    count: &'a mut [u32],
+    stuck: &'a mut [u32],
+    evaluated: &'a mut Vec<u64>,
+}
+
+impl<'a> Chunk<'a> {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        effective: &'a [u32],
+        rngs: &'a mut [Stream],
+        genome: &'a mut [u64],
+        fitness: &'a mut [u64],
+        quality: &'a mut [f64],
+        climbs: &'a mut [Climb],
+        start: &'a mut [u32],
+        count: &'a mut [u32],
+        stuck: &'a mut [u32],
+        evaluated: &'a mut Vec<u64>,
+    ) -> Self {
+        Chunk {
+            effective,
+            rngs,
+            genome,
+            fitness,
+            quality,
+            climbs,
+            start,
+            count,
+            stuck,
+            evaluated,
         }
     }
 }
@@ -179,9 +279,11 @@ impl Search<'_> {
         *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
     }
 
-    /// The `effective` trials of a producer on problem `j`. Inlined into both
-    /// loops of `search`, so that what does not change from producer to
-    /// producer is looked up once.
+    /// The `effective` trials of a producer on problem `j`, pushing the genome
+    /// each trial evaluates on `evaluated`. Returns how many of them were made
+    /// from a genome that is a one-bit local optimum (`stuck_share`, spec
+    /// §2.10). Inlined into the loop of a chunk, so that what does not change
+    /// from producer to producer is looked up once.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn climb(
@@ -193,16 +295,25 @@ impl Search<'_> {
         fitness: &mut u64,
         quality: &mut f64,
         climb: &mut Climb,
-    ) {
+        evaluated: &mut Vec<u64>,
+    ) -> u32 {
         let (j, nk, flip_bits) = (j as usize, &self.landscapes.nk, self.cx.world.flip_bits);
         let seed = self.q.landscape[j];
         let landscape = self.landscapes.get(j, seed);
-        if flip_bits == 1 {
-            if !climb.climb(seed, &landscape, nk, effective, rng, genome, fitness) {
-                // Nothing can change: the solution, its quality and what is known of it stay.
-                return;
+        // Trials made from a genome before it improved, if that genome was a local optimum.
+        let mut stuck = 0;
+        let since = if flip_bits == 1 {
+            // Only the final genome can be a local optimum: the others improved.
+            match climb.climb(seed, &landscape, nk, effective, rng, genome, fitness, evaluated) {
+                Some(since) => {
+                    *quality = nk.quality(*fitness);
+                    since
+                }
+                // Nothing could change: the solution, its quality and what is known of it stay.
+                None => effective,
             }
         } else {
+            let mut since = 0;
             for _ in 0..effective {
                 // Draw bits until `flip_bits` distinct ones are set.
                 let mut flips = 1u64 << rng.random_range(0..nk.loci());
@@ -212,13 +323,25 @@ impl Search<'_> {
                     set += (flips & bit == 0) as u32;
                     flips |= bit;
                 }
+                since += 1;
+                evaluated.push(*genome ^ flips);
                 let candidate = landscape.flip(*genome, *fitness, flips);
                 if candidate > *fitness {
+                    // A multi-bit flip may leave a one-bit local optimum.
+                    if climb.local_optimum(seed, &landscape, nk, *genome, *fitness) {
+                        stuck += since;
+                    }
                     *genome ^= flips;
                     *fitness = candidate;
+                    since = 0;
                 }
             }
+            *quality = nk.quality(*fitness);
+            since
+        };
+        if since > 0 && climb.local_optimum(seed, &landscape, nk, *genome, *fitness) {
+            stuck += since;
         }
-        *quality = nk.quality(*fitness);
+        stuck
     }
 }

@@ -1,13 +1,14 @@
 //! Phase 1, shocks (spec §2.1, docs/MODEL.md §7.1): with probability
 //! `shock_rate` a share `shock_size` of the problems draw new values (all values
 //! are then rescaled to mean 1), and with `shock_landscape` new landscapes too,
-//! so that old knowledge loses its quality.
+//! each locus keeping its contributions with probability `shock_correlation`,
+//! so that old knowledge loses some of its quality.
 
 use rand::RngExt;
 use rand_distr::{Distribution, Pareto};
 
 use super::Context;
-use crate::model::landscape::{Landscapes, Nk};
+use crate::model::landscape::Landscapes;
 use crate::model::rng::{PROBLEM_ENTITY, Phase, stream};
 use crate::model::state::{Problems, Producers, Solution};
 
@@ -32,20 +33,28 @@ pub fn shocks(
         let mut prng = stream(seed, t, Phase::Shock, PROBLEM_ENTITY + j as u64);
         problems.value[j] = pareto.sample(&mut prng) / cx.setting.value_scale;
         if w.shock_landscape {
+            let old = problems.landscape[j];
             problems.landscape[j] = prng.random();
-            landscapes.update(j, problems.landscape[j]);
-            reevaluate_problem(&landscapes.nk, problems, j);
+            // Each locus keeps its contributions with probability `shock_correlation`.
+            let mut kept = 0u64;
+            if w.shock_correlation > 0.0 {
+                for i in 0..landscapes.nk.loci() {
+                    kept |= (prng.random_bool(w.shock_correlation) as u64) << i;
+                }
+            }
+            landscapes.shock(j, old, problems.landscape[j], kept);
+            reevaluate_problem(landscapes, problems, j);
         }
     }
     if w.shock_landscape {
         // Workers on a shocked problem find their solution's new quality.
-        let (p, nk) = (producers, &landscapes.nk);
+        let p = producers;
         for i in 0..p.len() {
             let j = p.target[i] as usize;
             if shocked[j] && !p.fresh[i] {
-                let f = nk.fitness(problems.landscape[j], p.genome[i]);
+                let f = landscapes.get(j, problems.landscape[j]).fitness(p.genome[i]);
                 p.fitness[i] = f;
-                p.quality[i] = nk.quality(f);
+                p.quality[i] = landscapes.nk.quality(f);
             }
         }
     }
@@ -57,11 +66,11 @@ pub fn shocks(
 }
 
 /// Re-evaluates every solution known on `j` (open, held, patented) on its new landscape.
-fn reevaluate_problem(nk: &Nk, p: &mut Problems, j: usize) {
-    let seed = p.landscape[j];
+fn reevaluate_problem(landscapes: &Landscapes, p: &mut Problems, j: usize) {
+    let landscape = landscapes.get(j, p.landscape[j]);
     let eval = |s: &mut Solution| {
-        s.fitness = nk.fitness(seed, s.genome);
-        s.quality = nk.quality(s.fitness);
+        s.fitness = landscape.fitness(s.genome);
+        s.quality = landscapes.nk.quality(s.fitness);
     };
     if let Some(s) = p.open[j].as_mut() {
         eval(s);

@@ -3,6 +3,7 @@
 
 mod adoption;
 mod allocation;
+mod disclosure;
 mod money;
 
 use super::{Clock, Context};

@@ -96,3 +96,61 @@ fn team_lineages_restart_from_the_best_distinct_lineages_known() {
     reset_team_lineages(3, &mut one_lineage);
     assert_eq!(one_lineage.plan_lineage, vec![7, 0, 0]);
 }
+
+#[test]
+fn market_sellers_are_the_distinct_holders_of_last_steps_team_not_capped_by_s() {
+    use crate::model::config::Visibility;
+    for (visibility, sellers) in [(Visibility::Private, 5), (Visibility::Groups, 2)] {
+        let world = World {
+            producers: 6,
+            problems: 2,
+            groups: 2,
+            max_solutions: 2,
+            switch_rate: 0.0,
+            ..World::default()
+        };
+        let regime = Regime {
+            visibility,
+            ..Regime::default()
+        };
+        let fx = Fixture::new(world, regime);
+        let (mut p, mut q, mut f) = (fx.producers(), fx.problems(), fx.flows());
+        // Last step producers 0..5 worked on problem 0 (groups 0 and 1), 5 on problem 1.
+        f.problems.teams.build(&[0, 0, 0, 0, 0, 1], 2);
+        p.target = vec![0, 0, 0, 0, 0, 1];
+        let mut space = allocation::Workspace::default();
+        let (pf, qf) = (&mut f.producers, &mut f.problems);
+        allocation(fx.cx(1), &mut p, &mut q, pf, qf, &mut space);
+        assert_eq!(f.problems.sellers, vec![sellers, 1], "{visibility:?}");
+    }
+}
+
+#[test]
+fn market_noise_perturbs_perceived_values_by_one_draw_per_problem() {
+    let world = World {
+        producers: 4,
+        problems: 3,
+        ..World::default()
+    };
+    let values = [1.0, 2.0, 0.5];
+    let perceived = |noise: f64, step: u32| {
+        let regime = Regime {
+            market_noise: noise,
+            ..Regime::default()
+        };
+        let fx = Fixture::new(world.clone(), regime);
+        let mut out = Vec::new();
+        allocation::perceive_values(fx.cx(step), &values, &mut out);
+        out
+    };
+    // Without noise, prices tell the truth.
+    assert_eq!(perceived(0.0, 1), values);
+    let (a, b) = (perceived(0.5, 1), perceived(1.0, 1));
+    assert!(a.iter().zip(&values).all(|(x, v)| *x > 0.0 && x != v));
+    // One standard normal per problem, scaled by the noise: log ratios double with it.
+    for j in 0..3 {
+        let (la, lb) = ((a[j] / values[j]).ln(), (b[j] / values[j]).ln());
+        assert!((lb - 2.0 * la).abs() < 1e-9, "problem {j}");
+    }
+    assert_ne!(perceived(0.5, 2), a, "a new draw each step");
+}
