@@ -106,10 +106,19 @@ choices! {
         Private = "private",
         /// The holder's group (a firm, a cooperative).
         Groups = "groups",
+        /// The holder's group, and now and then one other group (semi-isolated groups).
+        Federated = "federated",
         /// Graph neighbours (a network of collaborators).
         Network = "network",
         /// Everybody, at once.
         Open = "open",
+    }
+}
+
+impl Visibility {
+    /// Whether groups hold what their members find (`groups`, `federated`).
+    pub fn by_group(self) -> bool {
+        matches!(self, Visibility::Groups | Visibility::Federated)
     }
 }
 
@@ -163,7 +172,9 @@ parameters! {
     /// A regime: one value per institutional axis. Presets are values of this type.
     pub struct Regime in Regime ("regime") {
         visibility: Visibility = Visibility::Private, Kind::Choice(Visibility::WORDS), "", "", false,
-            "Who may see a held solution: only its holder, its group, graph neighbours, or everybody at once.";
+            "Who may see a held solution: only its holder, its group, its group and now and then one other group (federated), graph neighbours, or everybody at once.";
+        federation_link: f64 = 0.1, SHARE, "p_fed", "probability per step", false,
+            "Under federated visibility, probability each group gets a one-way view of one other group, drawn at random, for a step.";
         network: NetworkKind = NetworkKind::Ring, Kind::Choice(NetworkKind::WORDS), "", "", false,
             "Shape of the collaboration graph used by network visibility.";
         network_k: usize = 1, Kind::Integer { min: Bound::Incl(1.0), max: Bound::Free }, "k", "links per side", false,
@@ -390,8 +401,8 @@ pub struct Axis {
 pub const AXES: &[Axis] = &[
     Axis {
         name: "visibility",
-        meaning: "Who may see a discovery: the holder alone (private), its group, its network neighbours, or everyone (open).",
-        keys: &["visibility", "network", "network_k", "network_p"],
+        meaning: "Who may see a discovery: the holder alone (private), its group, its group with occasional views of another (federated), its network neighbours, or everyone (open).",
+        keys: &["visibility", "federation_link", "network", "network_k", "network_p"],
     },
     Axis {
         name: "exclusive",

@@ -103,6 +103,9 @@ pub struct ProblemFlows {
     pub claims: Vec<u32>,
     /// Distinct holders that targeted the problem last step (the market's sellers).
     pub sellers: Vec<u32>,
+    /// Under `federated` visibility, the group each group sees this step, or
+    /// `network::NO_LINK` (one entry per group, drawn at adoption; empty otherwise).
+    pub federation: Vec<u32>,
     /// World frontier W_j at the start of this step's search (adoption).
     pub frontier_start: Vec<f64>,
     /// Best producer above the old frontier (race winner), or `NONE` (disclosure).
@@ -118,6 +121,7 @@ impl ProblemFlows {
             teams: Csr::default(),
             claims: vec![0; m],
             sellers: vec![0; m],
+            federation: Vec::new(),
             frontier_start: vec![0.0; m],
             winner: vec![super::state::NONE; m],
             sales: vec![Sale::default(); m],

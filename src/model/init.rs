@@ -101,7 +101,7 @@ impl Simulation {
         }
 
         // Peers: same intrinsic type, and same group under group visibility.
-        let groups = if r.visibility == Visibility::Groups {
+        let groups = if r.visibility.by_group() {
             w.groups
         } else {
             1

@@ -121,19 +121,23 @@ impl Sight {
     /// The holder of what producer `i` discovers: itself, or its group.
     #[inline]
     pub fn holder(&self, i: usize, group: u32) -> u32 {
-        match self.visibility {
-            Visibility::Groups => group,
-            _ => i as u32,
+        if self.visibility.by_group() {
+            group
+        } else {
+            i as u32
         }
     }
 
-    /// May producer `i` (of group `group`) see the records of `holder`?
+    /// May producer `i` (of group `group`) see the records of `holder`? Under
+    /// `federated`, `links[g]` is the group that group `g` sees this step
+    /// ([`federation_links`]), or [`NO_LINK`].
     #[inline]
-    pub fn sees_holder(&self, i: usize, group: u32, holder: u32) -> bool {
+    pub fn sees_holder(&self, i: usize, group: u32, holder: u32, links: &[u32]) -> bool {
         match self.visibility {
             Visibility::Open => true,
             Visibility::Private => holder as usize == i,
             Visibility::Groups => holder == group,
+            Visibility::Federated => holder == group || links.get(group as usize) == Some(&holder),
             Visibility::Network => {
                 holder as usize == i
                     || self
@@ -146,9 +150,41 @@ impl Sight {
 
     /// May producer `a` see producer `b`'s solution (same holder or visible holder)?
     #[inline]
-    pub fn sees_producer(&self, a: usize, group_a: u32, b: usize, group_b: u32) -> bool {
-        self.sees_holder(a, group_a, self.holder(b, group_b))
+    pub fn sees_producer(
+        &self,
+        a: usize,
+        group_a: u32,
+        b: usize,
+        group_b: u32,
+        links: &[u32],
+    ) -> bool {
+        self.sees_holder(a, group_a, self.holder(b, group_b), links)
     }
+}
+
+/// Offset of group entities in stream keys (beyond producers and problems).
+pub const GROUP_ENTITY: u64 = 1 << 42;
+
+/// A group without a federation link this step.
+pub const NO_LINK: u32 = u32::MAX;
+
+/// This step's federation links (spec §2.3, `federated`): with probability
+/// `federation_link` each group gets a one-way view of one other group, drawn
+/// uniformly, from the stream keyed (seed, step, adoption, group); [`NO_LINK`]
+/// otherwise. Empty under any other visibility.
+pub fn federation_links(regime: &Regime, groups: usize, seed: u64, step: u32, links: &mut Vec<u32>) {
+    links.clear();
+    if regime.visibility != Visibility::Federated {
+        return;
+    }
+    links.extend((0..groups).map(|g| {
+        let mut rng = stream(seed, step, Phase::Adoption, GROUP_ENTITY + g as u64);
+        if groups < 2 || !rng.random_bool(regime.federation_link) {
+            return NO_LINK;
+        }
+        let other = rng.random_range(0..groups - 1);
+        (other + (other >= g) as usize) as u32
+    }));
 }
 
 #[cfg(test)]
@@ -187,6 +223,37 @@ mod tests {
             "{degree} vs {expected}"
         );
         assert!((0..n).all(|i| !g.linked(i, i)));
+    }
+
+    #[test]
+    fn federation_links_are_one_way_views_of_another_group() {
+        let mut r = Regime {
+            visibility: Visibility::Federated,
+            federation_link: 1.0,
+            ..Regime::default()
+        };
+        let mut links = Vec::new();
+        federation_links(&r, 5, 1, 3, &mut links);
+        assert_eq!(links.len(), 5);
+        assert!(links.iter().enumerate().all(|(g, &l)| l != NO_LINK && l as usize != g && l < 5));
+        let sight = Sight::new(&r, 10, 1);
+        // Producer 0 (group 0) sees its group and the group it is linked to, no other.
+        for holder in 0..5u32 {
+            let sees = sight.sees_holder(0, 0, holder, &links);
+            assert_eq!(sees, holder == 0 || holder == links[0], "holder {holder}");
+        }
+        // Another step, other links; none at probability 0; none outside `federated`.
+        let mut later = Vec::new();
+        federation_links(&r, 50, 1, 4, &mut later);
+        let mut again = Vec::new();
+        federation_links(&r, 50, 1, 4, &mut again);
+        assert_eq!(later, again);
+        r.federation_link = 0.0;
+        federation_links(&r, 5, 1, 3, &mut links);
+        assert!(links.iter().all(|&l| l == NO_LINK));
+        r.visibility = Visibility::Groups;
+        federation_links(&r, 5, 1, 3, &mut links);
+        assert!(links.is_empty());
     }
 
     #[test]

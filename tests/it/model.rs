@@ -35,6 +35,7 @@ fn any_regime() -> impl Strategy<Value = Regime> {
         prop_oneof![
             Just(Visibility::Private),
             Just(Visibility::Groups),
+            Just(Visibility::Federated),
             Just(Visibility::Network),
             Just(Visibility::Open)
         ],
@@ -147,6 +148,32 @@ fn open_visibility_has_no_catch_up_duplication() {
         });
         assert!(trials > 0.0);
     }
+}
+
+#[test]
+fn federated_visibility_without_links_is_group_visibility() {
+    // §3: federated is groups plus occasional one-way links; at link probability 0 it
+    // is groups, draw for draw.
+    let groups = Regime::preset("cooperative").unwrap();
+    let federated = Regime {
+        visibility: Visibility::Federated,
+        federation_link: 0.0,
+        ..groups.clone()
+    };
+    let run = |regime: Regime| {
+        let mut rows = Vec::new();
+        run_checking(&config(regime), 4, 30, |_, m| {
+            rows.push(m.values().map(f64::to_bits))
+        });
+        rows
+    };
+    assert_eq!(run(groups.clone()), run(federated.clone()));
+    // With links, groups see each other now and then, and the runs part.
+    let linked = Regime {
+        federation_link: 1.0,
+        ..federated
+    };
+    assert_ne!(run(groups), run(linked));
 }
 
 #[test]

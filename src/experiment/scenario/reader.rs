@@ -514,7 +514,7 @@ mod tests {
         );
         let e = errors("[sweep]\n\"regime.visibility\" = [\"open\", \"public\"]");
         assert!(
-            e.contains("allowed private, groups, network or open"),
+            e.contains("allowed private, groups, federated, network or open"),
             "{e}"
         );
         let e = errors("steps = 0\nreplicates = -1");

@@ -46,6 +46,8 @@ pub struct View<'a> {
     pub switched: &'a [bool],
     pub q: &'a Problems,
     pub sight: &'a Sight,
+    /// This step's federation links between groups (`federated` only).
+    pub links: &'a [u32],
     /// Producers by target.
     pub teams: &'a Csr,
 }
@@ -67,10 +69,10 @@ impl View<'_> {
                     f(&rec.solution);
                 }
             }
-            Visibility::Network => {
+            Visibility::Network | Visibility::Federated => {
                 let group = p.group[i];
                 for rec in records {
-                    if sight.sees_holder(i, group, rec.holder) {
+                    if sight.sees_holder(i, group, rec.holder, self.links) {
                         f(&rec.solution);
                     }
                 }
@@ -149,7 +151,7 @@ impl View<'_> {
                 let mine = record_of(records, holder).map(|r| &r.solution);
                 return self.first_best(i, None, [open, mine], |_| true);
             }
-            Visibility::Network => {}
+            Visibility::Network | Visibility::Federated => {}
         }
         // A select rather than a branch: which candidate is best is data.
         let mut best: Option<Solution> = None;

@@ -103,7 +103,7 @@ pub fn adaptation(
     if bankrupt.is_empty() {
         return;
     }
-    if r.visibility != Visibility::Groups {
+    if !r.visibility.by_group() {
         let mut gone = vec![false; n];
         for &i in &bankrupt {
             gone[i] = true;

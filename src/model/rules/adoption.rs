@@ -16,6 +16,7 @@ use rand::RngExt;
 use rand::distr::Bernoulli;
 
 use super::Context;
+use crate::model::network::federation_links;
 use crate::model::config::{Adopt, Allocation};
 use crate::model::flows::{ProblemFlows, ProducerFlows};
 use crate::model::kernels::fork::fork_choice;
@@ -62,6 +63,9 @@ pub fn adoption(
         .frontier_start
         .copy_from_slice(&problems.frontier);
     let (t, r, nk) = (cx.clock.time, cx.regime, &landscapes.nk);
+    // Under `federated`, this step's one-way views between groups (spec §2.3).
+    let links = &mut problem_flows.federation;
+    federation_links(r, cx.world.groups, cx.clock.seed, t, links);
     let (p, q) = (&*producers, &*problems);
     let frontier_start = &problem_flows.frontier_start;
     let switched = &producer_flows.switched;
@@ -72,6 +76,7 @@ pub fn adoption(
         switched,
         q,
         sight: &cx.setting.sight,
+        links: &problem_flows.federation,
         teams: &problem_flows.teams,
     };
 

@@ -189,6 +189,7 @@ fn account(
 ) {
     let sight = &cx.setting.sight;
     let (frontier_start, winners) = (&problem_flows.frontier_start, &problem_flows.winner);
+    let links = &problem_flows.federation[..];
     let ProducerFlows {
         start_quality,
         sees_frontier,
@@ -209,7 +210,7 @@ fn account(
         let winner = winners[j];
         let lost_race = end > w
             && winner != i as u32
-            && !sight.sees_producer(i, group[i], winner as usize, group[winner as usize]);
+            && !sight.sees_producer(i, group[i], winner as usize, group[winner as usize], links);
         // Precedence (spec §2.5): catch-up, race, then redundant trials (counted
         // apart), and the rest is exploration or frontier work.
         let effort = if start < w && !sees_frontier[i] {

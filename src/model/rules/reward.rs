@@ -51,7 +51,7 @@ pub fn reward(
     let credit = |c: f64| if c < CREDIT_FLOOR { 0.0 } else { c };
 
     income.iter_mut().for_each(|x| *x = 0.0);
-    let groups = r.visibility == Visibility::Groups;
+    let groups = r.visibility.by_group();
     for (h, &rev) in holder_revenue.iter().enumerate() {
         if rev <= 0.0 {
             continue;

@@ -78,6 +78,7 @@ fn best(visibility: Visibility, own_quality: f64, i: usize) -> Option<Solution> 
         switched: &switched,
         q: &q,
         sight: &sight,
+        links: &[],
         teams: &teams,
     };
     view.best(i, 0)
@@ -129,6 +130,7 @@ fn a_network_shows_only_linked_holders_and_workers() {
         switched: &switched,
         q: &q,
         sight: &sight,
+        links: &[],
         teams: &teams,
     };
     let mut seen = Vec::new();
@@ -151,8 +153,9 @@ fn the_shortcuts_equal_the_references() {
         Visibility::Private,
         Visibility::Groups,
         Visibility::Network,
+        Visibility::Federated,
     ];
-    for case in 0..400 {
+    for case in 0..500 {
         let n = 2 + next(7) as usize;
         let m = 1 + next(3) as usize;
         let group: Vec<u32> = (0..n).map(|_| next(2) as u32).collect();
@@ -163,7 +166,9 @@ fn the_shortcuts_equal_the_references() {
             .collect();
         let p = producers(&group, &target, &own);
         let switched: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
-        let visibility = visibilities[case % 4];
+        let visibility = visibilities[case % 5];
+        // Under `federated`, group 0 sees group 1 this step; group 1 sees no other.
+        let links = [1, crate::model::network::NO_LINK];
         let mut q = problems(m, 3);
         for j in 0..m {
             if next(2) == 0 {
@@ -182,6 +187,7 @@ fn the_shortcuts_equal_the_references() {
             switched: &switched,
             q: &q,
             sight: &sight,
+            links: &links,
             teams: &teams,
         };
         for i in 0..n {
