@@ -6,7 +6,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Pareto};
 
-use super::config::{Allocation, Config, ConfigError, Visibility};
+use super::config::{Allocation, Config, ConfigError};
 use super::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
 use super::landscape::{Landscapes, Nk};
 use super::network::Sight;

@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(
             of("regime.visibility"),
             Control::Choice {
-                options: vec!["private", "groups", "network", "open"]
+                options: vec!["private", "groups", "federated", "network", "open"]
             }
         );
         let number = |min, integer, none| Control::Number { min, integer, none };

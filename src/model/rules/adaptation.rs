@@ -8,7 +8,7 @@ use rand::distr::Bernoulli;
 use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
 use super::Context;
-use crate::model::config::{Visibility, World};
+use crate::model::config::World;
 use crate::model::flows::{Ledger, ProducerFlows};
 use crate::model::kernels::par::map_into;
 use crate::model::rng::{Phase, Streams, stream};

@@ -6,7 +6,7 @@
 //! total (the water fill of `kernels::water_fill`).
 
 use super::Context;
-use crate::model::config::{Split, Visibility};
+use crate::model::config::Split;
 use crate::model::flows::{Ledger, ProducerFlows};
 use crate::model::kernels::water_fill::{self, water_fill};
 use crate::model::state::Producers;
