@@ -402,7 +402,13 @@ pub const AXES: &[Axis] = &[
     Axis {
         name: "visibility",
         meaning: "Who may see a discovery: the holder alone (private), its group, its group with occasional views of another (federated), its network neighbours, or everyone (open).",
-        keys: &["visibility", "federation_link", "network", "network_k", "network_p"],
+        keys: &[
+            "visibility",
+            "federation_link",
+            "network",
+            "network_k",
+            "network_p",
+        ],
     },
     Axis {
         name: "exclusive",

@@ -101,11 +101,7 @@ impl Simulation {
         }
 
         // Peers: same intrinsic type, and same group under group visibility.
-        let groups = if r.visibility.by_group() {
-            w.groups
-        } else {
-            1
-        };
+        let groups = if r.visibility.by_group() { w.groups } else { 1 };
         let peer_key: Vec<u32> = (0..n)
             .map(|i| {
                 let g = if groups > 1 { producers.group[i] } else { 0 };

@@ -395,7 +395,8 @@ impl Landscapes {
                 *seed = new_seed;
             }
         }
-        self.tables.update_loci(&self.nk, j, &self.loci_seeds[j * l..(j + 1) * l]);
+        self.tables
+            .update_loci(&self.nk, j, &self.loci_seeds[j * l..(j + 1) * l]);
     }
 
     /// Bytes held by per-locus seeds.

@@ -172,7 +172,13 @@ pub const NO_LINK: u32 = u32::MAX;
 /// `federation_link` each group gets a one-way view of one other group, drawn
 /// uniformly, from the stream keyed (seed, step, adoption, group); [`NO_LINK`]
 /// otherwise. Empty under any other visibility.
-pub fn federation_links(regime: &Regime, groups: usize, seed: u64, step: u32, links: &mut Vec<u32>) {
+pub fn federation_links(
+    regime: &Regime,
+    groups: usize,
+    seed: u64,
+    step: u32,
+    links: &mut Vec<u32>,
+) {
     links.clear();
     if regime.visibility != Visibility::Federated {
         return;
@@ -235,7 +241,12 @@ mod tests {
         let mut links = Vec::new();
         federation_links(&r, 5, 1, 3, &mut links);
         assert_eq!(links.len(), 5);
-        assert!(links.iter().enumerate().all(|(g, &l)| l != NO_LINK && l as usize != g && l < 5));
+        assert!(
+            links
+                .iter()
+                .enumerate()
+                .all(|(g, &l)| l != NO_LINK && l as usize != g && l < 5)
+        );
         let sight = Sight::new(&r, 10, 1);
         // Producer 0 (group 0) sees its group and the group it is linked to, no other.
         for holder in 0..5u32 {

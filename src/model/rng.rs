@@ -151,7 +151,9 @@ impl Originals {
     /// The priority of `producer`'s evaluation of `genome` on problem `j`.
     #[inline]
     pub fn priority(&self, j: usize, genome: u64, producer: u32) -> u64 {
-        let draw = self.streams.key((PROBLEM_ENTITY + j as u64) ^ mix64(genome));
+        let draw = self
+            .streams
+            .key((PROBLEM_ENTITY + j as u64) ^ mix64(genome));
         mix64(draw ^ producer as u64)
     }
 

@@ -53,7 +53,9 @@ impl Climb {
             return None;
         }
         let mut tried = if known { self.tried } else { 0 };
-        let since = climb_one(landscape, nk, trials, rng, genome, fitness, &mut tried, evaluated);
+        let since = climb_one(
+            landscape, nk, trials, rng, genome, fitness, &mut tried, evaluated,
+        );
         let same = known && self.genome == *genome;
         *self = Climb {
             landscape: seed,
@@ -216,7 +218,16 @@ mod tests {
                     let (g, f) = &mut fast;
                     let before = evaluated.len();
                     let since = cache
-                        .climb(seed, &landscape, &nk, trials, &mut rng.clone(), g, f, &mut evaluated)
+                        .climb(
+                            seed,
+                            &landscape,
+                            &nk,
+                            trials,
+                            &mut rng.clone(),
+                            g,
+                            f,
+                            &mut evaluated,
+                        )
                         .unwrap_or(trials);
                     assert!(evaluated.len() - before <= trials as usize);
                     // Only the final genome can be a local optimum (the others were improved on).

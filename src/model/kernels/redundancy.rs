@@ -68,7 +68,10 @@ pub fn redundant(
 
 /// The reference: for each evaluation, in the order given, whether it is
 /// redundant. `O(e^2)`.
-pub fn redundant_naive(evaluations: &[Evaluation], priority: impl Fn(u64, u32) -> u64) -> Vec<bool> {
+pub fn redundant_naive(
+    evaluations: &[Evaluation],
+    priority: impl Fn(u64, u32) -> u64,
+) -> Vec<bool> {
     evaluations
         .iter()
         .map(|e| {

@@ -110,7 +110,11 @@ fn a_shock_keeps_the_contributions_of_the_kept_loci_and_redraws_the_others() {
         landscapes.shock(j, old, new, kept);
         let land = landscapes.get(j, new);
         for i in 0..8 {
-            let expected = if kept >> i & 1 == 1 { before[i as usize] } else { fresh[i as usize] };
+            let expected = if kept >> i & 1 == 1 {
+                before[i as usize]
+            } else {
+                fresh[i as usize]
+            };
             assert_eq!(gain(&land, i), expected, "locus {i}, tabulated {tabulated}");
         }
         // A second shock keeps loci of the mixed landscape and redraws the rest.
@@ -119,7 +123,11 @@ fn a_shock_keeps_the_contributions_of_the_kept_loci_and_redraws_the_others() {
         landscapes.shock(j, new, 999, 0b0000_1111);
         let land = landscapes.get(j, 999);
         for i in 0..8 {
-            let expected = if i < 4 { mixed[i as usize] } else { latest[i as usize] };
+            let expected = if i < 4 {
+                mixed[i as usize]
+            } else {
+                latest[i as usize]
+            };
             assert_eq!(gain(&land, i), expected, "second shock, locus {i}");
         }
         // Keeping none is a full redraw, as before shocks could keep anything.
@@ -127,7 +135,10 @@ fn a_shock_keeps_the_contributions_of_the_kept_loci_and_redraws_the_others() {
         let g = 0b1011_0001;
         assert_eq!(landscapes.get(j, 4242).fitness(g), nk.fitness(4242, g));
         // Other problems are untouched.
-        assert_eq!(landscapes.get(0, seeds[0]).fitness(g), nk.fitness(seeds[0], g));
+        assert_eq!(
+            landscapes.get(0, seeds[0]).fitness(g),
+            nk.fitness(seeds[0], g)
+        );
     }
 }
 

@@ -16,13 +16,13 @@ use rand::RngExt;
 use rand::distr::Bernoulli;
 
 use super::Context;
-use crate::model::network::federation_links;
 use crate::model::config::{Adopt, Allocation};
 use crate::model::flows::{ProblemFlows, ProducerFlows};
 use crate::model::kernels::fork::fork_choice;
 use crate::model::kernels::par::map_into;
 use crate::model::kernels::view::{Seen, View};
 use crate::model::landscape::Landscapes;
+use crate::model::network::federation_links;
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Stream, Streams};
 use crate::model::state::{Problems, Producers, Solution};
 

@@ -129,7 +129,9 @@ pub(crate) fn perceive_values(cx: Context, value: &[f64], perceived: &mut Vec<f6
     }
     let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Allocation);
     perceived.extend(value.iter().enumerate().map(|(j, &v)| {
-        let z: f64 = streams.get(PROBLEM_ENTITY + j as u64).sample(StandardNormal);
+        let z: f64 = streams
+            .get(PROBLEM_ENTITY + j as u64)
+            .sample(StandardNormal);
         v * (noise * z).exp()
     }));
 }

@@ -304,7 +304,9 @@ impl Search<'_> {
         let mut stuck = 0;
         let since = if flip_bits == 1 {
             // Only the final genome can be a local optimum: the others improved.
-            match climb.climb(seed, &landscape, nk, effective, rng, genome, fitness, evaluated) {
+            match climb.climb(
+                seed, &landscape, nk, effective, rng, genome, fitness, evaluated,
+            ) {
                 Some(since) => {
                     *quality = nk.quality(*fitness);
                     since

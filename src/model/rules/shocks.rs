@@ -52,7 +52,9 @@ pub fn shocks(
         for i in 0..p.len() {
             let j = p.target[i] as usize;
             if shocked[j] && !p.fresh[i] {
-                let f = landscapes.get(j, problems.landscape[j]).fitness(p.genome[i]);
+                let f = landscapes
+                    .get(j, problems.landscape[j])
+                    .fitness(p.genome[i]);
                 p.fitness[i] = f;
                 p.quality[i] = landscapes.nk.quality(f);
             }

@@ -40,7 +40,15 @@ fn step(fx: &Fixture, p: &mut Producers, q: &mut Problems, f: &mut Flows, better
     f.problems.teams.build(&p.target, q.len());
     f.problems.frontier_start[0] = quality;
     let (pf, qf) = (&mut f.producers, &mut f.problems);
-    search(fx.cx(1), &landscapes, p, q, pf, qf, &mut search::Workspace::default());
+    search(
+        fx.cx(1),
+        &landscapes,
+        p,
+        q,
+        pf,
+        qf,
+        &mut search::Workspace::default(),
+    );
     assert_eq!(pf.effective, [1, 1]);
     let ledger = &mut f.ledger;
     let space = &mut disclosure::Workspace::default();
@@ -78,7 +86,10 @@ fn a_shared_end_genome_earns_credit_only_for_its_original() {
     let fx = Fixture::new(world(), regime);
     let (mut p, mut q, mut f) = (fx.producers(), fx.problems(), fx.flows());
     step(&fx, &mut p, &mut q, &mut f, true);
-    assert_eq!(p.genome[0], p.genome[1], "both climbed to the better genome");
+    assert_eq!(
+        p.genome[0], p.genome[1],
+        "both climbed to the better genome"
+    );
     assert!(p.quality[0] > f.producers.start_quality[0]);
     assert_eq!(f.ledger.redundant, 1.0);
     let credited = f.producers.new_credit.iter().filter(|&&c| c > 0.0).count();
