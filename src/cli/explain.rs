@@ -202,8 +202,8 @@ fn metric(m: &MetricInfo) -> String {
 fn cumulative_welfare() -> String {
     let mut out = format!("{CUMULATIVE_WELFARE} (metric, money): welfare summed over the run\n\n");
     out.push_str(&wrap(
-        "Welfare (consumer surplus plus producer revenue minus real costs) added up over every \
-         step of a run, recorded or not. Only in runs.parquet and summary.csv.",
+        "Welfare (consumer surplus plus producer revenue plus intrinsic utility minus real costs) \
+         added up over every step of a run, recorded or not. Only in runs.parquet and summary.csv.",
         WIDTH,
         "",
     ));

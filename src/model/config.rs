@@ -159,6 +159,16 @@ choices! {
 }
 
 choices! {
+    /// Where the pay cap applies.
+    pub enum PayCapScope {
+        /// Across the whole population.
+        Economy = "economy",
+        /// Within each group separately (Mondragón: inside each cooperative).
+        Group = "group",
+    }
+}
+
+choices! {
     /// How a shared amount is split.
     pub enum Split {
         /// Equal shares among all present.
@@ -215,10 +225,14 @@ parameters! {
             "Share of consumer surplus paid into a pool (a subscription, a tax, a patronage fund).";
         pool_rule: Split = Split::Equal, Kind::Choice(Split::WORDS), "", "", false,
             "How the pool is paid out: equal shares among all, or in proportion to credit (value added to the frontier).";
+        credit_compute: f64 = 0.0, SHARE, "c", "share", false,
+            "Share of a positive pool that buys compute, granted as extra trials next step in proportion to credit (social credit); what the budget ceiling leaves ungranted is paid out by pool_rule.";
         #[serde(serialize_with = "ser_opt_f64", deserialize_with = "de_opt_f64", default)]
         pay_cap: Option<f64> = None, Kind::Number { min: Bound::Incl(1.0), max: Bound::Free },
             "r", "ratio", true,
             "Ceiling on the ratio of highest to lowest positive earnings; \"none\" means no cap.";
+        pay_cap_scope: PayCapScope = PayCapScope::Economy, Kind::Choice(PayCapScope::WORDS), "", "", false,
+            "Where the pay cap applies: across the whole population (economy) or within each group separately (group, as inside each Mondragón cooperative).";
         monitoring: f64 = 0.0, SHARE, "p_mon", "probability per step", false,
             "Probability each producer is observed each step.";
         norm: f64 = 0.5, SHARE, "nu", "share", false,
@@ -232,7 +246,7 @@ parameters! {
         compute_price: f64 = 0.02, POSITIVE, "p_c", "money per trial", false,
             "Price of one bought search trial.";
         invest_rate: f64 = 0.0, SHARE, "iota", "share", false,
-            "Share of positive wealth spent on compute when it pays (capital).";
+            "Initial invest share: the share of positive wealth a producer spends on compute each step, then learned with effort by imitation; 0 turns capital off.";
     }
 }
 
@@ -252,7 +266,22 @@ impl Preset {
     }
 }
 
-/// The six named presets of MODEL.md §3.
+/// The governed commons of spec §4 (also the base of `p2p`).
+fn commons() -> Regime {
+    Regime {
+        visibility: Visibility::Open,
+        allocation: Allocation::Registry,
+        adopt: Adopt::Fork,
+        fork_tolerance: 0.1,
+        levy: 0.1,
+        pool_rule: Split::Contribution,
+        monitoring: 0.2,
+        integration_cost: 0.05,
+        ..Regime::default()
+    }
+}
+
+/// The eight named presets of spec §3 and §4.
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "enclosure",
@@ -261,7 +290,8 @@ pub const PRESETS: &[Preset] = &[
 sell its solution. Producers choose problems by expected private return and cannot see rivals' work in \
 progress, so they re-derive what others hide and race for the same prize. The best holder on a problem \
 charges for its quality premium, which leaves some users unserved (deadweight loss). Profits accumulate \
-as wealth that buys compute (invest_rate 0.1), with no pay cap and no monitoring.",
+as wealth that buys compute: producers start by spending 10% of their wealth on it each step (invest_rate \
+0.1) and learn how much pays by imitating better-paid peers. No pay cap, no monitoring.",
         build: || Regime {
             visibility: Visibility::Private,
             exclusive: true,
@@ -278,17 +308,7 @@ who claimed what last step, and keep their own lineage unless another is clearly
 fork_tolerance 0.1). A levy of 10% of consumer surplus pays producers in proportion to the value they \
 added to the frontier. A fifth of producers are monitored each step and shirkers pay graduated fines \
 (Ostrom). Coordination is not free: each extra producer on a problem costs 5% of everyone's trials.",
-        build: || Regime {
-            visibility: Visibility::Open,
-            allocation: Allocation::Registry,
-            adopt: Adopt::Fork,
-            fork_tolerance: 0.1,
-            levy: 0.1,
-            pool_rule: Split::Contribution,
-            monitoring: 0.2,
-            integration_cost: 0.05,
-            ..Regime::default()
-        },
+        build: commons,
     },
     Preset {
         name: "collectivist",
@@ -327,15 +347,17 @@ monitored: the setting of the tragedy of the commons.",
     },
     Preset {
         name: "cooperative",
-        summary: "worker cooperatives (Mondragon-like): groups share knowledge and profit, pay cap 6",
+        summary: "worker cooperatives (Mondragon-like): groups share knowledge and profit, pay cap 6 in each",
         description: "Producers belong to cooperatives (groups) that share knowledge inside and compete \
-in the market between them. A group's revenue is shared equally among its members, and earnings are \
-capped so that the best paid earns at most 6 times the least paid.",
+in the market between them. A group's revenue is shared equally among its members, and within each \
+cooperative earnings are capped so that the best paid earns at most 6 times the least paid (as at \
+Mondragon, the cap holds inside a cooperative, not across the economy).",
         build: || Regime {
             visibility: Visibility::Groups,
             allocation: Allocation::Market,
             group_share: Split::Equal,
             pay_cap: Some(6.0),
+            pay_cap_scope: PayCapScope::Group,
             ..Regime::default()
         },
     },
@@ -351,6 +373,36 @@ was made: exclusive rights for a limited term, then free use for all.",
             allocation: Allocation::Market,
             invest_rate: 0.1,
             ..Regime::default()
+        },
+    },
+    Preset {
+        name: "collaborative",
+        summary: "collaborativism: open knowledge, market choice, build on the best, levy paid by contribution",
+        description: "Individual pursuits within collaborative pools: every solution is open at once, \
+producers choose their own problems by expected return as in a market (no registry, no planner) and \
+build on the best visible solution. A levy of 10% of consumer surplus pays them in proportion to the \
+value they added. Nobody is monitored and nothing is charged for coordination.",
+        build: || Regime {
+            visibility: Visibility::Open,
+            allocation: Allocation::Market,
+            adopt: Adopt::Best,
+            levy: 0.1,
+            pool_rule: Split::Contribution,
+            monitoring: 0.0,
+            ..Regime::default()
+        },
+    },
+    Preset {
+        name: "p2p",
+        summary: "P2P commons with social credit: the governed commons, half of whose pool buys compute granted by credit",
+        description: "The governed commons (open knowledge, a claim registry, forks, reward by \
+contribution, monitoring, integration cost), where half of a positive pool is not paid out but buys \
+compute, granted as extra trials next step in proportion to credit: access to above-average resources \
+by expected social value (the P2P social credit). What the budget ceiling leaves ungranted is paid out \
+by contribution.",
+        build: || Regime {
+            credit_compute: 0.5,
+            ..commons()
         },
     },
 ];
@@ -440,8 +492,15 @@ pub const AXES: &[Axis] = &[
     },
     Axis {
         name: "reward",
-        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution, under an optional pay cap.",
-        keys: &["group_share", "levy", "pool_rule", "pay_cap"],
+        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution, part of which may buy compute for those with credit (social credit), under an optional pay cap across the economy or within each group.",
+        keys: &[
+            "group_share",
+            "levy",
+            "pool_rule",
+            "credit_compute",
+            "pay_cap",
+            "pay_cap_scope",
+        ],
     },
     Axis {
         name: "governance",
@@ -450,7 +509,7 @@ pub const AXES: &[Axis] = &[
     },
     Axis {
         name: "costs",
-        meaning: "Costs of coordination and of capital: integration overhead, the price of compute, and how much wealth buys compute.",
+        meaning: "Costs of coordination and of capital: integration overhead, the price of compute, and the initial share of wealth spent on compute (then learned).",
         keys: &["integration_cost", "compute_price", "invest_rate"],
     },
 ];
@@ -510,7 +569,7 @@ mod tests {
             };
             assert!(cfg.check().is_empty(), "{}", p.name);
         }
-        assert_eq!(PRESETS.len(), 6);
+        assert_eq!(PRESETS.len(), 8);
     }
 
     #[test]

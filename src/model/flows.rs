@@ -28,6 +28,8 @@ pub struct ProducerFlows {
     pub new_credit: Vec<f64>,
     /// Money received (revenue, pool, after the pay cap; reward).
     pub income: Vec<f64>,
+    /// Trials granted for next step by social credit (reward, `credit_compute`).
+    pub granted: Vec<f64>,
     /// Outside wage earned by unexerted base trials (reward).
     pub outside: Vec<f64>,
     /// Fine for shirking (governance).
@@ -48,6 +50,7 @@ impl ProducerFlows {
             stuck: vec![0; n],
             new_credit: vec![0.0; n],
             income: vec![0.0; n],
+            granted: vec![0.0; n],
             outside: vec![0.0; n],
             fine: vec![0.0; n],
         }
@@ -161,9 +164,13 @@ pub struct Ledger {
     pub fines: f64,
     pub monitoring_cost: f64,
     pub sanctions: u32,
+    /// Compute producers bought with their wealth this step (adaptation).
     pub compute_spent: f64,
+    /// Compute the pool bought and granted by credit this step (reward, social credit).
+    pub credit_compute: f64,
     pub exits: u32,
-    /// Money paid out as income this step (revenue plus pool).
+    /// Money paid out as income this step (revenue plus the pool, less the
+    /// compute it bought for social credit).
     pub paid: f64,
 }
 

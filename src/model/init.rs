@@ -85,6 +85,7 @@ impl Simulation {
         producers.skill = vec![0.0; n];
         producers.propensity = vec![0.0; n];
         producers.budget = vec![w.base_budget; n];
+        producers.invest_share = vec![r.invest_rate; n];
         producers.wealth = vec![0.0; n];
         producers.payoff = vec![0.0; n];
         producers.credit = vec![0.0; n];

@@ -100,19 +100,25 @@ metrics! {
     deadweight_loss: Money, "deadweight loss per step",
         "Surplus lost because priced knowledge is not used by users who would value it above its zero copying cost: artificial scarcity.";
     real_costs: Money, "real costs per step",
-        "Resources used up: exerted effort valued at the outside wage, compute bought, monitoring and upkeep.";
-    welfare: Money, "welfare per step (surplus + revenue - costs)",
-        "Consumer surplus plus producer revenue minus real costs. Transfers (levy, fines, prices) do not change it.";
+        "Resources used up: exerted effort valued at the outside wage, compute bought (by producers or by the pool for social credit), monitoring and upkeep.";
+    intrinsic_utility: Money, "intrinsic utility per step",
+        "Utility producers get from the work itself (use value, scratching an itch): the sum of mu times exerted trials. It is not money, but it counts in welfare.";
+    welfare: Money, "welfare per step (surplus + revenue + intrinsic - costs)",
+        "Consumer surplus plus producer revenue plus intrinsic utility minus real costs. Transfers (levy, fines, prices) do not change it.";
     gini_wealth: Index, "wealth inequality (Gini)",
         "Gini coefficient of producers' wealth (negative wealth counted as zero): 0 is equality, near 1 is one producer holding everything.";
     gini_income: Index, "earnings inequality (Gini)",
         "Gini coefficient of this step's earnings (income + outside wage - fines, negative counted as zero).";
     pay_ratio: Index, "pay ratio (p90 / p10 of earnings)",
         "90th percentile of positive earnings divided by the 10th percentile.";
+    top_pay_ratio: Index, "top pay ratio (max / median of earnings)",
+        "Highest positive earnings divided by the median positive earnings: the CEO-to-worker pay figure.";
     hhi_revenue: Index, "revenue concentration (HHI)",
         "Herfindahl-Hirschman index of revenue over holders earning revenue: 1 is a monopoly, near 0 is many equal sellers.";
     top1_share: Share, "wealth share of the top 1%",
         "Share of (positive) wealth held by the richest 1% of producers.";
+    invest_share: Share, "invest share (mean)",
+        "Mean share of positive wealth producers spend on compute each step, learned by imitating better-paid peers (0 when capital is off).";
     contribution: Share, "contribution (mean propensity to exert)",
         "Mean share of their budget producers choose to exert: low values are free riding.";
     sanctions: Share, "sanctioned (share of producers)",

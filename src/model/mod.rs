@@ -65,8 +65,8 @@ pub mod state;
 mod init;
 
 pub use config::{
-    Adopt, Allocation, Config, ConfigError, NetworkKind, PRESETS, Preset, Regime, Split,
-    Visibility, World,
+    Adopt, Allocation, Config, ConfigError, NetworkKind, PRESETS, PayCapScope, Preset, Regime,
+    Split, Visibility, World,
 };
 pub use flows::{Flows, Ledger};
 pub use metrics::{HEADLINE, METRIC_COUNT, METRICS, MetricInfo, Metrics, Unit, metric_info};

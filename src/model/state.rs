@@ -41,8 +41,12 @@ pub struct Producers {
     pub intrinsic: Vec<f64>,
     /// Share of the budget exerted.
     pub propensity: Vec<f64>,
-    /// Trials available this step (base plus compute bought last step).
+    /// Trials available this step (base, plus compute granted by social credit
+    /// and bought last step).
     pub budget: Vec<f64>,
+    /// Share of positive wealth spent on compute each step (spec §2.9), learned
+    /// with effort.
+    pub invest_share: Vec<f64>,
     pub wealth: Vec<f64>,
     /// Moving average of payoff.
     pub payoff: Vec<f64>,

@@ -56,7 +56,7 @@ fn svg_holds_title_axis_labels_legend_and_caption_as_text() {
     let texts = svg_texts(&dir.join("charts/timeseries_welfare.svg"));
     for text in [
         "Welfare per step over time",
-        "welfare per step (surplus + revenue - costs)",
+        "welfare per step (surplus + revenue + intrinsic - costs)",
         "step",
         "enclosure",
         "commons",

@@ -51,6 +51,8 @@ fn any_regime() -> impl Strategy<Value = Regime> {
             0.0f64..0.5,
             any::<bool>(),
             prop_oneof![Just(None), (1.0f64..8.0).prop_map(Some)],
+            prop_oneof![Just(0.0f64), 0.0f64..1.0],
+            any::<bool>(),
         ),
         (0.0f64..0.6, 0.0f64..0.5, 0.0f64..0.3),
         prop_oneof![
@@ -67,7 +69,7 @@ fn any_regime() -> impl Strategy<Value = Regime> {
                 patent_term,
                 allocation,
                 adopt,
-                (levy, by_credit, pay_cap),
+                (levy, by_credit, pay_cap, credit_compute, cap_in_groups),
                 (monitoring, invest_rate, integration_cost),
                 network,
             )| {
@@ -89,6 +91,12 @@ fn any_regime() -> impl Strategy<Value = Regime> {
                         Split::Equal
                     },
                     pay_cap,
+                    pay_cap_scope: if cap_in_groups {
+                        PayCapScope::Group
+                    } else {
+                        PayCapScope::Economy
+                    },
+                    credit_compute,
                     monitoring,
                     invest_rate,
                     integration_cost,
@@ -119,7 +127,8 @@ proptest! {
                 assert!(s.revenue >= 0.0 && s.deadweight_loss >= 0.0);
             }
             let l = sim.ledger();
-            let inflow = l.revenue + l.levy + l.fines_carried - l.monitoring_carried;
+            let inflow = l.revenue + l.levy + l.fines_carried - l.monitoring_carried - l.credit_compute;
+            assert!(l.credit_compute >= 0.0 && l.compute_spent >= 0.0);
             assert!((l.paid - inflow).abs() < 1e-9 * inflow.abs().max(1.0), "paid {} vs {}", l.paid, inflow);
             // §2.5: the five classes of effort partition the effective trials.
             let classes = [l.catchup, l.race, l.redundant, l.exploration, l.frontier];
@@ -307,6 +316,7 @@ fn every_preset_keeps_shares_and_ginis_in_range() {
         "exits",
         "misallocation",
         "approach_diversity",
+        "invest_share",
     ];
     for preset in PRESETS {
         let cfg = config(preset.regime());
@@ -328,7 +338,8 @@ fn every_preset_keeps_shares_and_ginis_in_range() {
                 );
             }
             assert!(m.frontier_quality >= m.access_quality - 1e-12);
-            assert!(m.welfare.is_finite());
+            assert!(m.welfare.is_finite() && m.intrinsic_utility >= 0.0);
+            assert!(m.top_pay_ratio.is_nan() || m.top_pay_ratio >= 1.0);
         });
     }
 }
@@ -349,6 +360,33 @@ fn a_pay_cap_bounds_earnings_each_step() {
         let min = pay.iter().cloned().fold(f64::MAX, f64::min);
         assert!(max <= 4.0 * min * (1.0 + 1e-9), "{max} / {min}");
     });
+}
+
+#[test]
+fn the_cooperatives_pay_cap_bounds_each_group_each_step() {
+    let cfg = config(Regime::preset("cooperative").unwrap());
+    let (n, groups) = (cfg.world.producers, cfg.world.groups);
+    let mut spread = 1.0f64;
+    run_checking(&cfg, 12, 30, |sim, _| {
+        let (f, p) = (&sim.flows().producers, sim.producers());
+        let mut bounds = vec![(f64::MAX, f64::MIN); groups];
+        for i in 0..n {
+            let y = f.income[i] + f.outside[i];
+            let b = &mut bounds[p.group[i] as usize];
+            if y > 0.0 {
+                *b = (b.0.min(y), b.1.max(y));
+            }
+        }
+        let positive = bounds.iter().filter(|b| b.1 > 0.0);
+        for &(min, max) in positive.clone() {
+            assert!(max <= 6.0 * min * (1.0 + 1e-9), "{max} / {min}");
+        }
+        let lowest = positive.clone().map(|b| b.0).fold(f64::MAX, f64::min);
+        let highest = positive.map(|b| b.1).fold(f64::MIN, f64::max);
+        spread = spread.max(highest / lowest);
+    });
+    // Across groups pay is not capped.
+    assert!(spread > 6.0, "{spread}");
 }
 
 #[test]

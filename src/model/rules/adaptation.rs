@@ -1,7 +1,9 @@
-//! Phase 9, adaptation (spec §2.9, docs/MODEL.md §7.9): payoffs are averaged,
-//! effort is learned by payoff imitation within one's intrinsic type, wealth
-//! buys compute when a trial earns more than it costs, and producers whose
-//! debts pass the limit exit and are replaced by entrants.
+//! Phase 9, adaptation (spec §2.9, docs/MODEL.md §7.9): wealth buys compute
+//! for next step with each producer's invest share (after any compute granted
+//! by social credit), payoffs net of that spending are averaged, effort and
+//! invest share are learned together by payoff imitation within one's
+//! intrinsic type, and producers whose debts pass the limit exit and are
+//! replaced by entrants.
 
 use rand::RngExt;
 use rand::distr::Bernoulli;
@@ -14,13 +16,14 @@ use crate::model::kernels::par::map_into;
 use crate::model::rng::{Phase, Streams, stream};
 use crate::model::state::{Problems, Producers};
 
-/// Space for the propensities learned in a step, kept between steps.
+/// Space for the traits learned in a step, kept between steps.
 #[derive(Default)]
 pub struct Workspace {
-    propensity: Vec<f64>,
+    /// (propensity, invest share) of each producer after imitation.
+    learned: Vec<(f64, f64)>,
 }
 
-/// Payoffs, learning, investment, exit and entry.
+/// Wealth, investment, payoffs, learning, exit and entry.
 pub fn adaptation(
     cx: Context,
     producers: &mut Producers,
@@ -34,67 +37,73 @@ pub fn adaptation(
     let n = producers.len();
     let p = producers;
 
-    // Arrays cut to `n`, so that the loop's indices need no bounds checks.
+    // Earnings and capital: a producer spends its invest share of its positive
+    // wealth on compute for next step, in the room that grants left under the
+    // ceiling; its payoff is net of that spending. With capital off
+    // (`invest_rate` 0) every share is 0 and nothing is bought. (Arrays cut to
+    // `n`, so that the loop's indices need no bounds checks.)
     let (exerted, income, outside) = (&flows.exerted[..n], &flows.income[..n], &flows.outside[..n]);
-    let (fine, intrinsic) = (&flows.fine[..n], &p.intrinsic[..n]);
-    let (payoffs, wealth) = (&mut p.payoff[..n], &mut p.wealth[..n]);
+    let (fine, granted) = (&flows.fine[..n], &flows.granted[..n]);
+    let (intrinsic, share) = (&p.intrinsic[..n], &p.invest_share[..n]);
+    let (payoffs, wealth, budget) = (&mut p.payoff[..n], &mut p.wealth[..n], &mut p.budget[..n]);
+    let (capital, price) = (r.invest_rate > 0.0, r.compute_price);
+    let extra = w.max_budget - w.base_budget;
+    let mut compute = 0.0;
     for i in 0..n {
         let money = income[i] + outside[i] - fine[i];
-        let payoff = money + intrinsic[i] * exerted[i] as f64;
-        payoffs[i] = w.payoff_decay * payoffs[i] + (1.0 - w.payoff_decay) * payoff;
         wealth[i] += money - w.upkeep;
+        let bought = if capital {
+            (share[i] * wealth[i].max(0.0) / price).min(extra - granted[i])
+        } else {
+            0.0
+        };
+        let spent = bought * price;
+        wealth[i] -= spent;
+        compute += spent;
+        budget[i] = w.base_budget + granted[i] + bought;
+        let payoff = money + intrinsic[i] * exerted[i] as f64 - spent;
+        payoffs[i] = w.payoff_decay * payoffs[i] + (1.0 - w.payoff_decay) * payoff;
     }
+    ledger.compute_spent = compute;
 
-    // Imitation: compare payoff per budget unit with a random peer of one's type.
+    // Imitation: compare payoff per unit of base budget with a random peer of
+    // one's type; copy its propensity and, with capital on, its invest share.
     let (p_ro, peers, keys) = (&*p, &cx.setting.peers, &cx.setting.peer_key);
     let streams = Streams::new(seed, t, Phase::Adaptation);
     // Built once, drawn like `random_bool(learning_rate)`.
     let learns = Bernoulli::new(w.learning_rate).expect("validated rate");
-    let propensity = &mut space.propensity;
+    let learned = &mut space.learned;
     // The producer's own arrays cut to `n`: the map's indices need no bounds checks.
-    let (own_propensity, keys) = (&p_ro.propensity[..n], &keys[..n]);
-    map_into(n, propensity, |i| {
-        let own = own_propensity[i];
+    let (own_propensity, own_share, keys) =
+        (&p_ro.propensity[..n], &p_ro.invest_share[..n], &keys[..n]);
+    let b0 = w.base_budget;
+    map_into(n, learned, |i| {
+        let own = (own_propensity[i], own_share[i]);
         let mut rng = streams.get(i as u64);
         if !rng.sample(learns) {
             return own;
         }
         let pool = peers.on(keys[i] as usize);
         let peer = pool[rng.random_range(0..pool.len())] as usize;
-        let gap = p_ro.payoff[peer] / p_ro.budget[peer] - p_ro.payoff[i] / p_ro.budget[i];
+        let gap = p_ro.payoff[peer] / b0 - p_ro.payoff[i] / b0;
         let copy = 1.0 / (1.0 + (-gap / w.temperature).exp());
-        if rng.random_bool(copy.clamp(0.0, 1.0)) {
+        if !rng.random_bool(copy.clamp(0.0, 1.0)) {
+            return own;
+        }
+        let z: f64 = StandardNormal.sample(&mut rng);
+        let propensity = (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0);
+        let share = if capital {
             let z: f64 = StandardNormal.sample(&mut rng);
-            (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0)
+            (p_ro.invest_share[peer] + w.mutation * z).clamp(0.0, 1.0)
         } else {
-            own
-        }
+            own.1
+        };
+        (propensity, share)
     });
-    p.propensity.copy_from_slice(propensity);
-
-    // Capital: wealth buys compute for next step when a trial earns more than it costs.
-    // Without a branch: who invests is data. Spending nothing subtracts and adds
-    // +0.0, which leaves wealth and the total as they are; so a regime that never
-    // invests skips the loop (its division and its running sum) with the same result.
-    let mut compute = 0.0;
-    let extra = w.max_budget - w.base_budget;
-    let (exerted, income) = (&flows.exerted[..n], &flows.income[..n]);
-    let (wealth, budget) = (&mut p.wealth[..n], &mut p.budget[..n]);
-    if r.invest_rate > 0.0 {
-        for i in 0..n {
-            let e = exerted[i] as f64;
-            let pays = (e > 0.0) & (income[i] / e > r.compute_price) & (wealth[i] > 0.0);
-            let wanted = (r.invest_rate * wealth[i] / r.compute_price).min(extra);
-            let bought = if pays { wanted } else { 0.0 };
-            let spent = bought * r.compute_price;
-            wealth[i] -= spent;
-            compute += spent;
-            budget[i] = w.base_budget + bought;
-        }
-    } else {
-        budget.fill(w.base_budget);
+    let traits = p.propensity.iter_mut().zip(p.invest_share.iter_mut());
+    for ((propensity, share), &(learned_propensity, learned_share)) in traits.zip(learned.iter()) {
+        (*propensity, *share) = (learned_propensity, learned_share);
     }
-    ledger.compute_spent = compute;
 
     // Exit and entry: a producer whose debt passes the limit leaves (its
     // records with it, unless its group holds them) and an entrant takes its slot.
@@ -115,6 +124,7 @@ pub fn adaptation(
     }
     for &i in &bankrupt {
         draw_producer(p, i, w, seed, t, Phase::Entry);
+        p.invest_share[i] = r.invest_rate;
     }
 }
 

@@ -99,7 +99,8 @@ pub fn observation(
     let (effort_total, tail_effort) = (effort_total as f64, tail_effort as f64);
 
     let effort_cost = w.outside_wage * exerted_total;
-    let real_costs = effort_cost + l.compute_spent + l.monitoring_cost + w.upkeep * n as f64;
+    let compute = l.compute_spent + l.credit_compute;
+    let real_costs = effort_cost + compute + l.monitoring_cost + w.upkeep * n as f64;
 
     let Workspace {
         wealth,
@@ -122,18 +123,22 @@ pub fn observation(
 
     // The remaining float sums over producers share a loop so that their
     // additions (each latency bound) overlap: the Ginis' over the sorted values,
-    // quality and contribution in producer order. Each adds in order from -0.0,
-    // exactly as `Iterator::sum` does.
+    // quality, contribution, invest share and intrinsic utility in producer
+    // order. Each adds in order from -0.0, exactly as `Iterator::sum` does.
     let (wealth, earnings) = (&wealth[..n], &earnings[..n]);
     let (quality, propensity) = (&p.quality[..n], &p.propensity[..n]);
+    let (invest, intrinsic, exerted) = (&p.invest_share[..n], &p.intrinsic[..n], &f.exerted[..n]);
     let (mut rich, mut paid) = (Gini::default(), Gini::default());
     let (mut quality_sum, mut propensity_sum, mut rank) = (-0.0, -0.0, 0.0);
+    let (mut invest_sum, mut intrinsic_utility) = (-0.0, -0.0);
     for i in 0..n {
         rank += 1.0;
         rich.add(rank, wealth[i]);
         paid.add(rank, earnings[i]);
         quality_sum += quality[i];
         propensity_sum += propensity[i];
+        invest_sum += invest[i];
+        intrinsic_utility += intrinsic[i] * exerted[i] as f64;
     }
     let (gini_wealth, gini_income) = (rich.coefficient(n), paid.coefficient(n));
     let mean_quality = quality_sum / n as f64;
@@ -141,10 +146,12 @@ pub fn observation(
     let top1_share = wealth[n - top..].iter().sum::<f64>() / rich.total;
     let first_positive = earnings.partition_point(|&x| x <= 0.0);
     let positive = &earnings[first_positive..];
-    let pay_ratio = if positive.is_empty() {
-        f64::NAN
-    } else {
-        quantile_sorted(positive, 0.9) / quantile_sorted(positive, 0.1)
+    let (pay_ratio, top_pay_ratio) = match positive.last() {
+        None => (f64::NAN, f64::NAN),
+        Some(&top) => (
+            quantile_sorted(positive, 0.9) / quantile_sorted(positive, 0.1),
+            top / quantile_sorted(positive, 0.5),
+        ),
     };
 
     // Most holders earn nothing, and skipping their zeros leaves the sums as they
@@ -183,12 +190,15 @@ pub fn observation(
         producer_revenue: l.revenue,
         deadweight_loss: l.deadweight_loss,
         real_costs,
-        welfare: l.consumer_surplus + l.revenue - real_costs,
+        intrinsic_utility,
+        welfare: l.consumer_surplus + l.revenue + intrinsic_utility - real_costs,
         gini_wealth,
         gini_income,
         pay_ratio,
+        top_pay_ratio,
         hhi_revenue,
         top1_share,
+        invest_share: invest_sum / n as f64,
         contribution: propensity_sum / n as f64,
         sanctions: l.sanctions as f64 / n as f64,
         exits: l.exits as f64 / n as f64,

@@ -1,18 +1,26 @@
 //! Phase 7, reward (spec §2.7, docs/MODEL.md §7.7): who is paid. Revenue goes
 //! to the leader's holder (a group splits it equally or by credit); a levy on
 //! consumer surplus plus last step's fines, net of last step's monitoring
-//! costs, fill a pool paid out equally or by credit; unexerted base trials earn
-//! the outside wage; an optional pay cap compresses earnings keeping their
-//! total (the water fill of `kernels::water_fill`).
+//! costs, fill a pool; with social credit a share of a positive pool buys
+//! compute granted by credit, and the rest is paid out equally or by credit;
+//! unexerted base trials earn the outside wage; an optional pay cap compresses
+//! earnings keeping their total, across the economy or within each group (the
+//! water fill of `kernels::water_fill`).
 
 use super::Context;
-use crate::model::config::Split;
+use crate::model::config::{PayCapScope, Split};
 use crate::model::flows::{Ledger, ProducerFlows};
 use crate::model::kernels::water_fill::{self, water_fill};
 use crate::model::state::Producers;
 
 /// Credit below this counts as none.
 const CREDIT_FLOOR: f64 = 1e-6;
+
+/// Credit as the pool reads it: below the floor, none.
+#[inline]
+fn counted(c: f64) -> f64 {
+    if c < CREDIT_FLOOR { 0.0 } else { c }
+}
 
 /// Space for the pay cap, kept between steps.
 #[derive(Default)]
@@ -23,7 +31,7 @@ pub struct Workspace {
 }
 
 /// Updates credit, then pays every producer its revenue, pool share and
-/// outside wage, capped.
+/// outside wage, capped, and grants compute by social credit.
 pub fn reward(
     cx: Context,
     producers: &mut Producers,
@@ -36,6 +44,7 @@ pub fn reward(
     let n = producers.len();
     let ProducerFlows {
         income,
+        granted,
         outside,
         new_credit,
         exerted,
@@ -48,7 +57,6 @@ pub fn reward(
     for (credit, &new) in credits.iter_mut().zip(new_credit.iter()) {
         *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
     }
-    let credit = |c: f64| if c < CREDIT_FLOOR { 0.0 } else { c };
 
     income.iter_mut().for_each(|x| *x = 0.0);
     let groups = r.visibility.by_group();
@@ -61,10 +69,10 @@ pub fn reward(
             continue;
         }
         let members = group_members(h, n, w.groups);
-        let total: f64 = members.clone().map(|i| credit(credits[i])).sum();
+        let total: f64 = members.clone().map(|i| counted(credits[i])).sum();
         for i in members.clone() {
             let share = match r.group_share {
-                Split::Contribution if total > 0.0 => credit(credits[i]) / total,
+                Split::Contribution if total > 0.0 => counted(credits[i]) / total,
                 _ => 1.0 / members.len() as f64,
             };
             income[i] += rev * share;
@@ -73,12 +81,25 @@ pub fn reward(
 
     let levy = r.levy * ledger.consumer_surplus;
     ledger.levy = levy;
-    let pool = levy + ledger.fines_carried - ledger.monitoring_carried;
+    let mut pool = levy + ledger.fines_carried - ledger.monitoring_carried;
+    let total: f64 = credits.iter().map(|&c| counted(c)).sum();
+
+    // Social credit: a share of a positive pool buys compute for next step,
+    // granted by credit; what the budget ceiling leaves is paid out below.
+    granted.iter_mut().for_each(|g| *g = 0.0);
+    ledger.credit_compute = 0.0;
+    if r.credit_compute > 0.0 && pool > 0.0 {
+        let room = w.max_budget - w.base_budget;
+        let money = r.credit_compute * pool;
+        let spent = grant_compute(money, r.compute_price, room, credits, total, granted);
+        ledger.credit_compute = spent;
+        pool -= spent;
+    }
+
     if pool != 0.0 {
-        let total: f64 = credits.iter().map(|&c| credit(c)).sum();
         for (income, &c) in income.iter_mut().zip(credits.iter()) {
             let share = match r.pool_rule {
-                Split::Contribution if total > 0.0 => credit(c) / total,
+                Split::Contribution if total > 0.0 => counted(c) / total,
                 _ => 1.0 / n as f64,
             };
             *income += pool * share;
@@ -96,14 +117,56 @@ pub fn reward(
         let pay = &mut space.pay;
         pay.clear();
         pay.extend(income.iter().zip(outside.iter()).map(|(i, o)| i + o));
-        let capped = water_fill(pay, cap, &mut space.water_fill);
-        for (income, &y) in income.iter_mut().zip(pay.iter()) {
-            if y > 0.0 {
-                *income += capped(y) - y;
+        match r.pay_cap_scope {
+            PayCapScope::Economy => cap_pay(pay, income, cap, &mut space.water_fill),
+            PayCapScope::Group => {
+                for g in 0..w.groups {
+                    let members = group_members(g, n, w.groups);
+                    let (pay, income) = (&pay[members.clone()], &mut income[members]);
+                    cap_pay(pay, income, cap, &mut space.water_fill);
+                }
             }
         }
     }
     ledger.paid = income.iter().sum();
+}
+
+/// Water-fills the positive earnings `pay` so that max/min <= `cap` with their
+/// total kept, booking each change in `income`.
+fn cap_pay(pay: &[f64], income: &mut [f64], cap: f64, space: &mut water_fill::Workspace) {
+    let capped = water_fill(pay, cap, space);
+    for (income, &y) in income.iter_mut().zip(pay.iter()) {
+        if y > 0.0 {
+            *income += capped(y) - y;
+        }
+    }
+}
+
+/// Social credit (spec §2.7): `money` buys `money / price` trials, granted for
+/// next step in proportion to credit (in equal shares when nobody has credit,
+/// as the pool), each grant at most `room` trials. Returns the money spent: what
+/// the ceiling leaves ungranted stays in the pool.
+fn grant_compute(
+    money: f64,
+    price: f64,
+    room: f64,
+    credits: &[f64],
+    total: f64,
+    granted: &mut [f64],
+) -> f64 {
+    let trials = money / price;
+    let equal = 1.0 / granted.len() as f64;
+    let mut given = 0.0;
+    for (g, &c) in granted.iter_mut().zip(credits) {
+        let share = if total > 0.0 {
+            counted(c) / total
+        } else {
+            equal
+        };
+        *g = (trials * share).min(room);
+        given += *g;
+    }
+    given * price
 }
 
 /// Producers of group `g` (groups are contiguous blocks: group(i) = i*G/N).

@@ -3,6 +3,7 @@
 
 mod adoption;
 mod allocation;
+mod capital;
 mod disclosure;
 mod money;
 
@@ -61,6 +62,7 @@ impl Fixture {
             intrinsic: vec![0.0; n],
             propensity: vec![1.0; n],
             budget: vec![w.base_budget; n],
+            invest_share: vec![self.regime.invest_rate; n],
             wealth: vec![0.0; n],
             payoff: vec![0.0; n],
             credit: vec![0.0; n],

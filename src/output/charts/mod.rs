@@ -289,7 +289,7 @@ mod tests {
         );
         assert_eq!(
             metric_label("welfare"),
-            "welfare per step (surplus + revenue - costs)"
+            "welfare per step (surplus + revenue + intrinsic - costs)"
         );
         assert_eq!(pick_panels(3).0, vec![0, 1, 2]);
         let (p, note) = pick_panels(100);

@@ -1,7 +1,7 @@
 //! Market split, reward (credit, pool, group shares, pay cap) and sanctions.
 
 use super::{Fixture, close, solution};
-use crate::model::config::{Regime, Split, Visibility, World};
+use crate::model::config::{PayCapScope, Regime, Split, Visibility, World};
 use crate::model::rules::governance::{self, governance};
 use crate::model::rules::market::market;
 use crate::model::rules::reward::{self, reward};
@@ -213,4 +213,53 @@ fn sanctions_grow_with_offences_and_contributors_are_forgiven() {
     assert_eq!(f.ledger.sanctions, 2);
     assert!(close(f.ledger.fines, 2.1));
     assert!(close(f.ledger.monitoring_cost, 0.09));
+}
+
+#[test]
+fn a_pay_cap_within_groups_bounds_each_group_and_keeps_its_total() {
+    let regime = Regime {
+        pay_cap: Some(4.0),
+        pay_cap_scope: PayCapScope::Group,
+        ..Regime::default()
+    };
+    // Two groups of three (producers 0-2 and 3-5); revenue goes to each producer.
+    let fx = Fixture::new(
+        World {
+            groups: 2,
+            outside_wage: 0.0,
+            ..world(6)
+        },
+        regime,
+    );
+    let mut p = fx.producers();
+    let mut f = fx.flows();
+    f.holder_revenue = vec![0.1, 1.0, 10.0, 100.0, 500.0, 50.0];
+    let mut space = reward::Workspace::default();
+    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
+    reward(
+        fx.cx(1),
+        &mut p,
+        flows,
+        &f.holder_revenue,
+        ledger,
+        &mut space,
+    );
+    let income = &f.producers.income;
+    // Each group is water-filled on its own: floors 11.1 / 6 and 650 / 6.
+    let (low, high) = (11.1 / 6.0, 650.0 / 6.0);
+    let expected = [low, low, 4.0 * low, high, 4.0 * high, high];
+    for (i, (&got, &want)) in income.iter().zip(&expected).enumerate() {
+        assert!(close(got, want), "producer {i}: {got} vs {want}");
+    }
+    for group in [0..3, 3..6] {
+        let pay = &income[group.clone()];
+        let max = pay.iter().cloned().fold(f64::MIN, f64::max);
+        let min = pay.iter().cloned().fold(f64::MAX, f64::min);
+        assert!(max <= 4.0 * min * (1.0 + 1e-12));
+        let before: f64 = f.holder_revenue[group].iter().sum();
+        assert!(close(pay.iter().sum(), before));
+    }
+    // Across the economy the ratio is far above the cap: the cap is per group.
+    assert!(income[4] / income[0] > 200.0);
+    assert!(close(f.ledger.paid, 661.1));
 }
