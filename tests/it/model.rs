@@ -120,7 +120,20 @@ proptest! {
         let mut cfg = config(regime);
         cfg.world.upkeep = 0.01; // some producers exit: records vanish with them
         cfg.world.shock_rate = 0.3;
+        let mut wealth_before: f64 = 0.0;
         run_checking(&cfg, seed, 30, |sim, m| {
+            // §2.7: wealth grows by earnings, less upkeep and compute bought (an
+            // entrant's slot restarts at 0, so only steps without exits add up).
+            let (l, f) = (sim.ledger(), &sim.flows().producers);
+            let wealth: f64 = sim.producers().wealth.iter().sum();
+            if l.exits == 0 {
+                let earned: f64 = f.earnings().sum();
+                let n = f.income.len() as f64;
+                let expected = wealth_before + earned - cfg.world.upkeep * n - l.compute_spent;
+                let scale = wealth.abs().max(earned.abs()).max(1.0);
+                assert!((wealth - expected).abs() < 1e-9 * scale, "wealth {wealth} vs {expected}");
+            }
+            wealth_before = wealth;
             for (j, s) in sim.flows().problems.sales.iter().enumerate() {
                 let parts = s.consumer_surplus + s.revenue + s.deadweight_loss;
                 assert!((s.potential - parts).abs() < 1e-9, "problem {j}: {s:?}");
