@@ -49,6 +49,8 @@ enum Command {
     Plot(plot::PlotArgs),
     /// Reproduce classic results (NK analytics, monopoly, ...) and judge them against the literature.
     Reproduce(reproduce::ReproduceArgs),
+    /// Check the calibration target of the world's defaults (spec §4): every preset's search stays alive.
+    Calibrate(reproduce::ReproduceArgs),
     /// Write a SLURM job array (one shard per task) and a merge job for a scenario; --submit submits them.
     Slurm(slurm::SlurmArgs),
     /// Serve a live page to run and compare regimes in a browser (a classroom on one laptop).
@@ -68,6 +70,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => merge::run(args),
         Command::Plot(args) => plot::run(args),
         Command::Reproduce(args) => reproduce::run(args),
+        Command::Calibrate(args) => reproduce::calibrate(args),
         Command::Slurm(args) => slurm::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Report(args) => report::run(args),

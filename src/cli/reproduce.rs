@@ -9,7 +9,8 @@ use anyhow::{Result, bail};
 
 use super::run::{RunArgs, run_scenario};
 use super::{emit, wrap};
-use crate::experiment::classics::{CLASSICS, Classic, find};
+use crate::experiment::calibration::CALIBRATION;
+use crate::experiment::classics::{CLASSICS, Classic};
 use crate::experiment::suggest::hint;
 use crate::experiment::{InputError, Override, Scenario};
 use crate::output::charts::Format;
@@ -18,10 +19,10 @@ use crate::output::verdict::{Verdict, describe, verdicts};
 /// Arguments of `regimes reproduce`.
 #[derive(clap::Args, Debug)]
 pub struct ReproduceArgs {
-    /// A reproduction's name, or `all` (the default).
+    /// A check set's name (a reproduction, or a half of the calibration), or `all` (the default).
     #[arg(default_value = "all")]
     pub name: String,
-    /// Parent of the output directories (default: output/classics/), one per reproduction.
+    /// Parent of the output directories (default: output/classics/ or output/calibration/), one per check set.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads (0: every core). Results do not depend on it.
@@ -41,15 +42,32 @@ pub struct ReproduceArgs {
 }
 
 pub fn run(args: ReproduceArgs) -> Result<()> {
+    judge_all(CLASSICS, "reproduce", "classics", &args)
+}
+
+/// `regimes calibrate [NAME|all]`: the calibration target of the world's defaults (spec §4),
+/// run and judged as the reproductions are.
+pub fn calibrate(args: ReproduceArgs) -> Result<()> {
+    judge_all(CALIBRATION, "calibrate", "calibration", &args)
+}
+
+/// Runs the chosen entries of `catalogue` (embedded from `scenarios/FOLDER/`) into
+/// `output/FOLDER/NAME/` and prints each check's verdict.
+fn judge_all(
+    catalogue: &'static [Classic],
+    command: &str,
+    folder: &str,
+    args: &ReproduceArgs,
+) -> Result<()> {
     let chosen: Vec<&Classic> = if args.name == "all" {
-        CLASSICS.iter().collect()
+        catalogue.iter().collect()
     } else {
-        match find(&args.name) {
+        match catalogue.iter().find(|c| c.name == args.name) {
             Some(c) => vec![c],
             None => {
-                let names = CLASSICS.iter().map(|c| c.name).chain(["all"]);
+                let names = catalogue.iter().map(|c| c.name).chain(["all"]);
                 return Err(InputError::new(format!(
-                    "reproduce: no reproduction called {:?}; {}",
+                    "{command}: no check set called {:?}; {}",
                     args.name,
                     hint(&args.name, names)
                 ))
@@ -60,10 +78,10 @@ pub fn run(args: ReproduceArgs) -> Result<()> {
     let parent = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("output").join("classics"));
+        .unwrap_or_else(|| Path::new("output").join(folder));
     let (mut passed, mut total) = (0, 0);
     for classic in chosen {
-        let origin = format!("scenarios/classics/{}.toml (built in)", classic.name);
+        let origin = format!("scenarios/{folder}/{}.toml (built in)", classic.name);
         let scenario = Scenario::parse_within(
             classic.scenario,
             &origin,

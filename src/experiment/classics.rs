@@ -70,6 +70,22 @@ pub enum Measure {
         b: &'static str,
         metric: &'static str,
     },
+    /// Per run, the mean of `metric` of `regime` over the recorded steps `from..=to` (NaN
+    /// steps skipped).
+    Window {
+        regime: &'static str,
+        metric: &'static str,
+        from: u32,
+        to: u32,
+    },
+    /// Per run, the mean of `metric` of `regime` over the recorded steps of `numerator`
+    /// divided by its mean over those of `denominator` (each an inclusive step range).
+    WindowRatio {
+        regime: &'static str,
+        metric: &'static str,
+        numerator: (u32, u32),
+        denominator: (u32, u32),
+    },
     /// The best quality of the landscape of problem 0 (by enumerating every genome).
     GlobalOptimum,
     /// 1 when the final `mean_quality` equals the landscape's global optimum, else 0.
@@ -337,8 +353,3 @@ pub const CLASSICS: &[Classic] = &[
                 claim. It says nothing of the inverted U at intermediate connectivity.",
     },
 ];
-
-/// The reproduction called `name`.
-pub fn find(name: &str) -> Option<&'static Classic> {
-    CLASSICS.iter().find(|c| c.name == name)
-}

@@ -1,6 +1,7 @@
 //! Experiments over the model: scenario files, sweeps, seeds, shards, resuming
 //! and the parallel runner.
 
+pub mod calibration;
 pub mod census;
 pub mod chart_spec;
 pub mod classics;

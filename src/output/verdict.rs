@@ -89,6 +89,30 @@ impl Series {
     }
 }
 
+impl Series {
+    /// The mean of `name` over the recorded steps in `from..=to`, NaN steps skipped (a step
+    /// with nothing to divide). An error if the run recorded no step there.
+    fn window_mean(&self, name: &str, (from, to): (u32, u32)) -> Result<f64> {
+        let values = self.metric(name)?;
+        let inside = self
+            .steps
+            .iter()
+            .zip(values)
+            .filter(|&(&t, _)| from <= t && t <= to);
+        let recorded = inside.clone().count();
+        if recorded == 0 {
+            bail!(
+                "run {} recorded no step in {from}..={to} (see steps)",
+                self.run
+            );
+        }
+        let (sum, n) = inside
+            .filter(|(_, v)| !v.is_nan())
+            .fold((0.0, 0usize), |(s, n), (_, v)| (s + v, n + 1));
+        Ok(sum / n as f64)
+    }
+}
+
 /// Judges every check of `classic` on the run in `dir` of `scenario` (its resolved form).
 pub fn verdicts(classic: &Classic, scenario: &Scenario, dir: &Path) -> Result<Vec<Verdict>> {
     let mut names = vec!["mean_quality"];
@@ -97,7 +121,9 @@ pub fn verdicts(classic: &Classic, scenario: &Scenario, dir: &Path) -> Result<Ve
             Measure::Final { metric, .. }
             | Measure::At { metric, .. }
             | Measure::Paired { metric, .. }
-            | Measure::PairedFinal { metric, .. } => names.push(metric),
+            | Measure::PairedFinal { metric, .. }
+            | Measure::Window { metric, .. }
+            | Measure::WindowRatio { metric, .. } => names.push(metric),
             Measure::Ratio {
                 numerator,
                 denominator,
@@ -227,6 +253,24 @@ fn measure(m: Measure, series: &[Series], landscapes: &Censuses) -> Result<Vec<f
         } => of_regime(regime)?
             .iter()
             .map(|s| Ok(s.last(numerator)? / s.last(denominator)?))
+            .collect(),
+        Measure::Window {
+            regime,
+            metric,
+            from,
+            to,
+        } => of_regime(regime)?
+            .iter()
+            .map(|s| s.window_mean(metric, (from, to)))
+            .collect(),
+        Measure::WindowRatio {
+            regime,
+            metric,
+            numerator,
+            denominator,
+        } => of_regime(regime)?
+            .iter()
+            .map(|s| Ok(s.window_mean(metric, numerator)? / s.window_mean(metric, denominator)?))
             .collect(),
         Measure::Paired { a, b, metric, step } => {
             paired(&of_regime(a)?, &of_regime(b)?, |s| s.at(metric, step))
@@ -379,6 +423,43 @@ mod tests {
         assert!(!judge(rule, 0.5, &estimate(0.53, 0.015)), "outside the CI");
         assert!(!judge(rule, 0.5, &estimate(0.5, 0.05)), "too wide to tell");
         assert!(!judge(rule, 0.5, &Stats::of(&[0.5])), "one run has no CI");
+    }
+
+    fn series(steps: Vec<u32>, values: Vec<f64>) -> Series {
+        Series {
+            run: 0,
+            regime: "r".into(),
+            seed: 1,
+            steps,
+            metrics: HashMap::from([("m".to_string(), values)]),
+        }
+    }
+
+    #[test]
+    fn a_window_averages_its_recorded_steps_and_skips_nan() {
+        let s = series(vec![0, 1, 2, 3, 4], vec![1.0, 2.0, f64::NAN, 4.0, 100.0]);
+        assert_eq!(s.window_mean("m", (1, 3)).unwrap(), 3.0);
+        assert_eq!(s.window_mean("m", (0, 0)).unwrap(), 1.0);
+        assert!(
+            s.window_mean("m", (2, 2)).unwrap().is_nan(),
+            "only NaN: 0/0"
+        );
+        assert!(
+            s.window_mean("m", (5, 9)).is_err(),
+            "nothing recorded there"
+        );
+        let ratio = measure(
+            Measure::WindowRatio {
+                regime: "r",
+                metric: "m",
+                numerator: (3, 4),
+                denominator: (0, 1),
+            },
+            &[s],
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert_eq!(ratio, vec![52.0 / 1.5]);
     }
 
     #[test]

@@ -61,12 +61,17 @@ const ODD_VALUES: &[&str] = &[
 /// The seed corpus: every shipped scenario and the kept cases, as (name, text).
 fn corpus() -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = ["scenarios", "scenarios/classics", "tests/corpus"]
-        .iter()
-        .flat_map(|d| std::fs::read_dir(root.join(d)).into_iter().flatten())
-        .map(|e| e.expect("a readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+    let mut files: Vec<PathBuf> = [
+        "scenarios",
+        "scenarios/classics",
+        "scenarios/calibration",
+        "tests/corpus",
+    ]
+    .iter()
+    .flat_map(|d| std::fs::read_dir(root.join(d)).into_iter().flatten())
+    .map(|e| e.expect("a readable entry").path())
+    .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    .collect();
     files.sort();
     assert!(files.len() >= 11, "the corpus lost its seeds: {files:?}");
     files

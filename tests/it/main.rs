@@ -5,6 +5,7 @@
 //! allocator) stay binaries of their own. Run one file's tests with a filter:
 //! `cargo test --test it cli::`.
 
+mod calibration;
 mod chart_defects;
 mod charts;
 mod classics;
