@@ -146,7 +146,9 @@ fn an_unknown_scenario_names_the_file_and_the_nearest_names() {
         "{e}"
     );
     assert!(e.contains("did you mean `rent`"), "{e}");
-    let elsewhere = std::env::temp_dir();
+    // An empty directory of its own: the temp dir may hold anything, even a `rent`.
+    let elsewhere = std::env::temp_dir().join(format!("regimes-elsewhere-{}", std::process::id()));
+    std::fs::create_dir_all(&elsewhere).unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_regimes"))
         .current_dir(&elsewhere)
         .args(["run", "rent", "--quiet"])
@@ -158,4 +160,5 @@ fn an_unknown_scenario_names_the_file_and_the_nearest_names() {
         "{}",
         stderr(&o)
     );
+    let _ = std::fs::remove_dir(&elsewhere);
 }
