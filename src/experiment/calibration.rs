@@ -57,6 +57,8 @@ pub const CALIBRATION: &[Classic] = &[
             alive!("open_access"),
             alive!("cooperative"),
             alive!("patents"),
+            alive!("collaborative"),
+            alive!("p2p"),
         ],
         scope: "It says that the default world keeps every regime searching; it says nothing \
                 of which regime searches better, and a world with more loci or fewer new \
@@ -75,6 +77,8 @@ pub const CALIBRATION: &[Classic] = &[
             still!("open_access"),
             still!("cooperative"),
             still!("patents"),
+            still!("collaborative"),
+            still!("p2p"),
         ],
         scope: "It says that innovation late in a run does not depend on shocks re-opening \
                 problems; it is a property of the world's defaults, not a ranking of regimes.",
