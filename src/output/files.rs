@@ -92,10 +92,20 @@ pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
 ) -> Result<()> {
+    write_renamed(path, write)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Writes `path` as [`write_atomic`] does but leaves the directory unsynced,
+/// for writers of many files in one directory: they call [`sync_dir`] once
+/// after the last.
+pub fn write_renamed(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
     let mut pending = Pending::create(path)?;
     write(pending.writer()).with_context(|| format!("cannot write {}", path.display()))?;
-    pending.commit()?;
-    sync_dir(path.parent().unwrap_or(Path::new(".")))
+    pending.commit()
 }
 
 /// The first I/O error a [`Recorder`] passed on, readable once the writer is gone.

@@ -234,13 +234,19 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
             Some(start) => &chart.svg[start..],
             None => chart.svg.as_str(),
         };
+        // The image shows the title (unless its look leaves it out) and the
+        // caption below it is text: each is on the page once.
+        let title = if chart.titled {
+            String::new()
+        } else {
+            format!("<b>{}.</b> ", esc(&chart.text.title))
+        };
         let _ = writeln!(
             h,
-            "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption><b>{}.</b> {}</figcaption></figure>",
+            "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption>{title}{}</figcaption></figure>",
             esc(&chart.stem),
             esc(&chart.text.title),
             svg.trim(),
-            esc(&chart.text.title),
             esc(&chart.text.caption)
         );
     }

@@ -11,9 +11,10 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::page::{MIN_TEXT_PT, Page, pt};
 use super::style::{self, INK, MUTED, RegimeStyle, font};
 
-/// Converts a plotters error (generic over the backend) into anyhow.
-pub fn err<E: std::fmt::Debug>(e: E) -> anyhow::Error {
-    anyhow!("drawing failed: {e:?}")
+/// Converts a plotters error (generic over the backend) into anyhow, as a
+/// sentence (its `Debug` form is a dump a reader cannot act on).
+pub fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("drawing failed: {e}")
 }
 
 /// How the legend samples a regime: a line with its marker, or a filled box.
@@ -149,7 +150,11 @@ pub fn draw_frame<DB: DrawingBackend>(
     }
     let cap_px = page.text(pt::CAPTION);
     let cap = font(cap_px, false, MUTED).pos(pos(HPos::Left, VPos::Bottom));
-    let lines = wrap(root, frame.caption, &cap, text_w, 3);
+    let lines = if page.show_caption {
+        wrap(root, frame.caption, &cap, text_w, 3)
+    } else {
+        Vec::new()
+    };
     let line_h = (cap_px * 1.25) as i32;
     let bottom = line_h * lines.len() as i32 + page.len(7);
     for (i, line) in lines.iter().enumerate() {

@@ -4,7 +4,7 @@
 //! [`data`] reads the tables and reduces them to means and 95 % intervals;
 //! [`style`] holds the font, palette and axis rules; [`frame`] lays out title,
 //! legend, caption and panels; [`timeseries`], [`sweep`], [`bars`] and
-//! [`overview`] draw the four kinds. `docs/CHARTS.md` says how to read them.
+//! [`overview`] draw the four kinds; [`svg`] makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
 
 pub mod bars;
 pub mod data;
@@ -16,6 +16,7 @@ pub mod plan;
 pub mod render;
 pub mod scale;
 pub mod style;
+pub mod svg;
 pub mod sweep;
 pub mod timeseries;
 

@@ -34,6 +34,8 @@ pub struct Page {
     /// Pixels per point of lines and markers (the resolution alone).
     pub line_px: f64,
     pub show_title: bool,
+    /// Whether the caption line is drawn (the report prints it as text instead).
+    pub show_caption: bool,
 }
 
 impl Page {
@@ -48,6 +50,7 @@ impl Page {
             text_px: line_px * look.font_scale.unwrap_or(1.0),
             line_px,
             show_title: look.show_title.unwrap_or(true),
+            show_caption: true,
         }
     }
 

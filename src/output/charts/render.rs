@@ -1,16 +1,21 @@
 //! Draws the planned charts: computes each chart's numbers once, renders them to
-//! PNG and SVG under temporary names (renamed when whole), and removes chart
-//! files of an earlier drawing that this one no longer makes.
+//! PNG and SVG in memory, writes each file under a temporary name, synced and
+//! renamed when whole (`output::files`), and removes chart files of an earlier
+//! drawing that this one no longer makes.
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use image::codecs::png::PngEncoder;
+use image::{ColorType, ImageEncoder};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::chart_spec::Look;
+use crate::output::files::{sync_dir, write_renamed};
 use crate::output::stats::Stats;
 
 use super::data::{Outputs, TimeSeries};
@@ -20,7 +25,7 @@ use super::plan::plan;
 use super::style::{self, RegimeStyle};
 use super::{
     CHART_METRICS, Ctx, Format, Job, JobKind, MAX_STEPS, Text, bars, clip, metric_bounds, overview,
-    sweep, timeseries,
+    svg, sweep, timeseries,
 };
 
 /// A chart's numbers, computed once for both formats; rows are the regimes drawn.
@@ -35,6 +40,8 @@ pub enum Prepared {
 pub struct Drawn {
     pub stem: String,
     pub text: Text,
+    /// Whether the image shows the title (a look may leave it out).
+    pub titled: bool,
     pub svg: String,
 }
 
@@ -105,8 +112,9 @@ fn render<DB: DrawingBackend>(
 /// Draws every chart of the output directory `dir`. With `files`, writes them
 /// into `dir/charts/` in those formats and removes the chart files an earlier
 /// drawing left that this one does not make; without, draws SVG in memory only
-/// (for the report). Reads only `dir`'s files; the same directory always gives
-/// byte-identical charts.
+/// for the report, without the caption line (the report prints each caption
+/// once, as text under its chart). Reads only `dir`'s files; the same directory
+/// always gives byte-identical charts.
 pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
     style::register_fonts();
     let mut out = Outputs::load(dir)?;
@@ -116,46 +124,61 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
         fs::create_dir_all(&charts_dir)
             .with_context(|| format!("cannot create {}", charts_dir.display()))?;
     }
+    let want_png = matches!(files, Some(Format::Png | Format::Both));
+    let want_svg = matches!(files, None | Some(Format::Svg | Format::Both));
     let mut written = Vec::new();
     let mut drawn = Vec::new();
     for job in &jobs {
         let rows = shown(&out, job);
         let data = prepare(&mut out, job, &rows)?;
         let styles = styles(&out, job, &rows);
+        let mut page = Page::new(&job.look);
+        page.show_caption = files.is_some();
         let ctx = Ctx {
             out: &out,
             job,
             styles: &styles,
-            page: Page::new(&job.look),
+            page,
         };
         let draw_error = || format!("cannot draw chart {}", job.stem);
-        if matches!(files, Some(Format::Png | Format::Both)) {
+        let mut text = None;
+        if want_png {
+            let (pixels, words) = bitmap(&ctx, &data).with_context(draw_error)?;
             let path = charts_dir.join(format!("{}.png", job.stem));
-            let tmp = charts_dir.join(format!(".{}.tmp.png", job.stem));
-            write_png(&path, &tmp, &ctx, &data).with_context(draw_error)?;
+            write_renamed(&path, |f| {
+                PngEncoder::new(f).write_image(
+                    &pixels,
+                    page.width,
+                    page.height,
+                    ColorType::Rgb8,
+                )?;
+                Ok(())
+            })?;
             written.push(path);
+            text = Some(words);
         }
-        let mut svg = String::new();
-        let text = {
-            let size = (ctx.page.width, ctx.page.height);
-            let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-            render(&root, &ctx, &data).with_context(draw_error)?
-        };
+        let mut image = String::new();
+        if want_svg {
+            let root =
+                SVGBackend::with_string(&mut image, (page.width, page.height)).into_drawing_area();
+            text = Some(render(&root, &ctx, &data).with_context(draw_error)?);
+            image = svg::compact(&image);
+        }
         if matches!(files, Some(Format::Svg | Format::Both)) {
             let path = charts_dir.join(format!("{}.svg", job.stem));
-            let tmp = charts_dir.join(format!(".{}.tmp.svg", job.stem));
-            fs::write(&tmp, &svg).with_context(|| format!("cannot write {}", tmp.display()))?;
-            publish(&tmp, &path)?;
+            write_renamed(&path, |f| Ok(f.write_all(image.as_bytes())?))?;
             written.push(path);
         }
         drawn.push(Drawn {
             stem: job.stem.clone(),
-            text,
-            svg,
+            text: text.expect("drawn in at least one format"),
+            titled: page.show_title,
+            svg: image,
         });
     }
     if files.is_some() {
         remove_stale(&charts_dir, &written)?;
+        sync_dir(&charts_dir)?;
     }
     Ok(Drawing {
         outputs: out,
@@ -165,24 +188,15 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
     })
 }
 
-/// Moves a finished temporary file to its final name (no half-written chart
-/// ever stands under that name).
-fn publish(tmp: &Path, path: &Path) -> Result<()> {
-    fs::rename(tmp, path).with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn write_png(path: &Path, tmp: &Path, ctx: &Ctx, data: &Prepared) -> Result<()> {
-    let root = BitMapBackend::new(tmp, (ctx.page.width, ctx.page.height)).into_drawing_area();
-    match render(&root, ctx, data) {
-        Ok(_) => {
-            drop(root);
-            publish(tmp, path)
-        }
-        Err(e) => {
-            let _ = fs::remove_file(tmp);
-            Err(e)
-        }
-    }
+/// Draws a chart into RGB pixels in memory: files are written whole, by
+/// [`write_renamed`], so a full disk is reported as such and leaves no half file.
+fn bitmap(ctx: &Ctx, data: &Prepared) -> Result<(Vec<u8>, Text)> {
+    let (w, h) = (ctx.page.width, ctx.page.height);
+    let mut pixels = vec![0; w as usize * h as usize * 3];
+    let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+    let text = render(&root, ctx, data)?;
+    drop(root);
+    Ok((pixels, text))
 }
 
 /// Removes the PNG and SVG files of `dir` that this drawing did not write (a
