@@ -61,7 +61,6 @@ pub fn screen_table(dir: &Path) -> Result<String> {
                 })
             })
             .collect(),
-        pooled_points: None,
     };
     let mut text = table.render();
     if points.len() < all {
@@ -96,8 +95,6 @@ pub struct Overview {
     /// Metric headers.
     pub metrics: Vec<String>,
     pub rows: Vec<(Vec<String>, Vec<Stats>)>,
-    /// Sweep points pooled into each row, when there were too many to show.
-    pub pooled_points: Option<usize>,
 }
 
 impl Overview {
@@ -136,11 +133,6 @@ impl Overview {
                 .collect();
             out.push_str(line.join("  ").trim_end());
             out.push('\n');
-        }
-        if let Some(points) = self.pooled_points {
-            out.push_str(&format!(
-                "(each row pools {points} sweep points; summary.csv has every point)\n"
-            ));
         }
         out
     }
@@ -191,7 +183,6 @@ mod tests {
                     vec![Stats::of(&[1234.5, 1300.0]), Stats::of(&[f64::NAN])],
                 ),
             ],
-            pooled_points: Some(12),
         };
         let text = o.render();
         let lines: Vec<&str> = text.lines().collect();
@@ -199,7 +190,7 @@ mod tests {
         assert!(lines[1].contains("11.0 ±12.7"), "{text}");
         assert!(lines[1].ends_with("0.500"), "{text}");
         assert!(lines[2].ends_with('-'), "{text}");
-        assert!(lines[3].contains("12 sweep points"));
+        assert_eq!(lines.len(), 3);
         assert_eq!(sig(0.000123), "0.000123");
         assert_eq!(sig(-2.5), "-2.50");
         assert_eq!(sig(1.0e7), "1.00e7");

@@ -14,11 +14,11 @@ use anyhow::{Context, Result, anyhow, bail};
 use polars::prelude::{Column, CsvWriter, DataFrame, ParquetCompression, ParquetWriter, SerWriter};
 
 use super::files::{IoError, Pending, Recorder, sync_dir};
-use super::summary::{Accumulator, Overview};
+use super::summary::Accumulator;
 use crate::experiment::runner::Rows;
 use crate::experiment::scenario::{CUMULATIVE_WELFARE, Cell, Scenario};
 use crate::experiment::sweep::RunSpec;
-use crate::model::{HEADLINE, METRIC_COUNT, METRICS};
+use crate::model::{METRIC_COUNT, METRICS};
 
 pub use super::files::write_atomic;
 pub use super::parts::{Locate, Marker, Parts};
@@ -26,9 +26,6 @@ pub use super::parts::{Locate, Marker, Parts};
 /// Rows gathered before a row group of the final tables is written: a group
 /// holds whole chunks, so it ends at the first chunk that reaches this count.
 pub const ROW_GROUP: usize = 100_000;
-
-/// Sweep points up to which the on-screen overview shows one row per point.
-const OVERVIEW_POINTS: usize = 8;
 
 /// Final file names in the output directory.
 pub const TIMESERIES: &str = "timeseries.parquet";
@@ -222,8 +219,6 @@ impl<W: Write> Groups<W> {
 /// What [`assemble`] learnt on the way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assembled {
-    /// The headline metrics, for the screen.
-    pub overview: Overview,
     /// Search trials of every run.
     pub trials: u64,
 }
@@ -238,31 +233,6 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
         .map(|m| m.name)
         .chain([CUMULATIVE_WELFARE])
         .collect();
-    let headline: Vec<usize> = HEADLINE
-        .iter()
-        .map(|h| {
-            metric_names
-                .iter()
-                .position(|m| m == h)
-                .expect("headline metric")
-        })
-        .collect();
-    let per_point = scenario.points() <= OVERVIEW_POINTS;
-    let mut overview = Overview {
-        labels: std::iter::once("regime".to_string())
-            .chain(
-                layout
-                    .sweep
-                    .iter()
-                    .filter(|_| per_point)
-                    .map(|s| s.0.clone()),
-            )
-            .collect(),
-        metrics: HEADLINE.iter().map(|s| s.to_string()).collect(),
-        rows: Vec::new(),
-        pooled_points: (!per_point).then_some(scenario.points()),
-    };
-    let mut pooled = vec![vec![Accumulator::default(); headline.len()]; scenario.regimes.len()];
     let mut trials = 0u64;
 
     // The three tables are written side by side under temporary names, then made
@@ -298,9 +268,6 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
                 for (acc, &x) in group.iter_mut().zip(&values) {
                     acc.push(x);
                 }
-                for (acc, &k) in pooled[spec.regime].iter_mut().zip(&headline) {
-                    acc.push(values[k]);
-                }
                 run_rows.values.extend_from_slice(&values);
                 run_rows.runs.push((spec, 1));
                 if run_rows.runs.len() >= ROW_GROUP {
@@ -309,15 +276,8 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
                 // Runs are ordered point x regime x replicate: a group ends with its last replicate.
                 if spec.replicate + 1 == scenario.replicates {
                     let stats: Vec<_> = group.iter().map(Accumulator::stats).collect();
-                    let mut labels = vec![layout.regime(&spec).to_string()];
                     let cells = layout.cells(spec.point);
-                    summary.group(&layout, &labels, &cells, &metric_names, &stats)?;
-                    if per_point {
-                        labels.extend(cells.iter().map(Cell::to_string));
-                        overview
-                            .rows
-                            .push((labels, headline.iter().map(|&k| stats[k]).collect()));
-                    }
+                    summary.group(&layout, layout.regime(&spec), &cells, &metric_names, &stats)?;
                     group = vec![Accumulator::default(); metric_names.len()];
                 }
             }
@@ -347,20 +307,7 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
         }
         return Err(e.context(format!("cannot write the tables in {}", out.display())));
     }
-    if !per_point {
-        overview.rows = scenario
-            .regimes
-            .iter()
-            .zip(&pooled)
-            .map(|(r, acc)| {
-                (
-                    vec![r.name.clone()],
-                    acc.iter().map(Accumulator::stats).collect(),
-                )
-            })
-            .collect();
-    }
-    Ok(Assembled { overview, trials })
+    Ok(Assembled { trials })
 }
 
 /// `summary.csv`, written a batch of groups at a time.
@@ -381,13 +328,13 @@ impl<W: Write> SummaryCsv<W> {
     fn group(
         &mut self,
         layout: &Layout,
-        labels: &[String],
+        regime: &str,
         cells: &[Cell],
         metrics: &[&str],
         stats: &[super::summary::Stats],
     ) -> Result<()> {
         let n = metrics.len();
-        let mut columns = vec![Column::new("regime".into(), vec![labels[0].as_str(); n])];
+        let mut columns = vec![Column::new("regime".into(), vec![regime; n])];
         for ((path, numeric), cell) in layout.sweep.iter().zip(cells) {
             let name = path.as_str().into();
             columns.push(match cell {
@@ -508,13 +455,8 @@ mod tests {
             fake_run(&parts, &s, run, 5, 1 + run as usize % 3);
         }
         assert_eq!(parts.done().unwrap().len(), 8);
-        let Assembled { overview, trials } = assemble(&s, &parts, &dir).unwrap();
+        let Assembled { trials } = assemble(&s, &parts, &dir).unwrap();
         assert_eq!(trials, 80);
-        assert_eq!(overview.rows.len(), 4);
-        assert_eq!(
-            overview.labels,
-            ["regime", "world.loci", "regime.visibility"]
-        );
 
         let ts = ParquetReader::new(File::open(dir.join(TIMESERIES)).unwrap())
             .finish()
