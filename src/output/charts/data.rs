@@ -2,50 +2,27 @@
 //! what charts show: mean and 95 % t-interval per regime x sweep point (x step).
 //! Statistics are accumulated in Rust in file order, so redrawing gives the same
 //! numbers bit for bit whatever polars' thread count.
+//!
+//! [`columns`] reads table columns, [`points`] the swept parameters and sweep
+//! points, [`reduce`] computes the statistics; this file loads a directory.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+mod columns;
+mod points;
+mod reduce;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
+use polars::prelude::{DataFrame, ParquetReader, SerReader};
 
 use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
 use crate::model::METRICS;
-use crate::output::stats::{Accumulator, Stats};
-
-/// A swept parameter and its values in display order.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Param {
-    /// Its scenario path, e.g. `world.interactions`.
-    pub name: String,
-    pub values: Values,
-}
-
-/// Values of a swept parameter: numbers (sorted) or strings (scenario order).
-#[derive(Clone, Debug, PartialEq)]
-pub enum Values {
-    Num(Vec<f64>),
-    Str(Vec<String>),
-}
-
-impl Values {
-    /// How many values there are.
-    pub fn count(&self) -> usize {
-        match self {
-            Values::Num(v) => v.len(),
-            Values::Str(v) => v.len(),
-        }
-    }
-
-    /// The label of the `i`-th value.
-    pub fn label(&self, i: usize) -> String {
-        match self {
-            Values::Num(v) => super::style::format_value(v[i]),
-            Values::Str(v) => v[i].clone(),
-        }
-    }
-}
+use columns::{column_names, f64_column, read_parquet, str_codes, str_column};
+pub use points::{Param, Values};
+use points::{decode, encode, point_codes, sweep_lists};
+pub use reduce::TimeSeries;
 
 /// Which regime and sweep point each row of a table belongs to (and, for the
 /// time series, which recorded step).
@@ -54,13 +31,6 @@ struct RowKeys {
     regime: Vec<u32>,
     point: Vec<u32>,
     step: Vec<u32>,
-}
-
-/// Per-step statistics of one metric: `stats[regime][point][k]` at `steps[k]`.
-#[derive(Clone, Debug)]
-pub struct TimeSeries {
-    pub steps: Vec<f64>,
-    pub stats: Vec<Vec<Vec<Stats>>>,
 }
 
 /// Everything charts read from an output directory.
@@ -93,75 +63,6 @@ pub struct Outputs {
     ts_path: PathBuf,
     ts_columns: Vec<String>,
     ts_keys: Option<RowKeys>,
-}
-
-/// Reads a Parquet file, optionally only some columns.
-fn read_parquet(path: &Path, columns: Option<Vec<String>>) -> Result<DataFrame> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    ParquetReader::new(file)
-        .with_columns(columns)
-        .finish()
-        .with_context(|| format!("cannot read {}", path.display()))
-}
-
-fn column_names(df: &DataFrame) -> Vec<String> {
-    df.get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
-}
-
-/// A column as f64 (integers cast); nulls read as NaN.
-fn f64_column(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    let s = df
-        .column(name)?
-        .as_materialized_series()
-        .cast(&DataType::Float64)?;
-    Ok(s.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-}
-
-/// A column as strings (numbers formatted); nulls read as "".
-fn str_column(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    let s = df
-        .column(name)?
-        .as_materialized_series()
-        .cast(&DataType::String)?;
-    Ok(s.str()?
-        .iter()
-        .map(|v| v.unwrap_or("").to_string())
-        .collect())
-}
-
-fn is_numeric(df: &DataFrame, name: &str) -> Result<bool> {
-    Ok(df.column(name)?.dtype().is_primitive_numeric())
-}
-
-/// Swept parameter paths and their listed values from `[sweep]`, flattening
-/// nested tables (`world.interactions = [..]` parses as `[sweep.world]`).
-fn sweep_lists(sweep: Option<&toml::Value>) -> BTreeMap<String, Vec<toml::Value>> {
-    fn walk(prefix: &str, v: &toml::Value, out: &mut BTreeMap<String, Vec<toml::Value>>) {
-        match v {
-            toml::Value::Table(t) => {
-                for (k, v) in t {
-                    let path = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
-                    walk(&path, v, out);
-                }
-            }
-            toml::Value::Array(a) => {
-                out.insert(prefix.to_string(), a.clone());
-            }
-            _ => {}
-        }
-    }
-    let mut out = BTreeMap::new();
-    if let Some(v) = sweep {
-        walk("", v, &mut out);
-    }
-    out
 }
 
 impl Outputs {
@@ -261,36 +162,7 @@ impl Outputs {
             }
         }
 
-        // Parameter values in display order.
-        let mut params = Vec::new();
-        for p in &swept {
-            let values = if is_numeric(&runs, p)? {
-                let mut v: Vec<f64> = f64_column(&runs, p)?
-                    .into_iter()
-                    .filter(|x| !x.is_nan())
-                    .collect();
-                v.sort_by(f64::total_cmp);
-                v.dedup();
-                Values::Num(v)
-            } else {
-                let mut v: Vec<String> = lists
-                    .get(p)
-                    .map(|l| l.iter().map(toml_label).collect())
-                    .unwrap_or_default();
-                for s in str_column(&runs, p)? {
-                    if !v.contains(&s) {
-                        v.push(s);
-                    }
-                }
-                let present = str_column(&runs, p)?;
-                v.retain(|s| present.contains(s));
-                Values::Str(v)
-            };
-            params.push(Param {
-                name: p.clone(),
-                values,
-            });
-        }
+        let params = points::params(&runs, &swept, &lists)?;
 
         // Regimes in order of their first run.
         let regime_col = str_column(&runs, "regime")?;
@@ -427,198 +299,5 @@ impl Outputs {
     /// Whether the time series hold this metric.
     pub fn has_series_metric(&self, metric: &str) -> bool {
         self.ts_columns.iter().any(|c| c == metric) && self.ts_columns.iter().any(|c| c == "step")
-    }
-
-    /// Per-run summary statistics: `[regime][point]`.
-    pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stats>>> {
-        let values = f64_column(&self.runs, metric)?;
-        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
-        for (i, x) in values.into_iter().enumerate() {
-            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
-            if r != u32::MAX && p != u32::MAX {
-                acc[r as usize][p as usize].push(x);
-            }
-        }
-        Ok(acc
-            .iter()
-            .map(|row| row.iter().map(Accumulator::stats).collect())
-            .collect())
-    }
-
-    /// Paired differences from the regime `baseline`: for every run, its value
-    /// minus the baseline's run at the same sweep point and replicate (the same
-    /// seed: common random numbers), summarised per `[regime][point]`. The
-    /// baseline's own row is missing.
-    pub fn paired_stats(&self, metric: &str, baseline: usize) -> Result<Vec<Vec<Stats>>> {
-        let values = f64_column(&self.runs, metric)?;
-        let replicate = f64_column(&self.runs, "replicate")?;
-        let mut base: HashMap<(u32, u64), f64> = HashMap::new();
-        for (i, x) in values.iter().enumerate() {
-            if self.run_keys.regime[i] == baseline as u32 && self.run_keys.point[i] != u32::MAX {
-                base.insert((self.run_keys.point[i], replicate[i] as u64), *x);
-            }
-        }
-        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
-        for (i, x) in values.iter().enumerate() {
-            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
-            if r == u32::MAX || p == u32::MAX || r == baseline as u32 {
-                continue;
-            }
-            if let Some(b) = base.get(&(p, replicate[i] as u64)) {
-                acc[r as usize][p as usize].push(x - b);
-            }
-        }
-        Ok(acc
-            .iter()
-            .enumerate()
-            .map(|(r, row)| {
-                row.iter()
-                    .map(|a| {
-                        if r == baseline {
-                            Stats::MISSING
-                        } else {
-                            a.stats()
-                        }
-                    })
-                    .collect()
-            })
-            .collect())
-    }
-
-    /// Per-step statistics across replicates, thinned to at most `max_steps`
-    /// evenly spaced recorded steps (a million-step run still draws quickly).
-    pub fn series(&mut self, metric: &str, max_steps: usize) -> Result<TimeSeries> {
-        if self.ts_keys.is_none() {
-            let mut cols = vec!["regime".to_string()];
-            cols.extend(self.params.iter().map(|p| p.name.clone()));
-            cols.push("step".to_string());
-            let df = read_parquet(&self.ts_path, Some(cols))?;
-            self.ts_keys = Some(self.keys(&df, true)?);
-        }
-        let keys = self.ts_keys.as_ref().expect("keys were just read");
-        let mut distinct: Vec<u32> = keys
-            .step
-            .iter()
-            .copied()
-            .filter(|s| *s != u32::MAX)
-            .collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        let stride = distinct.len().div_ceil(max_steps.max(1)).max(1);
-        let kept: Vec<u32> = distinct.iter().copied().step_by(stride).collect();
-        let index: BTreeMap<u32, usize> = kept.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-
-        let values = f64_column(
-            &read_parquet(&self.ts_path, Some(vec![metric.to_string()]))?,
-            metric,
-        )?;
-        let (np, ns) = (self.points.len(), kept.len());
-        let mut acc = vec![Accumulator::default(); self.regimes.len() * np * ns];
-        for (i, x) in values.into_iter().enumerate() {
-            let (r, p) = (keys.regime[i], keys.point[i]);
-            if r == u32::MAX || p == u32::MAX {
-                continue;
-            }
-            if let Some(&k) = index.get(&keys.step[i]) {
-                acc[(r as usize * np + p as usize) * ns + k].push(x);
-            }
-        }
-        let stats = (0..self.regimes.len())
-            .map(|r| {
-                (0..np)
-                    .map(|p| {
-                        acc[(r * np + p) * ns..(r * np + p + 1) * ns]
-                            .iter()
-                            .map(Accumulator::stats)
-                            .collect()
-                    })
-                    .collect()
-            })
-            .collect();
-        Ok(TimeSeries {
-            steps: kept.iter().map(|s| *s as f64).collect(),
-            stats,
-        })
-    }
-}
-
-/// The label of a `[sweep]` list entry as the tables would write it.
-fn toml_label(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Per row, the position of a string column's value in `dict` (`None` if
-/// absent), without a string allocation per row (tables can be long).
-fn str_codes(df: &DataFrame, name: &str, dict: &[String]) -> Result<Vec<Option<usize>>> {
-    let s = df
-        .column(name)?
-        .as_materialized_series()
-        .cast(&DataType::String)?;
-    let lookup: HashMap<&str, usize> = dict
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (v.as_str(), i))
-        .collect();
-    Ok(s.str()?
-        .iter()
-        .map(|v| lookup.get(v.unwrap_or("")).copied())
-        .collect())
-}
-
-/// A sweep point (value indices, first parameter most significant) as one number.
-fn encode(params: &[Param], point: &[usize]) -> usize {
-    params
-        .iter()
-        .zip(point)
-        .fold(0, |code, (p, &i)| code * p.values.count() + i)
-}
-
-/// The value indices of a point code.
-fn decode(params: &[Param], mut code: usize) -> Vec<usize> {
-    let mut point = vec![0; params.len()];
-    for (k, p) in params.iter().enumerate().rev() {
-        point[k] = code % p.values.count();
-        code /= p.values.count();
-    }
-    point
-}
-
-/// Per row, the code of its sweep point (`None` if a value is missing or not
-/// among the parameter's values); every row is point 0 without a sweep.
-fn point_codes(df: &DataFrame, params: &[Param]) -> Result<Vec<Option<usize>>> {
-    let mut codes = vec![Some(0usize); df.height()];
-    for p in params {
-        let idx: Vec<Option<usize>> = match &p.values {
-            Values::Num(v) => f64_column(df, &p.name)?
-                .iter()
-                .map(|x| v.binary_search_by(|y| y.total_cmp(x)).ok())
-                .collect(),
-            Values::Str(v) => str_codes(df, &p.name, v)?,
-        };
-        let n = p.values.count();
-        for (c, i) in codes.iter_mut().zip(idx) {
-            *c = c.zip(i).map(|(c, i)| c * n + i);
-        }
-    }
-    Ok(codes)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nested_sweep_tables_flatten_to_paths() {
-        let t: toml::Table =
-            toml::from_str("[sweep]\nworld.interactions = [1, 3]\n\"regime.levy\" = [0.1]\n")
-                .unwrap();
-        let l = sweep_lists(t.get("sweep"));
-        assert_eq!(
-            l.keys().cloned().collect::<Vec<_>>(),
-            vec!["regime.levy", "world.interactions"]
-        );
     }
 }

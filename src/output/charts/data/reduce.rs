@@ -1,0 +1,132 @@
+//! Statistics charts and the report show, reduced from the tables in file
+//! order: per run summaries, paired differences from a baseline, and per-step
+//! series.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+
+use super::Outputs;
+use super::columns::{f64_column, read_parquet};
+use crate::output::stats::{Accumulator, Stats};
+
+/// Per-step statistics of one metric: `stats[regime][point][k]` at `steps[k]`.
+#[derive(Clone, Debug)]
+pub struct TimeSeries {
+    pub steps: Vec<f64>,
+    pub stats: Vec<Vec<Vec<Stats>>>,
+}
+
+impl Outputs {
+    /// Per-run summary statistics: `[regime][point]`.
+    pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stats>>> {
+        let values = f64_column(&self.runs, metric)?;
+        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
+        for (i, x) in values.into_iter().enumerate() {
+            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
+            if r != u32::MAX && p != u32::MAX {
+                acc[r as usize][p as usize].push(x);
+            }
+        }
+        Ok(acc
+            .iter()
+            .map(|row| row.iter().map(Accumulator::stats).collect())
+            .collect())
+    }
+
+    /// Paired differences from the regime `baseline`: for every run, its value
+    /// minus the baseline's run at the same sweep point and replicate (the same
+    /// seed: common random numbers), summarised per `[regime][point]`. The
+    /// baseline's own row is missing.
+    pub fn paired_stats(&self, metric: &str, baseline: usize) -> Result<Vec<Vec<Stats>>> {
+        let values = f64_column(&self.runs, metric)?;
+        let replicate = f64_column(&self.runs, "replicate")?;
+        let mut base: HashMap<(u32, u64), f64> = HashMap::new();
+        for (i, x) in values.iter().enumerate() {
+            if self.run_keys.regime[i] == baseline as u32 && self.run_keys.point[i] != u32::MAX {
+                base.insert((self.run_keys.point[i], replicate[i] as u64), *x);
+            }
+        }
+        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
+        for (i, x) in values.iter().enumerate() {
+            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
+            if r == u32::MAX || p == u32::MAX || r == baseline as u32 {
+                continue;
+            }
+            if let Some(b) = base.get(&(p, replicate[i] as u64)) {
+                acc[r as usize][p as usize].push(x - b);
+            }
+        }
+        Ok(acc
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                row.iter()
+                    .map(|a| {
+                        if r == baseline {
+                            Stats::MISSING
+                        } else {
+                            a.stats()
+                        }
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    /// Per-step statistics across replicates, thinned to at most `max_steps`
+    /// evenly spaced recorded steps (a million-step run still draws quickly).
+    pub fn series(&mut self, metric: &str, max_steps: usize) -> Result<TimeSeries> {
+        if self.ts_keys.is_none() {
+            let mut cols = vec!["regime".to_string()];
+            cols.extend(self.params.iter().map(|p| p.name.clone()));
+            cols.push("step".to_string());
+            let df = read_parquet(&self.ts_path, Some(cols))?;
+            self.ts_keys = Some(self.keys(&df, true)?);
+        }
+        let keys = self.ts_keys.as_ref().expect("keys were just read");
+        let mut distinct: Vec<u32> = keys
+            .step
+            .iter()
+            .copied()
+            .filter(|s| *s != u32::MAX)
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let stride = distinct.len().div_ceil(max_steps.max(1)).max(1);
+        let kept: Vec<u32> = distinct.iter().copied().step_by(stride).collect();
+        let index: BTreeMap<u32, usize> = kept.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+
+        let values = f64_column(
+            &read_parquet(&self.ts_path, Some(vec![metric.to_string()]))?,
+            metric,
+        )?;
+        let (np, ns) = (self.points.len(), kept.len());
+        let mut acc = vec![Accumulator::default(); self.regimes.len() * np * ns];
+        for (i, x) in values.into_iter().enumerate() {
+            let (r, p) = (keys.regime[i], keys.point[i]);
+            if r == u32::MAX || p == u32::MAX {
+                continue;
+            }
+            if let Some(&k) = index.get(&keys.step[i]) {
+                acc[(r as usize * np + p as usize) * ns + k].push(x);
+            }
+        }
+        let stats = (0..self.regimes.len())
+            .map(|r| {
+                (0..np)
+                    .map(|p| {
+                        acc[(r * np + p) * ns..(r * np + p + 1) * ns]
+                            .iter()
+                            .map(Accumulator::stats)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Ok(TimeSeries {
+            steps: kept.iter().map(|s| *s as f64).collect(),
+            stats,
+        })
+    }
+}
