@@ -4,10 +4,9 @@
 
 use toml::Value;
 
-use super::reader::Reader;
+use super::keys::Reader;
 use super::{RegimeEntry, SweepAxis};
 use crate::experiment::chart_spec::{self, ChartSpec};
-use crate::experiment::suggest;
 
 impl Reader {
     pub(super) fn charts(
@@ -16,13 +15,8 @@ impl Reader {
         sweep: &[SweepAxis],
         regimes: &[RegimeEntry],
     ) -> Vec<ChartSpec> {
-        let list = match value {
-            None => return Vec::new(),
-            Some(Value::Array(a)) => a,
-            Some(v) => {
-                self.fail("charts", Some(v), "allowed a list of [[charts]] tables");
-                return Vec::new();
-            }
+        let Some(list) = self.list("charts", value, "allowed a list of [[charts]] tables") else {
+            return Vec::new();
         };
         let swept: Vec<&str> = sweep.iter().map(|a| a.path.as_str()).collect();
         let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
@@ -51,20 +45,9 @@ impl Reader {
         regimes: &[RegimeEntry],
     ) -> Option<String> {
         let v = value?;
-        let name = v.as_str().unwrap_or_default();
-        if !regimes.iter().any(|r| r.name == name) {
-            let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
-            let hint = suggest::hint(name, names.iter().copied());
-            self.fail(
-                "baseline",
-                Some(v),
-                format!(
-                    "allowed one of the scenario's regimes{hint}: {}",
-                    names.join(", ")
-                ),
-            );
-        }
-        Some(name.to_string())
+        let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
+        self.one_of("baseline", v, &names, "regime of this scenario");
+        Some(v.as_str().unwrap_or_default().to_string())
     }
 }
 

@@ -2,7 +2,7 @@
 //! runs, a run count within [`MAX_RUNS`] (counted without overflow), and runs whose
 //! memory fits a limit, so that a scenario that validates also runs.
 
-use super::reader::Reader;
+use super::keys::Reader;
 use super::{Problem, Scenario};
 use crate::model::params::number;
 use crate::model::{METRIC_COUNT, footprint};

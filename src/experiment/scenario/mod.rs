@@ -4,11 +4,13 @@
 //! the key, the value and what is allowed.
 //!
 //! One job per file: the types and the hand-off to the model here, `--set` rewriting in
-//! `overrides.rs`, the reader in `reader.rs`, chart entries in `charts.rs`, the model's
-//! checks and size limits in `checks.rs`, the resolved TOML in `writer.rs`.
+//! `overrides.rs`, reading one key and recording its problem in `keys.rs`, the reader
+//! of the document in `reader.rs`, chart entries in `charts.rs`, the model's checks
+//! and size limits in `checks.rs`, the resolved TOML in `writer.rs`.
 
 mod charts;
 mod checks;
+mod keys;
 mod overrides;
 mod reader;
 mod writer;
@@ -25,9 +27,10 @@ use crate::model::{Config, Regime, World, params};
 // Tables and `explain` name it through the scenario format.
 pub use crate::experiment::chart_spec::CUMULATIVE_WELFARE;
 pub use checks::{DEFAULT_MAX_MEMORY, Limits, MAX_RUNS, bytes};
+use keys::Reader;
 pub use overrides::Override;
 use overrides::{apply_overrides, attribute};
-use reader::{Reader, sweep_order};
+use reader::sweep_order;
 
 /// The default scenario, embedded in the binary (also `scenarios/default.toml`).
 pub const DEFAULT_TOML: &str = include_str!("../../../scenarios/default.toml");

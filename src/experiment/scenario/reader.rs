@@ -1,5 +1,5 @@
 //! The reader: a parsed TOML document to a [`Scenario`], collecting every problem
-//! rather than stopping at the first.
+//! rather than stopping at the first (each key read by `keys.rs`).
 
 use std::collections::BTreeMap;
 
@@ -8,11 +8,12 @@ use serde::de::IgnoredAny;
 use toml::{Table, Value};
 
 use super::checks::{Limits, MAX_NAME};
-use super::{DEFAULT_REGIMES, Problem, RegimeEntry, Scenario, SweepAxis};
+use super::keys::Reader;
+use super::{DEFAULT_REGIMES, RegimeEntry, Scenario, SweepAxis};
 use crate::experiment::chart_spec::ChartsMode;
 use crate::experiment::suggest;
-use crate::model::params::{self, Kind, Param};
-use crate::model::{Config, PRESETS, Regime, World};
+use crate::model::params;
+use crate::model::{PRESETS, Regime, World};
 
 /// Top-level keys, in the order of a resolved file.
 const TOP_KEYS: &[&str] = &[
@@ -48,55 +49,7 @@ pub(super) fn sweep_order(text: &str) -> BTreeMap<String, usize> {
         .unwrap_or_default()
 }
 
-/// Reads a document, collecting every problem rather than stopping at the first.
-#[derive(Default)]
-pub(super) struct Reader {
-    pub(super) problems: Vec<Problem>,
-}
-
 impl Reader {
-    pub(super) fn fail(
-        &mut self,
-        key: impl Into<String>,
-        value: Option<&Value>,
-        message: impl Into<String>,
-    ) {
-        self.problems.push(Problem {
-            key: key.into(),
-            value: value.map(shown),
-            message: message.into(),
-            context: String::new(),
-        });
-    }
-
-    /// An integer key in `min..=max`, or its default when absent.
-    fn int(&mut self, doc: &Table, key: &str, min: i64, max: i64, default: i64) -> i64 {
-        let allowed = if max == i64::MAX || max == u32::MAX as i64 {
-            format!("allowed an integer >= {min}")
-        } else {
-            format!("allowed an integer in {min}..={max}")
-        };
-        match doc.get(key) {
-            None => default,
-            Some(Value::Integer(i)) if (min..=max).contains(i) => *i,
-            Some(v) => {
-                self.fail(key, Some(v), allowed);
-                default
-            }
-        }
-    }
-
-    fn string(&mut self, doc: &Table, key: &str, default: &str) -> String {
-        match doc.get(key) {
-            None => default.to_string(),
-            Some(Value::String(s)) => s.clone(),
-            Some(v) => {
-                self.fail(key, Some(v), "allowed a string");
-                default.to_string()
-            }
-        }
-    }
-
     pub(super) fn scenario(
         &mut self,
         doc: &Table,
@@ -172,28 +125,15 @@ impl Reader {
         Some(scenario)
     }
 
-    /// The typed value of a parameter, or a problem at `at` saying what is allowed.
-    fn setting(&mut self, value: &Value, param: &Param, at: &str) -> Option<params::Value> {
-        let typed = setting(value, param);
-        if typed.is_none() {
-            self.fail(at, Some(value), format!("allowed {}", param.allowed()));
-        }
-        typed
-    }
-
     fn world(&mut self, value: Option<&Value>) -> Option<World> {
-        let table = match value {
-            None => return Some(World::default()),
-            Some(Value::Table(t)) => t,
-            Some(v) => {
-                self.fail(
-                    "world",
-                    Some(v),
-                    "allowed a table of world parameters ([world])",
-                );
-                return None;
-            }
+        let Some(value) = value else {
+            return Some(World::default());
         };
+        let table = self.table(
+            "world",
+            Some(value),
+            "allowed a table of world parameters ([world])",
+        )?;
         let before = self.problems.len();
         let mut world = World::default();
         for (key, v) in table {
@@ -227,17 +167,17 @@ impl Reader {
             .iter()
             .map(|s| Value::String(s.to_string()))
             .collect();
+        let allowed = "allowed a non-empty list of preset names or tables like { preset = \"commons\", name = \"commons_costly\", levy = 0.2 }";
         let list = match value {
             None => &default_list,
-            Some(Value::Array(a)) if !a.is_empty() => a,
-            Some(v) => {
-                self.fail(
-                    "regimes",
-                    Some(v),
-                    "allowed a non-empty list of preset names or tables like { preset = \"commons\", name = \"commons_costly\", levy = 0.2 }",
-                );
+            Some(Value::Array(a)) if a.is_empty() => {
+                self.fail("regimes", value, allowed);
                 return Vec::new();
             }
+            Some(_) => match self.list("regimes", value, allowed) {
+                Some(list) => list,
+                None => return Vec::new(),
+            },
         };
         let mut entries: Vec<RegimeEntry> = Vec::new();
         for (i, item) in list.iter().enumerate() {
@@ -273,17 +213,11 @@ impl Reader {
     }
 
     fn preset(&mut self, at: &str, value: &Value, name: &str) -> Option<Regime> {
-        let regime = Regime::preset(name);
-        if regime.is_none() {
-            let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
-            let hint = suggest::hint(name, names.iter().copied());
-            self.fail(
-                at,
-                Some(value),
-                format!("unknown preset{hint}; allowed: {}", names.join(", ")),
-            );
+        let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
+        if !self.one_of(at, value, &names, "preset") {
+            return None;
         }
-        regime
+        Regime::preset(name)
     }
 
     fn regime_table(&mut self, at: &str, t: &Table) -> Option<RegimeEntry> {
@@ -355,17 +289,12 @@ impl Reader {
     }
 
     fn sweep(&mut self, value: Option<&Value>, order: &BTreeMap<String, usize>) -> Vec<SweepAxis> {
-        let table = match value {
-            None => return Vec::new(),
-            Some(Value::Table(t)) => t,
-            Some(v) => {
-                self.fail(
-                    "sweep",
-                    Some(v),
-                    "allowed a table like [sweep] \"world.interactions\" = [0, 5, 10]",
-                );
-                return Vec::new();
-            }
+        let Some(table) = self.table(
+            "sweep",
+            value,
+            "allowed a table like [sweep] \"world.interactions\" = [0, 5, 10]",
+        ) else {
+            return Vec::new();
         };
         let mut axes = Vec::new();
         for (path, v) in table {
@@ -398,41 +327,6 @@ impl Reader {
         }
         axes.sort_by_key(|a| order.get(&a.path).copied().unwrap_or(usize::MAX));
         axes
-    }
-}
-
-/// The typed value of a TOML value for a parameter, if it is of the parameter's type
-/// (an integer, a number, a word of its list, `"none"` where allowed); ranges are
-/// checked later, by the model, on whole configurations.
-fn setting(value: &Value, param: &Param) -> Option<params::Value> {
-    let typed = match (param.kind, value) {
-        (_, Value::String(s)) if param.or_none && s == "none" => params::Value::None,
-        (Kind::Integer { .. }, Value::Integer(i)) => {
-            params::Value::Integer(u64::try_from(*i).ok()?)
-        }
-        (Kind::Number { .. }, Value::Integer(i)) => params::Value::Number(*i as f64),
-        (Kind::Number { .. }, Value::Float(x)) => params::Value::Number(*x),
-        (Kind::Boolean, Value::Boolean(b)) => params::Value::Boolean(*b),
-        (Kind::Choice(words), Value::String(s)) => {
-            params::Value::Choice(words.iter().find(|w| *w == s)?)
-        }
-        _ => return None,
-    };
-    // The Rust type may be narrower than the declared range (u32 keys).
-    Config::default()
-        .set(param.path, typed)
-        .ok()
-        .map(|()| typed)
-}
-
-/// A TOML value for a message: numbers of any size in a few characters (`1e308`).
-fn shown(value: &Value) -> String {
-    match value {
-        Value::Float(x) if x.is_finite() && x.fract() == 0.0 && x.abs() < 1e16 => format!("{x:.1}"),
-        Value::Float(x) => params::number(*x),
-        Value::Array(a) if a.len() > 8 => format!("[{}, ... {} values]", shown(&a[0]), a.len()),
-        Value::Array(a) => format!("[{}]", a.iter().map(shown).collect::<Vec<_>>().join(", ")),
-        other => other.to_string(),
     }
 }
 
