@@ -68,18 +68,19 @@ pub fn run(args: MergeArgs) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     let (scenario, text) = common_scenario(&dirs)?;
     // The shards are read under shared locks (no run writes them meanwhile), the
-    // result written under the exclusive lock of --out (which may be a shard).
-    let _out_lock = open_out(&args.out)?;
+    // result written under the exclusive lock of --out. When --out is one of the
+    // shards, it exists and its exclusive lock is taken first; otherwise --out is
+    // created and locked only once every run is found, so a merge refused for
+    // missing shards creates nothing.
     let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
+    let out_is_shard = args.dirs.iter().any(|d| same(d, &args.out));
+    let early_lock = out_is_shard.then(|| open_out(&args.out)).transpose()?;
     let mut _shard_locks = Vec::new();
     for dir in args.dirs.iter().filter(|d| !same(d, &args.out)) {
         _shard_locks.push(lock::shared(dir)?);
-    }
-    if !args.force {
-        other_scenario(&args.out, &scenario.name)?;
     }
     for d in dirs.iter_mut().filter(|d| d.scenario.is_some()) {
         d.done = Parts::of(&d.dir).done()?;
@@ -102,6 +103,13 @@ pub fn run(args: MergeArgs) -> Result<()> {
         .collect();
     if !missing.is_empty() || dirs.iter().any(|d| d.scenario.is_none()) {
         return Err(missing_report(&dirs, &missing, total as u32).into());
+    }
+    let _out_lock = match early_lock {
+        Some(held) => held,
+        None => open_out(&args.out)?,
+    };
+    if !args.force {
+        other_scenario(&args.out, &scenario.name)?;
     }
     write_atomic(&args.out.join(SCENARIO), |f| {
         std::io::Write::write_all(f, text.as_bytes())?;
