@@ -18,6 +18,8 @@ pub struct Job<'a> {
     pub partition: Option<&'a str>,
     /// `--max-memory` for every task's `regimes run`, in bytes, if given.
     pub max_memory: Option<u64>,
+    /// `#SBATCH --mem` of each array task and of the merge job, in bytes.
+    pub mem: Memory,
     /// Comment lines about the estimate, without `# `.
     pub notes: &'a [String],
 }
@@ -53,6 +55,7 @@ pub fn scripts(job: &Job) -> (String, String) {
         job,
         &name,
         &format!("{dir}/logs/task-%a-job-%A.out"),
+        job.mem.task,
     );
     let _ = writeln!(array, "#SBATCH --array=0-{last}");
     let _ = writeln!(array, "#SBATCH --requeue");
@@ -92,6 +95,7 @@ pub fn scripts(job: &Job) -> (String, String) {
         job,
         &merge_name,
         &format!("{dir}/logs/merge-job-%j.out"),
+        job.mem.merge,
     );
     let _ = writeln!(merge, "#SBATCH --kill-on-invalid-dep=yes");
     let _ = writeln!(merge, "set -euo pipefail");
@@ -103,17 +107,60 @@ pub fn scripts(job: &Job) -> (String, String) {
     (array, merge)
 }
 
-/// The `#SBATCH` lines both scripts share.
-fn header(script: &mut String, job: &Job, name: &str, output: &str) {
+/// The `#SBATCH` lines both scripts share, with the job's memory (`mem` bytes).
+fn header(script: &mut String, job: &Job, name: &str, output: &str, mem: u64) {
     let _ = writeln!(script, "#SBATCH --job-name={name}");
     let _ = writeln!(script, "#SBATCH --ntasks=1");
     let _ = writeln!(script, "#SBATCH --cpus-per-task={}", job.cpus_per_task);
+    let _ = writeln!(script, "#SBATCH --mem={}M", mem.div_ceil(1 << 20));
     let _ = writeln!(script, "#SBATCH --time={}", job.time);
     if let Some(p) = job.partition {
         let _ = writeln!(script, "#SBATCH --partition={p}");
     }
     let _ = writeln!(script, "#SBATCH --chdir={}", job.dir.display());
     let _ = writeln!(script, "#SBATCH --output={output}");
+}
+
+/// Memory SLURM grants each job, in bytes (`#SBATCH --mem`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memory {
+    pub task: u64,
+    pub merge: u64,
+}
+
+/// Resident memory of a `regimes` process beyond its runs' state: the binary,
+/// its libraries, thread stacks, polars' buffers and a run's chunk of rows
+/// being written (measured: about 40 MB for a tiny run; rounded up).
+pub const PROCESS_BYTES: u64 = 128 << 20;
+
+/// Bytes of the merge job per recorded row of `timeseries.parquet`: charts and
+/// the report read its key columns (regime, swept values, step) and one metric
+/// at a time, about 40 bytes a row with polars' copies.
+pub const MERGE_ROW_BYTES: u64 = 64;
+
+/// Bytes of the merge job per run: `runs.parquet` read whole, a value per metric.
+pub const MERGE_RUN_BYTES: u64 = 1024;
+
+/// Bytes of the table assembly, whatever the number of runs (see
+/// docs/RELIABILITY.md: a row group of at most 200,000 rows, twice while encoded).
+pub const ASSEMBLY_BYTES: u64 = 128 << 20;
+
+impl Memory {
+    /// Memory of each array task, which runs `cpus` runs at once, each at most
+    /// `per_run` bytes (the estimate `--max-memory` is checked against), and of
+    /// the merge job, which reads `rows` recorded rows of `runs` runs: each with
+    /// half as much again for the estimate's error and the allocator's slack.
+    pub fn estimate(per_run: u64, cpus: u32, runs: u64, rows: u64) -> Memory {
+        let margin = |bytes: u64| bytes.saturating_add(bytes / 2);
+        let task = per_run.saturating_mul(u64::from(cpus));
+        let merge = ASSEMBLY_BYTES
+            .saturating_add(rows.saturating_mul(MERGE_ROW_BYTES))
+            .saturating_add(runs.saturating_mul(MERGE_RUN_BYTES));
+        Memory {
+            task: margin(task).saturating_add(PROCESS_BYTES),
+            merge: margin(merge).saturating_add(PROCESS_BYTES),
+        }
+    }
 }
 
 /// `regimes-NAME`, with anything but letters, digits, `-`, `_` and `.` replaced by `_`.
@@ -201,6 +248,10 @@ mod tests {
             time: "1:05:00",
             partition,
             max_memory,
+            mem: Memory {
+                task: 3 << 30,
+                merge: 700 << 20,
+            },
             notes: &notes,
         })
     }
@@ -214,6 +265,7 @@ mod tests {
             "\n#SBATCH --job-name=regimes-tragedy_sweep\n",
             "\n#SBATCH --array=0-7\n",
             "\n#SBATCH --cpus-per-task=2\n",
+            "\n#SBATCH --mem=3072M\n",
             "\n#SBATCH --time=1:05:00\n",
             "\n#SBATCH --partition=short\n",
             "\n#SBATCH --chdir=/scratch/me/tragedy-slurm\n",
@@ -241,12 +293,28 @@ mod tests {
         for line in [
             "\n#SBATCH --job-name=regimes-tragedy_sweep-merge\n",
             "\n#SBATCH --kill-on-invalid-dep=yes\n",
+            "\n#SBATCH --mem=700M\n",
             "\n#SBATCH --output=/scratch/me/tragedy-slurm/logs/merge-job-%j.out\n",
             "\nexec ./regimes merge shards/{0..7} --out result\n",
         ] {
             assert!(merge.contains(line), "{line:?} not in\n{merge}");
         }
         assert!(!merge.contains("--array"));
+    }
+
+    #[test]
+    fn memory_covers_the_runs_at_once_the_process_and_a_margin() {
+        let one = Memory::estimate(100 << 20, 1, 10, 5_000);
+        let four = Memory::estimate(100 << 20, 4, 10, 5_000);
+        assert_eq!(one.task, 150 * (1 << 20) + PROCESS_BYTES);
+        assert_eq!(four.task - PROCESS_BYTES, 4 * (one.task - PROCESS_BYTES));
+        assert_eq!(one.merge, four.merge, "the merge runs on its own");
+        // The merge grows with the rows charts read, not with the tasks.
+        let big = Memory::estimate(100 << 20, 1, 10, 50_000_000);
+        assert!(big.merge > one.merge + (4 << 30), "{}", big.merge);
+        // No overflow on absurd inputs (validation refuses them earlier).
+        let absurd = Memory::estimate(u64::MAX, u32::MAX, u64::MAX, u64::MAX);
+        assert_eq!(absurd.task, u64::MAX);
     }
 
     #[test]

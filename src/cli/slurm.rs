@@ -11,10 +11,11 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use super::sbatch::{self, Job};
+use super::sbatch::{self, Job, Memory};
 use super::{emit, load_scenario};
 use crate::experiment::cost::{self, Estimate};
-use crate::experiment::{InputError, Override};
+use crate::experiment::scenario::bytes;
+use crate::experiment::{InputError, Override, Scenario};
 use crate::output::tables::{SCENARIO, write_atomic};
 
 /// What a task should last when `--tasks` is not given: long enough that
@@ -107,13 +108,23 @@ pub fn run(args: SlurmArgs) -> Result<()> {
         Some(t) => t.trim().to_string(),
         None => sbatch::format_time((2.0 * task_seconds + 300.0).max(600.0)),
     };
-    let notes = describe(
+    let mem = memory(&scenario, args.cpus_per_task);
+    let mut notes = describe(
         &estimate,
         tasks,
         suggested,
         args.cpus_per_task,
         task_seconds,
     );
+    notes.push(format!(
+        "Memory: --mem {} per task ({} run{} at once of at most {} each, estimated), {} for \
+         the merge job.",
+        bytes(mem.task),
+        args.cpus_per_task,
+        if args.cpus_per_task == 1 { "" } else { "s" },
+        bytes(scenario.memory_per_run().unwrap_or(u64::MAX)),
+        bytes(mem.merge)
+    ));
     for line in &notes {
         note(line.clone());
     }
@@ -140,6 +151,7 @@ pub fn run(args: SlurmArgs) -> Result<()> {
         time: &time,
         partition: args.partition.as_deref(),
         max_memory: args.limits.max_memory,
+        mem,
         notes: &notes,
     };
     write_job(&job, &scenario.to_toml())?;
@@ -194,6 +206,15 @@ fn job_dir(out: Option<&Path>, name: &str) -> Result<PathBuf> {
         .into());
     }
     Ok(dir)
+}
+
+/// The memory of each task and of the merge job, from the estimate of the
+/// heaviest run (the one `--max-memory` is checked against).
+fn memory(scenario: &Scenario, cpus: u32) -> Memory {
+    let per_run = scenario.memory_per_run().unwrap_or(u64::MAX);
+    let recorded = u64::from(scenario.steps / scenario.record_every) + 1;
+    let rows = scenario.runs().saturating_mul(recorded);
+    Memory::estimate(per_run, cpus, scenario.runs(), rows)
 }
 
 /// What the estimate says, as comment lines for the script and notes for the user.
