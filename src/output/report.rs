@@ -4,14 +4,15 @@
 //! charts, so `regimes report DIR` rebuilds the same page.
 
 use std::fmt::Write as _;
-use std::fs::{self, File};
+use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use super::charts::data::Outputs;
 use super::charts::{self, CHART_METRICS, Drawing, metric_label};
+use super::files::write_atomic;
 use super::stats::Stats;
 use crate::experiment::chart_spec::{CUMULATIVE_WELFARE, Look};
 use crate::model::metric_info;
@@ -306,21 +307,12 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
     Ok(h)
 }
 
-/// Writes `dir/report.html` from a drawing of `dir` (temporary file, fsync, rename).
+/// Writes `dir/report.html` from a drawing of `dir` (temporary file, sync,
+/// rename, sync of the directory: `output::files`).
 pub fn write(dir: &Path, drawing: &Drawing) -> Result<PathBuf> {
     let page = html(dir, drawing)?;
     let path = dir.join(REPORT);
-    let tmp = dir.join(format!(".{REPORT}.tmp"));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = File::create(&tmp)?;
-        f.write_all(page.as_bytes())?;
-        f.sync_all()?;
-        fs::rename(&tmp, &path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
-    }
+    write_atomic(&path, |f| Ok(f.write_all(page.as_bytes())?))?;
     Ok(path)
 }
 

@@ -159,10 +159,13 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
         }
         let mut image = String::new();
         if want_svg {
-            let root =
-                SVGBackend::with_string(&mut image, (page.width, page.height)).into_drawing_area();
-            text = Some(render(&root, &ctx, &data).with_context(draw_error)?);
-            image = svg::compact(&image);
+            let mut plain = String::new();
+            {
+                let root = SVGBackend::with_string(&mut plain, (page.width, page.height))
+                    .into_drawing_area();
+                text = Some(render(&root, &ctx, &data).with_context(draw_error)?);
+            }
+            image = svg::compact(&plain);
         }
         if matches!(files, Some(Format::Svg | Format::Both)) {
             let path = charts_dir.join(format!("{}.svg", job.stem));
