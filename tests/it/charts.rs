@@ -274,6 +274,40 @@ fn a_directory_without_tables_is_an_error_not_a_panic() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A full disk while charts are written (issue 19): `/dev/full` stands in for
+/// the disk under the overview's temporary file. The error is a sentence naming
+/// the chart and the cause (it was plotters' debug dump), and nothing is left:
+/// no half chart under its name, no temporary file.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_while_drawing_is_a_sentence_and_leaves_no_half_file() {
+    let dir = scratch("full-disk");
+    write_outputs(&dir, &THREE, &[], 2, 12, "");
+    let charts = dir.join("charts");
+    fs::create_dir_all(&charts).unwrap();
+    std::os::unix::fs::symlink("/dev/full", charts.join(".overview.png.tmp")).unwrap();
+    let o = run(&["plot", "--format", "png", path(&dir)]);
+    let e = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains(&format!(
+            "cannot write {}",
+            charts.join("overview.png").display()
+        )) && e.contains("No space left on device"),
+        "{e}"
+    );
+    for dump in ["Os {", "DrawingError", "ImageError", "kind:"] {
+        assert!(!e.contains(dump), "a debug dump: {e}");
+    }
+    let left: Vec<_> = fs::read_dir(&charts).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+    // With space back, the same command draws every chart.
+    let o = run(&["plot", "--format", "png", "--quiet", path(&dir)]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(charts.join("overview.png").is_file());
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Every chart file of an output directory with its bytes, by name.
 fn chart_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir.join("charts"))

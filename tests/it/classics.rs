@@ -27,6 +27,29 @@ fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Reproduces `name` with `settings` (`PATH=VALUE` each), checks that every one
+/// of its `checks` passed and the command succeeded, and returns its output
+/// directory (the caller removes it).
+fn passes(name: &str, settings: &[&str], checks: usize) -> PathBuf {
+    let mut args = vec![name];
+    for s in settings {
+        args.extend(["--set", s]);
+    }
+    let (out, dir) = reproduce(&args);
+    let text = stdout(&out);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.matches("PASS").count(), checks, "{text}");
+    assert!(
+        text.contains(&format!("{checks} of {checks} checks passed")),
+        "{text}"
+    );
+    dir
+}
+
 #[test]
 fn every_classic_is_a_valid_scenario_file_of_the_same_name() {
     for c in CLASSICS {
@@ -41,23 +64,11 @@ fn every_classic_is_a_valid_scenario_file_of_the_same_name() {
 
 #[test]
 fn a_smooth_landscape_small_passes_and_writes_tables_and_charts() {
-    let (out, dir) = reproduce(&[
+    let dir = passes(
         "nk_smooth",
-        "--set",
-        "world.loci=10",
-        "--set",
-        "replicates=100",
-        "--set",
-        "steps=150",
-    ]);
-    let text = stdout(&out);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        &["world.loci=10", "replicates=100", "steps=150"],
+        2,
     );
-    assert_eq!(text.matches("PASS").count(), 2, "{text}");
-    assert!(text.contains("2 of 2 checks passed"));
     assert!(dir.join("nk_smooth/timeseries.parquet").exists());
     assert!(dir.join("nk_smooth/charts").is_dir());
     let _ = std::fs::remove_dir_all(&dir);
@@ -66,25 +77,13 @@ fn a_smooth_landscape_small_passes_and_writes_tables_and_charts() {
 #[test]
 fn a_rugged_landscape_small_counts_local_optima_as_analysed() {
     // L = 10, K = 9: 2^10 / 11 = 93.1 local optima expected.
-    let (out, dir) = reproduce(&[
-        "nk_rugged",
-        "--set",
+    let settings = [
         "world.loci=10",
-        "--set",
         "world.interactions=9",
-        "--set",
         "replicates=30",
-        "--set",
         "steps=150",
-    ]);
-    let text = stdout(&out);
-    assert!(
-        out.status.success(),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(text.contains("3 of 3 checks passed"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
+    ];
+    let _ = std::fs::remove_dir_all(passes("nk_rugged", &settings, 3));
 }
 
 #[test]
@@ -100,35 +99,18 @@ fn a_failed_check_fails_the_command() {
 
 #[test]
 fn the_monopoly_split_is_exact() {
-    let (out, dir) = reproduce(&["monopoly", "--set", "steps=20", "--set", "replicates=3"]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("3 of 3 checks passed"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(passes("monopoly", &["steps=20", "replicates=3"], 3));
 }
 
 #[test]
 fn identical_products_price_at_zero_unless_the_rival_may_not_sell() {
-    let (out, dir) = reproduce(&["bertrand", "--set", "steps=120", "--set", "replicates=8"]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("3 of 3 checks passed"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(passes("bertrand", &["steps=120", "replicates=8"], 3));
 }
 
 #[test]
 fn a_complete_network_is_ahead_early_and_a_ring_late() {
-    let (out, dir) = reproduce(&[
-        "lazer_friedman",
-        "--set",
-        "replicates=30",
-        "--set",
-        "steps=120",
-    ]);
-    let text = stdout(&out);
-    assert!(out.status.success(), "{text}");
-    assert!(text.contains("3 of 3 checks passed"), "{text}");
-    let _ = std::fs::remove_dir_all(&dir);
+    let settings = ["replicates=30", "steps=120"];
+    let _ = std::fs::remove_dir_all(passes("lazer_friedman", &settings, 3));
 }
 
 #[test]

@@ -4,9 +4,10 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use polars::prelude::{ParquetReader, SerReader};
 
 /// Keeps runs small: a few steps, a tiny world, SVG charts (fast to draw).
@@ -24,37 +25,6 @@ const SMALL: &[&str] = &[
     "--quiet",
 ];
 
-const TABLES: &[&str] = &[
-    "timeseries.parquet",
-    "runs.parquet",
-    "summary.csv",
-    "scenario.toml",
-];
-
-fn regimes() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regimes"))
-}
-
-fn run(args: &[&str]) -> Output {
-    regimes().args(args).output().expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
-
 /// Runs `regimes run` with the small settings plus `extra`, into `out`, and checks success.
 fn run_small(out: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["run"];
@@ -68,21 +38,6 @@ fn run_small(out: &Path, extra: &[&str]) -> Output {
         text(&o.stderr)
     );
     o
-}
-
-fn same_tables(a: &Path, b: &Path) {
-    for t in TABLES {
-        let (x, y) = (
-            std::fs::read(a.join(t)).unwrap(),
-            std::fs::read(b.join(t)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{t} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 fn read_parquet(p: &Path) -> polars::prelude::DataFrame {
@@ -320,6 +275,10 @@ fn shards_merged_equal_an_unsharded_run() {
     ]);
     assert_eq!(incomplete.status.code(), Some(2));
     assert!(text(&incomplete.stderr).contains("runs are missing"));
+    assert!(
+        !merged.exists(),
+        "a merge refused for missing runs creates nothing"
+    );
     let mut args = vec!["merge"];
     args.extend(shards.iter().map(|s| path(s)));
     args.extend(["--out", path(&merged), "--format", "svg", "--quiet"]);

@@ -4,8 +4,9 @@
 //! says how to resume. Worlds are tiny so the suite stays fast in debug builds;
 //! `REGIMES_KILLS=N` runs a longer kill campaign (see `docs/RELIABILITY.md`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use crate::support::*;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A tiny world; the runs are many enough to leave time for kills.
@@ -19,32 +20,6 @@ const SMALL: &[&str] = &[
     "--quiet",
 ];
 
-const TABLES: &[&str] = &[
-    "timeseries.parquet",
-    "runs.parquet",
-    "summary.csv",
-    "scenario.toml",
-];
-
-fn regimes() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regimes"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reliability-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
-
 /// `regimes run` with the small world, `extra` and `--out out`.
 fn run_args<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec!["run"];
@@ -52,10 +27,6 @@ fn run_args<'a>(out: &'a Path, extra: &[&'a str]) -> Vec<&'a str> {
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--out", path(out)]);
     args
-}
-
-fn run(args: &[&str]) -> Output {
-    regimes().args(args).output().expect("the binary runs")
 }
 
 fn spawn(args: &[&str]) -> Child {
@@ -70,18 +41,6 @@ fn spawn(args: &[&str]) -> Child {
 fn run_ok(out: &Path, extra: &[&str]) {
     let o = run(&run_args(out, extra));
     assert!(o.status.success(), "run {extra:?}: {}", text(&o.stderr));
-}
-
-fn same_tables(a: &Path, b: &Path) {
-    for t in TABLES {
-        let (x, y) = (std::fs::read(a.join(t)), std::fs::read(b.join(t)));
-        assert!(
-            x.is_ok() && x.ok() == y.ok(),
-            "{t} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 /// Waits (at most a minute) until `ready` holds.

@@ -27,8 +27,19 @@ fn the_report_is_one_self_contained_page_with_every_part() {
     let svgs = html.matches("<svg").count();
     assert_eq!(figures, svgs);
     assert_eq!(figures, 1 + 9 + 9 + 1, "charts");
-    assert!(html.contains("<figcaption><b>synthetic: the headline measures.</b>"));
-    assert!(html.contains("95% confidence interval"));
+    // Each caption once: as text under its chart, not drawn in the chart too
+    // (issue 16). The title is drawn in the chart and not repeated.
+    for figure in html.split("<figure").skip(1) {
+        let (image, caption) = figure.split_once("<figcaption>").unwrap();
+        assert!(caption.contains("95% confidence interval"), "{caption}");
+        assert!(!caption.starts_with("<b>"), "{caption}");
+        let start: String = caption.split(' ').take(3).collect::<Vec<_>>().join(" ");
+        assert!(
+            !image.contains(&start),
+            "{start:?} is drawn in the chart too"
+        );
+    }
+    assert!(html.contains("<text"), "charts keep their words as text");
     // The description, the summary with intervals, the paired differences.
     assert!(html.contains("<p>test</p>"));
     assert!(html.contains("<h2 id=\"summary\">"));

@@ -3,10 +3,10 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::*;
 use polars::prelude::{DataType, ParquetReader, SerReader};
 use serde_json::{Value, json};
 
@@ -269,13 +269,6 @@ fn tiny(steps: u32, replicates: u32, seed: u64) -> Value {
         "world": {"producers": 40, "problems": 12, "groups": 4},
         "regimes": ["enclosure", {"preset": "commons", "name": "commons_levy", "levy": 0.3}],
     })
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("serve-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 #[test]

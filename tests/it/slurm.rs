@@ -5,6 +5,7 @@
 //! and submit through a stand-in `sbatch`. The tests marked `#[ignore]` submit to
 //! a real SLURM: `.ci/e2e-slurm.sh` starts a single-node one and runs them.
 
+use crate::support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -20,33 +21,6 @@ const SMALL: &[&str] = &[
     "--set",
     "world.problems=20",
 ];
-
-const TABLES: &[&str] = &[
-    "timeseries.parquet",
-    "runs.parquet",
-    "summary.csv",
-    "scenario.toml",
-];
-
-fn regimes() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_regimes"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).to_string()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().expect("a UTF-8 path")
-}
-
-/// A fresh, empty directory for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("slurm-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn succeeded(o: Output, what: &str) -> Output {
     assert!(o.status.success(), "{what} failed:\n{}", text(&o.stderr));
@@ -64,21 +38,6 @@ fn local_run(dir: &Path, settings: &[&str]) -> PathBuf {
     let args = ["run", "--quiet", "--format", "svg", "--out", path(&out)];
     succeeded(regimes_with(&args, settings), "the local run");
     out
-}
-
-fn same_tables(a: &Path, b: &Path) {
-    for t in TABLES {
-        let (x, y) = (
-            std::fs::read(a.join(t)).unwrap(),
-            std::fs::read(b.join(t)).unwrap(),
-        );
-        assert!(
-            x == y,
-            "{t} differs between {} and {}",
-            a.display(),
-            b.display()
-        );
-    }
 }
 
 /// Runs a written batch script with bash, as SLURM would run array task `task`.
@@ -116,6 +75,17 @@ fn the_scripts_run_as_slurm_would_equal_a_local_run() {
         notes.contains("Cost estimate: ") && notes.contains("core-seconds"),
         "{notes}"
     );
+    // Both jobs ask for memory, from the estimate of a run (noted with it).
+    assert!(notes.contains("Memory: --mem "), "{notes}");
+    for script in ["array.sbatch", "merge.sbatch"] {
+        let text = std::fs::read_to_string(job.join(script)).unwrap();
+        let mem = text
+            .lines()
+            .find_map(|l| l.strip_prefix("#SBATCH --mem="))
+            .unwrap_or_else(|| panic!("no --mem in {script}:\n{text}"));
+        let mib: u64 = mem.strip_suffix('M').unwrap().parse().unwrap();
+        assert!((128..4096).contains(&mib), "{script}: --mem={mem}");
+    }
     for task in 0..3 {
         let o = succeeded(bash(&job.join("array.sbatch"), Some(task)), "an array task");
         // Plain progress lines for the log file, no bar.

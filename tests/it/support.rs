@@ -1,19 +1,66 @@
-//! Synthetic output directories for the chart and report tests: tables written
-//! with polars following docs/ARCHITECTURE.md's contract, so these tests do not
-//! depend on the engine.
+//! What the tests share: the real binary and its output directories (for the
+//! command-line tests), and synthetic output directories for the chart and
+//! report tests: tables written with polars following docs/ARCHITECTURE.md's
+//! contract, so those tests do not depend on the engine.
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use polars::prelude::*;
 use regimes::model::METRICS;
 
-/// A fresh, empty directory for one test.
+/// The tables a finished run leaves, compared byte for byte.
+pub const TABLES: &[&str] = &[
+    "timeseries.parquet",
+    "runs.parquet",
+    "summary.csv",
+    "scenario.toml",
+];
+
+/// A fresh, empty directory for one test, named after the calling file and
+/// `name` (`scratch("threads")` in `cli.rs` is `cli-threads`), so tests of
+/// different files never share one.
+#[track_caller]
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("regimes-charts-{name}-{}", std::process::id()));
+    let caller = std::panic::Location::caller().file();
+    let file = Path::new(caller).file_stem().unwrap().to_string_lossy();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{file}-{name}"));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// The `regimes` binary of this build.
+pub fn regimes() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_regimes"))
+}
+
+/// `regimes ARGS`, run to its end.
+pub fn run(args: &[&str]) -> Output {
+    regimes().args(args).output().expect("the binary runs")
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+pub fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// Checks that two output directories hold byte-identical tables.
+pub fn same_tables(a: &Path, b: &Path) {
+    for t in TABLES {
+        let (x, y) = (fs::read(a.join(t)), fs::read(b.join(t)));
+        assert!(
+            x.is_ok() && x.ok() == y.ok(),
+            "{t} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
 }
 
 /// A deterministic pseudo-random number in [0, 1).
