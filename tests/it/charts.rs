@@ -95,10 +95,10 @@ fn a_stretch_without_data_leaves_a_gap_in_line_and_band() {
     write_outputs(&dir, &THREE, &[], 3, 60, "");
     draw_all(&dir, Format::Svg, true).unwrap();
     let svg = fs::read_to_string(dir.join("charts/timeseries_approach_diversity.svg")).unwrap();
-    // Bands are translucent polygons: commons (#009E73) has no data in steps
-    // 20..30, so its band comes in two pieces; the others in one.
+    // Bands are translucent closed paths: commons (#009E73) has no data in
+    // steps 20..30, so its band comes in two pieces; the others in one.
     let bands = |colour: &str| {
-        svg.split("<polygon")
+        svg.split("<path")
             .skip(1)
             .map(|p| &p[..p.find('>').unwrap()])
             .filter(|p| p.contains("opacity=\"0.15\"") && p.contains(&format!("fill=\"{colour}\"")))
