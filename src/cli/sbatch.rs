@@ -130,7 +130,8 @@ pub struct Memory {
 
 /// Resident memory of a `regimes` process beyond its runs' state: the binary,
 /// its libraries, thread stacks, polars' buffers and a run's chunk of rows
-/// being written (measured: about 40 MB for a tiny run; rounded up).
+/// being written, its charts and report (measured: 55 MB peak for a tiny run,
+/// 68 MB for the default job on two threads; rounded up).
 pub const PROCESS_BYTES: u64 = 128 << 20;
 
 /// Bytes of the merge job per recorded row of `timeseries.parquet`: charts and
