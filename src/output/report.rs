@@ -230,11 +230,21 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
 
     h.push_str("<h2 id=\"charts\">Charts</h2>\n");
     for chart in &drawing.charts {
-        // Inline SVG in HTML takes no XML declaration.
+        // Inline SVG in HTML takes no XML declaration. The image is named by its
+        // title; the figure is no image itself, or its caption would be hidden
+        // from screen readers (an image's children are presentational).
         let svg = match chart.svg.find("<svg") {
             Some(start) => &chart.svg[start..],
             None => chart.svg.as_str(),
         };
+        let svg = svg.trim().replacen(
+            "<svg ",
+            &format!(
+                "<svg role=\"img\" aria-label=\"{}\" ",
+                esc(&chart.text.title)
+            ),
+            1,
+        );
         // The image shows the title (unless its look leaves it out) and the
         // caption below it is text: each is on the page once.
         let title = if chart.titled {
@@ -244,10 +254,8 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
         };
         let _ = writeln!(
             h,
-            "<figure id=\"{}\" role=\"img\" aria-label=\"{}\">{}<figcaption>{title}{}</figcaption></figure>",
+            "<figure id=\"{}\">{svg}<figcaption>{title}{}</figcaption></figure>",
             esc(&chart.stem),
-            esc(&chart.text.title),
-            svg.trim(),
             esc(&chart.text.caption)
         );
     }

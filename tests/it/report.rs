@@ -33,6 +33,13 @@ fn the_report_is_one_self_contained_page_with_every_part() {
         let (image, caption) = figure.split_once("<figcaption>").unwrap();
         assert!(caption.contains("95% confidence interval"), "{caption}");
         assert!(!caption.starts_with("<b>"), "{caption}");
+        // The chart is an image named by its title; the caption stays readable.
+        assert!(
+            image.contains("<svg role=\"img\" aria-label=\""),
+            "{image:.200}"
+        );
+        let (figure, _) = image.split_once('>').unwrap();
+        assert!(!figure.contains("role"), "{figure}");
         let start: String = caption.split(' ').take(3).collect::<Vec<_>>().join(" ");
         assert!(
             !image.contains(&start),
