@@ -45,6 +45,8 @@ parameters! {
             "Pareto shape of problem values: smaller means a longer tail (a few very valuable problems); above 1 so that the mean exists.";
         max_solutions: usize = 8, integer(1, 1000), "S", "records per problem", false,
             "S, held solution records kept per problem.";
+        max_lineages: usize = 32, integer(1, 1000), "H", "heads per problem", false,
+            "H, lineage heads kept per problem: the best solution of each lineage as each holder knows it, what adoption and forks read.";
         cross_domain: f64 = 0.5, SHARE, "kappa", "share", false,
             "Match of a producer to a problem outside its domain, relative to its own domain.";
         skill_sigma: f64 = 0.5, Kind::Number { min: Bound::Incl(0.0), max: Bound::Incl(2.0) }, "sigma_s", "log-scale sd", false,
@@ -78,6 +80,8 @@ parameters! {
             Kind::Integer { min: Bound::Incl(1.0), max: Bound::Param("world.loci", 0.0) },
             "F", "bits", false,
             "Bits flipped per search trial: the step size of search.";
+        explore_rate: f64 = 0.1, SHARE, "p_new", "probability per step", false,
+            "Probability a newcomer to a problem starts a new approach (a random genome, a new lineage) instead of adopting, and per step that a producer on a known local optimum does (a planned team lineage restarts as often as that many free producers would).";
         shock_rate: f64 = 0.05, SHARE, "p_shock", "probability per step", false,
             "Probability of a value shock each step.";
         shock_size: f64 = 0.1, SHARE, "h", "share", false,
@@ -178,6 +182,16 @@ choices! {
     }
 }
 
+choices! {
+    /// What a producer's credit (value added) is measured against.
+    pub enum CreditRule {
+        /// The world frontier: only value added above the best known earns credit.
+        Frontier = "frontier",
+        /// One's lineage head: improving a project earns credit, even below the frontier.
+        Lineage = "lineage",
+    }
+}
+
 parameters! {
     /// A regime: one value per institutional axis. Presets are values of this type.
     pub struct Regime in Regime ("regime") {
@@ -215,6 +229,8 @@ parameters! {
             "What a producer copies: the best visible solution (best), or its own lineage unless another is clearly better (fork, pluralism).";
         fork_tolerance: f64 = 0.02, SHARE, "epsilon", "quality", false,
             "How much better another lineage must be before a forking producer leaves its own.";
+        fork_patience: u32 = 20, integer(0, 10_000), "T_fork", "steps", false,
+            "Steps one's own lineage head must have gone without improving before a forking producer leaves it for a better lineage.";
         adopt_prob: f64 = 0.5, SHARE, "p_adopt", "probability per step", false,
             "Probability a producer looks for a better visible solution each step.";
         copy_skips_search: bool = false, Kind::Boolean, "", "", false,
@@ -227,6 +243,8 @@ parameters! {
             "How the pool is paid out: equal shares among all, or in proportion to credit (value added to the frontier).";
         credit_compute: f64 = 0.0, SHARE, "c", "share", false,
             "Share of a positive pool that buys compute, granted as extra trials next step in proportion to credit (social credit); what the budget ceiling leaves ungranted is paid out by pool_rule.";
+        credit_rule: CreditRule = CreditRule::Frontier, Kind::Choice(CreditRule::WORDS), "", "", false,
+            "What credit measures: value added above the world frontier (frontier), or above one's lineage head, the best result of each lineage earning it (lineage: improving a project, even a fork below the frontier).";
         #[serde(serialize_with = "ser_opt_f64", deserialize_with = "de_opt_f64", default)]
         pay_cap: Option<f64> = None, Kind::Number { min: Bound::Incl(1.0), max: Bound::Free },
             "r", "ratio", true,
@@ -275,6 +293,7 @@ fn commons() -> Regime {
         fork_tolerance: 0.1,
         levy: 0.1,
         pool_rule: Split::Contribution,
+        credit_rule: CreditRule::Lineage,
         monitoring: 0.2,
         integration_cost: 0.05,
         ..Regime::default()
@@ -306,7 +325,7 @@ as wealth that buys compute: producers start by spending 10% of their wealth on 
         description: "Every solution is open at once. Producers choose problems seeing a registry of \
 who claimed what last step, and keep their own lineage unless another is clearly better (forks, \
 fork_tolerance 0.1). A levy of 10% of consumer surplus pays producers in proportion to the value they \
-added to the frontier. A fifth of producers are monitored each step and shirkers pay graduated fines \
+added to their lineage (credit_rule lineage: improving a fork earns credit below the frontier). A fifth of producers are monitored each step and shirkers pay graduated fines \
 (Ostrom). Coordination is not free: each extra producer on a problem costs 5% of everyone's trials.",
         build: commons,
     },
@@ -381,13 +400,15 @@ was made: exclusive rights for a limited term, then free use for all.",
         description: "Individual pursuits within collaborative pools: every solution is open at once, \
 producers choose their own problems by expected return as in a market (no registry, no planner) and \
 build on the best visible solution. A levy of 10% of consumer surplus pays them in proportion to the \
-value they added. Nobody is monitored and nothing is charged for coordination.",
+value they added to their lineage (credit_rule lineage). Nobody is monitored and nothing is charged for \
+coordination.",
         build: || Regime {
             visibility: Visibility::Open,
             allocation: Allocation::Market,
             adopt: Adopt::Best,
             levy: 0.1,
             pool_rule: Split::Contribution,
+            credit_rule: CreditRule::Lineage,
             monitoring: 0.0,
             ..Regime::default()
         },
@@ -488,15 +509,16 @@ pub const AXES: &[Axis] = &[
     Axis {
         name: "adopt",
         meaning: "What producers build on: the best visible solution, or their own lineage (forks, pluralism).",
-        keys: &["adopt", "fork_tolerance", "adopt_prob"],
+        keys: &["adopt", "fork_tolerance", "fork_patience", "adopt_prob"],
     },
     Axis {
         name: "reward",
-        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution, part of which may buy compute for those with credit (social credit), under an optional pay cap across the economy or within each group.",
+        meaning: "Who is paid: the seller of the best solution (profit), and a pool filled by a levy, shared equally or by contribution (credit measured against the frontier or one's lineage), part of which may buy compute for those with credit (social credit), under an optional pay cap across the economy or within each group.",
         keys: &[
             "group_share",
             "levy",
             "pool_rule",
+            "credit_rule",
             "credit_compute",
             "pay_cap",
             "pay_cap_scope",

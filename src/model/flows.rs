@@ -16,6 +16,9 @@ pub struct ProducerFlows {
     pub sees_frontier: Vec<bool>,
     /// Started this step from a visible solution other than its own (adoption).
     pub copied: Vec<bool>,
+    /// Quality of the head of its lineage it saw at adoption, at least its
+    /// start (`credit_rule = lineage` only; adoption).
+    pub lineage_head: Vec<f64>,
     /// Trials exerted (search).
     pub exerted: Vec<u32>,
     /// Trials made effective by skill, match and overhead (search).
@@ -44,6 +47,7 @@ impl ProducerFlows {
             start_quality: vec![0.0; n],
             sees_frontier: vec![false; n],
             copied: vec![false; n],
+            lineage_head: vec![0.0; n],
             exerted: vec![0; n],
             effective: vec![0; n],
             evaluations: Evaluations::default(),
@@ -169,6 +173,10 @@ pub struct Ledger {
     /// Compute the pool bought and granted by credit this step (reward, social credit).
     pub credit_compute: f64,
     pub exits: u32,
+    /// Lineages started this step from random genomes (adoption).
+    pub new_lineages: u32,
+    /// Lineages with at least one worker, summed over problems (disclosure).
+    pub live_lineages: u64,
     /// Money paid out as income this step (revenue plus the pool, less the
     /// compute it bought for social credit).
     pub paid: f64,

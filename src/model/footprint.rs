@@ -13,8 +13,8 @@ const PER_PRODUCER: u64 = 1024;
 /// Bytes per problem: its state arrays, sale, open record and workspaces.
 const PER_PROBLEM: u64 = 512;
 
-/// Bytes per held record, per patent-ring slot and per planned lineage (a solution
-/// with its holder and time, or an optional solution).
+/// Bytes per held record, per lineage head, per patent-ring slot and per planned
+/// lineage (a solution with its holder and time, or an optional solution).
 const PER_RECORD: u64 = 48;
 
 /// Bytes per stored link of the collaboration graph, counting the edge lists that
@@ -32,6 +32,7 @@ pub fn estimate(config: &Config) -> Option<u64> {
     let m = w.problems as u64;
     let mut per_problem =
         PER_PROBLEM.checked_add(PER_RECORD.checked_mul(w.max_solutions as u64)?)?;
+    per_problem = per_problem.checked_add(PER_RECORD.checked_mul(w.max_lineages as u64)?)?;
     if let Some(term) = r.patent_term {
         per_problem = per_problem.checked_add(PER_RECORD.checked_mul(u64::from(term))?)?;
     }

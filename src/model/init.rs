@@ -8,6 +8,7 @@ use rand_distr::{Distribution, Pareto};
 
 use super::config::{Allocation, Config, ConfigError};
 use super::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
+use super::heads::Heads;
 use super::landscape::{Landscapes, Nk};
 use super::network::Sight;
 use super::rng::{PROBLEM_ENTITY, Phase, stream};
@@ -58,6 +59,7 @@ impl Simulation {
         problems.records = vec![empty; m * w.max_solutions];
         problems.record_count = vec![0; m];
         problems.in_tail = vec![false; m];
+        problems.heads = Heads::new(m, w.max_lineages);
         if r.allocation == Allocation::Plan {
             problems.plan_lineage = vec![0; m * r.plan_lineages as usize];
         }
@@ -95,6 +97,7 @@ impl Simulation {
         producers.fitness = vec![0; n];
         producers.quality = vec![0.0; n];
         producers.lineage = vec![0; n];
+        producers.tried = vec![0; n];
         producers.fresh = vec![true; n];
         producers.team_rank = vec![0; n];
         for i in 0..n {

@@ -75,6 +75,8 @@ metrics! {
         "Share of trials by producers who started at or above the world frontier: pushing the best known solution.";
     stuck_share: Share, "stuck effort (share of trials)",
         "Share of search trials spent on a genome that is a one-bit local optimum, where no single change can improve it: futile effort unless the producer starts a new approach.";
+    new_lineages: Count, "new lineages per step",
+        "Lineages started this step from a random genome: newcomers who found nothing to build on or tried a new approach, producers leaving a known dead end, planned teams restarting.";
     frontier_quality: Quality, "frontier quality (value-weighted)",
         "Best quality anyone knows, averaged over problems weighted by their value.";
     access_quality: Quality, "freely usable quality (value-weighted)",
@@ -87,6 +89,8 @@ metrics! {
         "Mean normalised Hamming distance between the genomes of producers on the same problem: 0 is a monoculture, 0.5 is unrelated approaches.";
     lineages: Count, "distinct approaches per worked problem",
         "Mean number of distinct genomes among producers working on the same problem.";
+    heads: Count, "live lineages per worked problem",
+        "Mean number of lineages (approaches descended from one random genome) with at least one producer working in them, per problem worked on: 1 is a monoculture of one approach.";
     effort_entropy: Index, "spread of effort (entropy / ln M)",
         "Shannon entropy of exerted effort across problems divided by its maximum: 1 is effort spread evenly, 0 is all on one problem.";
     tail_coverage: Index, "long-tail coverage (1 = head-count share)",

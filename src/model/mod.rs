@@ -39,8 +39,8 @@
 //!   [`rng`] (keyed random streams), [`network`] (who sees whom), [`csr`]
 //!   (items grouped by key: producers by target, problems by domain).
 //! - [`state`]: what persists from step to step (producers, problems, records,
-//!   what the run fixes at its start); [`flows`]: what one step produces
-//!   (effort, income, sales, the [`Ledger`] of totals).
+//!   what the run fixes at its start) and [`heads`] (lineage heads); [`flows`]:
+//!   what one step produces (effort, income, sales, the [`Ledger`] of totals).
 //! - [`rules`]: one file per phase of a step, in spec order, each a function
 //!   whose signature says what it reads and changes; [`kernels`]: the fast
 //!   algorithms the rules call, each beside its naive reference.
@@ -52,6 +52,7 @@ pub mod csr;
 mod declare;
 pub mod flows;
 pub mod footprint;
+pub mod heads;
 pub mod kernels;
 pub mod landscape;
 pub mod metrics;
@@ -65,7 +66,8 @@ pub mod state;
 mod init;
 
 pub use config::{
-    Adopt, Allocation, Config, ConfigError, NetworkKind, PRESETS, PayCapScope, Preset, Regime,
+    Adopt, Allocation, Config, ConfigError, CreditRule, NetworkKind, PRESETS, PayCapScope, Preset,
+    Regime,
     Split, Visibility, World,
 };
 pub use flows::{Flows, Ledger};

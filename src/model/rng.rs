@@ -78,6 +78,9 @@ pub enum Phase {
     Entry = 10,
     Landscape = 11,
     Disclosure = 12,
+    /// New approaches (spec §2.3): their own streams, so that adoption's draws
+    /// stay the same whatever `explore_rate`.
+    Explore = 13,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.
@@ -148,13 +151,19 @@ impl Originals {
         }
     }
 
+    /// The draw of `genome` on problem `j`, keyed (seed, step, disclosure, `j`,
+    /// genome): it also ranks two different genomes of equal quality (which
+    /// one wins a lineage head, spec §2.5), by genome, not by who found it.
+    #[inline]
+    pub fn draw(&self, j: usize, genome: u64) -> u64 {
+        self.streams
+            .key((PROBLEM_ENTITY + j as u64) ^ mix64(genome))
+    }
+
     /// The priority of `producer`'s evaluation of `genome` on problem `j`.
     #[inline]
     pub fn priority(&self, j: usize, genome: u64, producer: u32) -> u64 {
-        let draw = self
-            .streams
-            .key((PROBLEM_ENTITY + j as u64) ^ mix64(genome));
-        mix64(draw ^ producer as u64)
+        mix64(self.draw(j, genome) ^ producer as u64)
     }
 
     /// The original among `producers` who evaluated (or ended on) `genome` on `j`.

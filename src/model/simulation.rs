@@ -114,6 +114,7 @@ const STEP: [(&str, Rule); 9] = [
             problems,
             &mut f.producers,
             &mut f.problems,
+            &mut f.ledger,
             w,
         );
     }),

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 use std::hint::select_unpredictable;
 
+use super::heads::Heads;
 use super::network::Sight;
 use crate::model::csr::Csr;
 
@@ -58,6 +59,9 @@ pub struct Producers {
     pub fitness: Vec<u64>,
     pub quality: Vec<f64>,
     pub lineage: Vec<u64>,
+    /// What is known to fail from the working genome (`heads::exhausted`):
+    /// one-bit flips tried without improvement, or consecutive failures.
+    pub tried: Vec<u64>,
     /// Must choose a target next allocation (t = 0, or an entrant).
     pub fresh: Vec<bool>,
     /// Rank in its planned team (plan allocation).
@@ -110,6 +114,8 @@ pub struct Problems {
     pub past_values: VecDeque<Vec<f64>>,
     /// Records kept per problem (S).
     pub max_records: usize,
+    /// Lineage heads, up to H per problem (spec §1).
+    pub heads: Heads,
 }
 
 impl Problems {

@@ -21,6 +21,8 @@ fn world(n: usize, copy_skips_search: bool) -> Config {
     w.learning_rate = 0.0;
     w.shock_rate = 0.0;
     w.switch_rate = 0.0;
+    // As in Lazer & Friedman: no new approaches.
+    w.explore_rate = 0.0;
     c.regime = Regime {
         visibility: Visibility::Network,
         network: NetworkKind::Complete,

@@ -1,75 +1,37 @@
-//! One-bit hill climbing (spec §2.4, docs/MODEL.md §7.4): each trial flips a
-//! random bit and keeps the flip if it improves fitness. The reference,
-//! [`climb_naive`], evaluates every trial.
+//! Hill climbing that does not retry what failed (spec §2.4, docs/MODEL.md
+//! §7.4): each trial flips bits of the genome and keeps the result if fitness
+//! improves. With one-bit flips a trial draws its flip uniformly among those
+//! not yet known to fail from the current genome (`tried`, which starts from
+//! what the producer copied or knew at adoption); once every flip is known to
+//! fail the genome is a local optimum and the remaining trials are spent
+//! without gain (nothing is drawn or evaluated). With `flip_bits > 1`, `tried`
+//! counts consecutive failures and the genome counts as exhausted after `L`.
 //!
-//! Hill climbing soon reaches a local optimum, where no one-bit flip improves: on
-//! the default world most trials are made from one. [`Climb`] remembers for a
-//! producer which flips of its genome were already tried without success on its
-//! landscape. A trial of such a flip is drawn but not evaluated, and once every
-//! flip has been tried the remaining trials are not even drawn (nothing else
-//! draws from the producer's search stream after them). The results are exactly
-//! those of evaluating every trial.
+//! [`climb_one`] picks the `r`-th untried flip by clearing low bits;
+//! [`climb_one_naive`], its reference, lists the untried flips and indexes them.
+//! Every genome a trial evaluates is pushed on `evaluated` (redundancy, §2.5).
+//! [`Climb`] caches per producer whether its genome is a one-bit local optimum
+//! (`stuck_share`, spec §2.10); [`stuck_naive`] is its reference.
 
 use rand::RngExt;
 
 use crate::model::landscape::{Fitness, Landscape, Nk};
 use crate::model::rng::Stream;
 
-/// The one-bit flips of `genome` on the landscape with seed `landscape` already
-/// tried without improvement (bit `b` of `tried` for a flip of bit `b`).
-///
-/// It also caches whether that genome is a one-bit local optimum (an objective
-/// property: `stuck_share` counts the trials spent on one, spec §2.10).
+/// Whether `genome` is a one-bit local optimum of the landscape with seed
+/// `landscape`: an objective property of the genome, cached per producer
+/// because most trials are made from the same genome step after step.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Climb {
     landscape: u64,
     genome: u64,
-    tried: u64,
     optimum: Option<bool>,
 }
 
 impl Climb {
-    /// `trials` one-bit trials from `genome` on the landscape with seed `seed`,
-    /// remembering what they teach; each genome evaluated is pushed on
-    /// `evaluated`. Returns how many trials were made from the final genome
-    /// (after its last improvement), or `None` if nothing could change (no
-    /// trial, or a known local optimum): then nothing was drawn or evaluated
-    /// either, and every trial was made from the genome as it was.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn climb(
-        &mut self,
-        seed: u64,
-        landscape: &Landscape,
-        nk: &Nk,
-        trials: u32,
-        rng: &mut Stream,
-        genome: &mut u64,
-        fitness: &mut Fitness,
-        evaluated: &mut Vec<u64>,
-    ) -> Option<u32> {
-        let known = self.landscape == seed && self.genome == *genome;
-        if trials == 0 || (known && self.tried == nk.genome_mask()) {
-            return None;
-        }
-        let mut tried = if known { self.tried } else { 0 };
-        let since = climb_one(
-            landscape, nk, trials, rng, genome, fitness, &mut tried, evaluated,
-        );
-        let same = known && self.genome == *genome;
-        *self = Climb {
-            landscape: seed,
-            genome: *genome,
-            tried,
-            optimum: if same { self.optimum } else { None },
-        };
-        Some(since)
-    }
-
     /// Whether `genome` (of fitness `fitness`) is a one-bit local optimum of the
     /// landscape with seed `seed`: no one-bit flip improves it. Computed once per
-    /// genome and landscape, from the flips not already known to fail, and
-    /// cached with the climb.
+    /// genome and landscape, trying only the flips not in `known` (known to fail).
     #[inline]
     pub fn local_optimum(
         &mut self,
@@ -78,36 +40,32 @@ impl Climb {
         nk: &Nk,
         genome: u64,
         fitness: Fitness,
+        known: u64,
     ) -> bool {
-        if self.landscape != seed || self.genome != genome {
+        if self.landscape != seed || self.genome != genome || self.optimum.is_none() {
+            let mut untried = nk.genome_mask() & !known;
+            let mut optimum = true;
+            while untried != 0 {
+                if landscape.flip_one(genome, fitness, untried.trailing_zeros()) > fitness {
+                    optimum = false;
+                    break;
+                }
+                untried &= untried - 1;
+            }
             *self = Climb {
                 landscape: seed,
                 genome,
-                tried: 0,
-                optimum: None,
+                optimum: Some(optimum),
             };
         }
-        if let Some(optimum) = self.optimum {
-            return optimum;
-        }
-        let mut untried = nk.genome_mask() & !self.tried;
-        let mut optimum = true;
-        while untried != 0 {
-            if landscape.flip_one(genome, fitness, untried.trailing_zeros()) > fitness {
-                optimum = false;
-                break;
-            }
-            untried &= untried - 1;
-        }
-        self.optimum = Some(optimum);
-        optimum
+        self.optimum == Some(true)
     }
 }
 
-/// `trials` one-bit hill-climbing trials from `genome`, whose flips in `tried`
-/// are known not to improve it. A trial of a known flip evaluates nothing; the
-/// genome of every other trial is pushed on `evaluated`. Returns how many
-/// trials were made from the final genome (after its last improvement).
+/// `trials` one-bit trials from `genome`, whose flips in `tried` are known not
+/// to improve it; `tried` is left as what is known of the final genome, and
+/// every genome evaluated is pushed on `evaluated`. Returns how many trials
+/// were made from the final genome (after its last improvement).
 #[inline]
 #[allow(clippy::too_many_arguments)]
 pub fn climb_one(
@@ -123,16 +81,14 @@ pub fn climb_one(
     let every = nk.genome_mask();
     let mut since = 0;
     for done in 0..trials {
-        if *tried == every {
-            // A local optimum: no remaining trial can improve it.
+        let untried = every & !*tried;
+        if untried == 0 {
+            // A local optimum: the remaining trials are spent on it, without gain.
             return since + trials - done;
         }
         since += 1;
-        let bit = rng.random_range(0..nk.loci());
+        let bit = nth_one(untried, rng.random_range(0..untried.count_ones()));
         let flip = 1u64 << bit;
-        if *tried & flip != 0 {
-            continue;
-        }
         evaluated.push(*genome ^ flip);
         let candidate = landscape.flip_one(*genome, *fitness, bit);
         if candidate > *fitness {
@@ -147,28 +103,46 @@ pub fn climb_one(
     since
 }
 
-/// The reference: `trials` one-bit trials from `genome`, every one evaluated.
-pub fn climb_naive(
+/// The index of the `n`-th set bit of `x` (from 0, lowest first).
+#[inline]
+fn nth_one(mut x: u64, n: u32) -> u32 {
+    for _ in 0..n {
+        x &= x - 1;
+    }
+    x.trailing_zeros()
+}
+
+/// The reference of [`climb_one`]: the untried flips listed in order, one of
+/// them drawn by index.
+pub fn climb_one_naive(
     landscape: &Landscape,
     nk: &Nk,
     trials: u32,
     rng: &mut Stream,
     genome: &mut u64,
     fitness: &mut Fitness,
+    tried: &mut u64,
 ) {
     for _ in 0..trials {
-        let bit = rng.random_range(0..nk.loci());
+        let untried: Vec<u32> = (0..nk.loci()).filter(|&b| *tried & (1 << b) == 0).collect();
+        if untried.is_empty() {
+            return;
+        }
+        let bit = untried[rng.random_range(0..untried.len() as u32) as usize];
         let candidate = landscape.flip_one(*genome, *fitness, bit);
         if candidate > *fitness {
             *genome ^= 1 << bit;
             *fitness = candidate;
+            *tried = 0;
+        } else {
+            *tried |= 1 << bit;
         }
     }
 }
 
-/// The reference of what `stuck_share` counts: [`climb_naive`], returning how
-/// many of its trials were made from a genome that is a one-bit local optimum
-/// (found by trying every flip).
+/// The reference of what `stuck_share` counts: [`climb_one_naive`] trial by
+/// trial, returning how many trials were made from a genome that is a one-bit
+/// local optimum (found by trying every flip).
 pub fn stuck_naive(
     landscape: &Landscape,
     nk: &Nk,
@@ -176,14 +150,64 @@ pub fn stuck_naive(
     rng: &mut Stream,
     genome: &mut u64,
     fitness: &mut Fitness,
+    tried: &mut u64,
 ) -> u32 {
     let mut stuck = 0;
     for _ in 0..trials {
         let (g, f) = (*genome, *fitness);
         stuck += (0..nk.loci()).all(|b| landscape.flip_one(g, f, b) <= f) as u32;
-        climb_naive(landscape, nk, 1, rng, genome, fitness);
+        climb_one_naive(landscape, nk, 1, rng, genome, fitness, tried);
     }
     stuck
+}
+
+/// `trials` trials flipping `flip_bits > 1` distinct random bits each, from a
+/// genome that has failed `tried` times in a row; stops once it has failed
+/// `L` times in a row (exhausted). Before each improvement `left` is told the
+/// genome left and how many trials were made from it. Returns how many trials
+/// were made from the final genome.
+#[allow(clippy::too_many_arguments)]
+#[inline]
+pub fn climb_many(
+    landscape: &Landscape,
+    nk: &Nk,
+    flip_bits: u32,
+    trials: u32,
+    rng: &mut Stream,
+    genome: &mut u64,
+    fitness: &mut Fitness,
+    tried: &mut u64,
+    evaluated: &mut Vec<u64>,
+    mut left: impl FnMut(u64, Fitness, u32),
+) -> u32 {
+    let loci = nk.loci();
+    let mut since = 0;
+    for done in 0..trials {
+        if *tried >= loci as u64 {
+            return since + trials - done;
+        }
+        // Draw bits until `flip_bits` distinct ones are set.
+        let mut flips = 1u64 << rng.random_range(0..loci);
+        let mut set = 1;
+        while set < flip_bits {
+            let bit = 1u64 << rng.random_range(0..loci);
+            set += (flips & bit == 0) as u32;
+            flips |= bit;
+        }
+        since += 1;
+        evaluated.push(*genome ^ flips);
+        let candidate = landscape.flip(*genome, *fitness, flips);
+        if candidate > *fitness {
+            left(*genome, *fitness, since);
+            *genome ^= flips;
+            *fitness = candidate;
+            *tried = 0;
+            since = 0;
+        } else {
+            *tried += 1;
+        }
+    }
+    since
 }
 
 #[cfg(test)]
@@ -192,7 +216,7 @@ mod tests {
     use crate::model::rng::{Phase, stream};
 
     #[test]
-    fn skipping_known_flips_changes_nothing() {
+    fn picking_the_untried_flip_by_bits_equals_the_listed_reference() {
         for (loci, k) in [(6, 1), (12, 3), (20, 5)] {
             let nk = Nk::new(loci, k);
             for case in 0..40u64 {
@@ -200,47 +224,71 @@ mod tests {
                 let seed = setup.random();
                 let landscape = nk.landscape(seed);
                 let genome = setup.random::<u64>() & nk.genome_mask();
-                let start = (genome, landscape.fitness(genome));
+                // Start from some flips already known to fail (as if copied).
+                let known = setup.random::<u64>() & setup.random::<u64>() & nk.genome_mask();
+                let start = (genome, landscape.fitness(genome), known);
                 let (mut fast, mut slow) = (start, start);
                 let mut cache = Climb::default();
                 let mut evaluated = Vec::new();
-                // Many steps, each with its own stream as in a run, so that most
-                // end on a local optimum with every flip tried.
                 for step in 0..30 {
                     let trials = (step * 7 + case as u32) % 13;
                     let rng = stream(case, step, Phase::Search, 0);
-                    let (g, f) = &mut slow;
-                    climb_naive(&landscape, &nk, trials, &mut rng.clone(), g, f);
                     let stuck = {
-                        let (mut g, mut f) = fast;
-                        stuck_naive(&landscape, &nk, trials, &mut rng.clone(), &mut g, &mut f)
+                        let (mut g, mut f, mut t) = slow;
+                        stuck_naive(&landscape, &nk, trials, &mut rng.clone(), &mut g, &mut f, &mut t)
                     };
-                    let (g, f) = &mut fast;
+                    let (g, f, t) = &mut slow;
+                    climb_one_naive(&landscape, &nk, trials, &mut rng.clone(), g, f, t);
+                    let (g, f, t) = &mut fast;
                     let before = evaluated.len();
-                    let since = cache
-                        .climb(
-                            seed,
-                            &landscape,
-                            &nk,
-                            trials,
-                            &mut rng.clone(),
-                            g,
-                            f,
-                            &mut evaluated,
-                        )
-                        .unwrap_or(trials);
+                    let since = climb_one(&landscape, &nk, trials, &mut rng.clone(), g, f, t, &mut evaluated);
+                    assert_eq!(fast, slow, "L={loci} case {case} step {step}");
                     assert!(evaluated.len() - before <= trials as usize);
                     // Only the final genome can be a local optimum (the others were improved on).
-                    let optimum = cache.local_optimum(seed, &landscape, &nk, *g, *f);
+                    let optimum = cache.local_optimum(seed, &landscape, &nk, fast.0, fast.1, fast.2);
                     assert_eq!(if optimum { since } else { 0 }, stuck, "stuck trials");
-                    assert_eq!(fast, slow, "L={loci} case {case} step {step}");
-                }
-                if cache.tried == nk.genome_mask() {
-                    let improves =
-                        (0..loci).any(|b| landscape.flip_one(fast.0, fast.1, b) > fast.1);
-                    assert!(!improves, "every flip tried means a local optimum");
                 }
             }
         }
+    }
+
+    #[test]
+    fn no_flip_is_retried_and_a_full_set_is_a_local_optimum() {
+        let nk = Nk::new(12, 3);
+        for case in 0..20u64 {
+            let landscape = nk.landscape(case);
+            let (mut g, mut tried) = ((case * 77) & nk.genome_mask(), 0);
+            let mut f = landscape.fitness(g);
+            let mut rng = stream(case, 0, Phase::Search, 1);
+            let mut evaluated = Vec::new();
+            // Between two improvements at most 12 trials fail (none is retried),
+            // so enough trials always end with every flip of a local optimum tried.
+            climb_one(&landscape, &nk, 5000, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated);
+            assert_eq!(tried, nk.genome_mask(), "case {case}");
+            let improves = (0..12).any(|b| landscape.flip_one(g, f, b) > f);
+            assert!(!improves, "every flip tried means a local optimum");
+            // Exhausted: nothing more is drawn or evaluated, every trial is spent on it.
+            let (before, seen) = (rng.clone().random::<u64>(), evaluated.len());
+            let since = climb_one(&landscape, &nk, 5, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated);
+            assert_eq!((rng.random::<u64>(), evaluated.len(), since), (before, seen, 5));
+        }
+    }
+
+    #[test]
+    fn many_bit_flips_stop_after_l_failures_in_a_row() {
+        let nk = Nk::new(10, 2);
+        let landscape = nk.landscape(3);
+        let (mut g, mut tried, mut evaluated) = (0u64, 0u64, Vec::new());
+        let mut f = landscape.fitness(g);
+        let mut rng = stream(1, 0, Phase::Search, 1);
+        let mut improvements = 0;
+        let left = |_, _, _| improvements += 1;
+        climb_many(&landscape, &nk, 2, 1000, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated, left);
+        assert_eq!(tried, 10);
+        // Every trial evaluated one genome: the improvements, and at least the last L failures.
+        assert!(evaluated.len() >= improvements + 10);
+        let before = rng.clone().random::<u64>();
+        let since = climb_many(&landscape, &nk, 2, 5, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated, |_, _, _| {});
+        assert_eq!((rng.random::<u64>(), since), (before, 5));
     }
 }

@@ -1,149 +1,112 @@
 //! The fork rule's choice for a producer that just switched (spec §2.3,
-//! docs/MODEL.md §7.3): the least crowded lineage whose best visible solution
-//! is within the tolerance of the best visible one; on equal crowds, the better
-//! lineage. [`fork_choice_naive`] weighs every visible solution's lineage;
-//! [`fork_choice`] weighs each lineage once (every member of a lineage gives the
-//! same crowd and best, which cannot displace an equal choice).
+//! docs/MODEL.md §7.3): the least crowded visible lineage whose head is within
+//! the tolerance of the best visible solution; on equal crowds, the better
+//! head. The crowd of a lineage is the number of producers working in it on
+//! the problem who did not switch this step. [`fork_choice`] stops at the first
+//! head below the tolerance (heads come best first); [`fork_choice_naive`]
+//! weighs every visible head.
 
-use super::view::Visible;
+use crate::model::heads::Head;
 use crate::model::state::Solution;
 
-/// How many lineages [`fork_choice`] remembers as weighed (later ones are
-/// weighed again on each member, which gives the same answer).
-const REMEMBERED: usize = 8;
-
-/// The solution a forking newcomer starts from, given the best it sees.
+/// The head a forking newcomer joins instead of `best` (whose lineage's crowd
+/// is weighed first), or `None` to start from `best`. `heads` are the visible
+/// heads, best first.
 #[inline]
-pub fn fork_choice(seen: &impl Visible, best: Solution, tolerance: f64) -> Solution {
+pub fn fork_choice<'a>(
+    heads: impl Iterator<Item = &'a Head>,
+    best: &Solution,
+    tolerance: f64,
+    crowd: impl Fn(u64) -> u32,
+) -> Option<&'a Head> {
     let floor = best.quality - tolerance;
-    let mut choice = best;
-    let mut choice_crowd = usize::MAX;
-    let mut weighed = [0u64; REMEMBERED];
-    let mut n_weighed = 0;
-    seen.visit(|c| {
-        if c.quality < floor || weighed[..n_weighed].contains(&c.lineage) {
-            return;
+    let mut choice = None;
+    let mut least = crowd(best.lineage);
+    for h in heads.take_while(|h| h.solution.quality >= floor) {
+        let c = crowd(h.solution.lineage);
+        if c < least {
+            (choice, least) = (Some(h), c);
         }
-        if n_weighed < weighed.len() {
-            weighed[n_weighed] = c.lineage;
-            n_weighed += 1;
-        }
-        let (crowd, lineage_best) = weigh(seen, c);
-        if crowd < choice_crowd || (crowd == choice_crowd && lineage_best.quality > choice.quality)
-        {
-            choice = lineage_best;
-            choice_crowd = crowd;
-        }
-    });
+    }
     choice
 }
 
-/// The reference: every visible solution within the tolerance weighs its lineage.
-pub fn fork_choice_naive(seen: &impl Visible, best: Solution, tolerance: f64) -> Solution {
+/// The reference: every visible head within the tolerance is weighed, and the
+/// least crowded wins, then the better, then the first met.
+pub fn fork_choice_naive<'a>(
+    heads: impl Iterator<Item = &'a Head>,
+    best: &Solution,
+    tolerance: f64,
+    crowd: impl Fn(u64) -> u32,
+) -> Option<&'a Head> {
     let floor = best.quality - tolerance;
-    let (mut choice, mut choice_crowd) = (best, usize::MAX);
-    seen.visit(|c| {
-        if c.quality < floor {
-            return;
+    let (mut choice, mut least, mut quality): (Option<&Head>, u32, f64) =
+        (None, crowd(best.lineage), best.quality);
+    for h in heads {
+        let (c, q) = (crowd(h.solution.lineage), h.solution.quality);
+        if q >= floor && (c < least || (c == least && choice.is_some() && q > quality)) {
+            (choice, least, quality) = (Some(h), c, q);
         }
-        let (crowd, lineage_best) = weigh(seen, c);
-        if crowd < choice_crowd || (crowd == choice_crowd && lineage_best.quality > choice.quality)
-        {
-            (choice, choice_crowd) = (lineage_best, crowd);
-        }
-    });
+    }
     choice
-}
-
-/// How many visible solutions share `c`'s lineage, and the first best of them.
-#[inline]
-fn weigh(seen: &impl Visible, c: &Solution) -> (usize, Solution) {
-    let mut crowd = 0;
-    let mut lineage_best = *c;
-    seen.visit(|s| {
-        if s.lineage == c.lineage {
-            crowd += 1;
-            if s.quality > lineage_best.quality {
-                lineage_best = *s;
-            }
-        }
-    });
-    (crowd, lineage_best)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::heads::OPEN_HOLDER;
     use crate::model::rng::mix64;
 
-    /// Solutions in the order a producer visits them.
-    struct Listed(Vec<Solution>);
-
-    impl Visible for Listed {
-        fn visit(&self, f: impl FnMut(&Solution)) {
-            self.0.iter().for_each(f);
+    fn head(quality: f64, lineage: u64) -> Head {
+        Head {
+            holder: OPEN_HOLDER,
+            last_improved: 0,
+            tried: 0,
+            solution: Solution {
+                genome: lineage,
+                fitness: 0,
+                quality,
+                lineage,
+            },
         }
-    }
-
-    fn solution(quality: f64, lineage: u64, genome: u64) -> Solution {
-        Solution {
-            genome,
-            fitness: 0,
-            quality,
-            lineage,
-        }
-    }
-
-    fn best_of(seen: &Listed) -> Solution {
-        let mut best = seen.0[0];
-        for s in &seen.0 {
-            if s.quality > best.quality {
-                best = *s;
-            }
-        }
-        best
     }
 
     #[test]
     fn the_least_crowded_lineage_within_the_tolerance_is_joined() {
-        // Lineage 1: three workers, best 0.9. Lineage 2: one, 0.85. Lineage 3:
-        // one, 0.5 (far below the best).
-        let seen = Listed(vec![
-            solution(0.9, 1, 0),
-            solution(0.8, 1, 1),
-            solution(0.85, 2, 2),
-            solution(0.7, 1, 3),
-            solution(0.5, 3, 4),
-        ]);
-        let best = best_of(&seen);
-        // Within 0.1 of the best: lineages 1 (crowd 3) and 2 (crowd 1): join 2.
-        assert_eq!(fork_choice(&seen, best, 0.1), solution(0.85, 2, 2));
-        // A tolerance of 0.01 leaves lineage 1 alone: join its best.
-        assert_eq!(fork_choice(&seen, best, 0.01), solution(0.9, 1, 0));
-        // Within 0.5 every lineage counts; 2 and 3 have one worker each: the better, 2.
-        assert_eq!(fork_choice(&seen, best, 0.5), solution(0.85, 2, 2));
+        // Lineage 1 (0.9): three workers; lineage 2 (0.85): one; lineage 3
+        // (0.5, far below): none.
+        let heads = [head(0.9, 1), head(0.85, 2), head(0.5, 3)];
+        let crowd = |l: u64| [0, 3, 1, 0][l as usize];
+        let best = heads[0].solution;
+        let lineage = |tolerance| {
+            fork_choice(heads.iter(), &best, tolerance, crowd).map(|h| h.solution.lineage)
+        };
+        assert_eq!(lineage(0.1), Some(2));
+        // A tolerance of 0.01 leaves lineage 1 alone: start from the best.
+        assert_eq!(lineage(0.01), None);
+        // Within 0.5 every lineage counts: the empty lineage 3.
+        assert_eq!(lineage(0.5), Some(3));
     }
 
     #[test]
-    fn weighing_each_lineage_once_changes_nothing() {
+    fn stopping_at_the_tolerance_changes_nothing() {
         let mut x = 11u64;
         let mut next = |k: u64| {
             x = mix64(x);
             x % k
         };
         for case in 0..3000 {
-            // Up to 12 lineages, more than are remembered, and few qualities.
-            let lineages = 1 + next(12);
-            let seen = Listed(
-                (0..1 + next(20))
-                    .map(|g| solution(next(6) as f64 / 5.0, next(lineages), g))
-                    .collect(),
-            );
-            let best = best_of(&seen);
+            let mut heads: Vec<Head> = (0..next(12))
+                .map(|l| head(next(6) as f64 / 5.0, 1 + next(8) + 10 * l))
+                .collect();
+            heads.sort_by(|a, b| b.solution.quality.total_cmp(&a.solution.quality));
+            let crowds: Vec<u32> = (0..200).map(|_| next(4) as u32).collect();
+            let crowd = |l: u64| crowds[l as usize % 200];
+            let best = heads.first().map_or(head(0.5, 0).solution, |h| h.solution);
             let tolerance = next(4) as f64 / 5.0;
             assert_eq!(
-                fork_choice(&seen, best, tolerance),
-                fork_choice_naive(&seen, best, tolerance),
+                fork_choice(heads.iter(), &best, tolerance, crowd),
+                fork_choice_naive(heads.iter(), &best, tolerance, crowd),
                 "case {case}"
             );
         }

@@ -12,6 +12,7 @@ use std::hint::select_unpredictable;
 
 use crate::model::config::Visibility;
 use crate::model::csr::Csr;
+use crate::model::heads::{Head, merge_tried, sees_head};
 use crate::model::network::{Graph, Sight};
 use crate::model::state::{Problems, Producers, Record, Solution};
 
@@ -213,6 +214,78 @@ impl View<'_> {
             }
         });
         best
+    }
+}
+
+/// The lineage heads on one problem that producer `i` may see (spec §2.3):
+/// open heads, and those of holders it may see (its own, its group's, its
+/// neighbours'), best first.
+#[derive(Clone, Copy)]
+pub struct HeadsSeen<'a> {
+    pub row: &'a [Head],
+    pub sight: &'a Sight,
+    /// This step's federation links between groups (`federated` only).
+    pub links: &'a [u32],
+    pub i: usize,
+    pub group: u32,
+}
+
+impl<'a> HeadsSeen<'a> {
+    /// What producer `i` of `p` may see of the heads on `j`.
+    #[inline]
+    pub fn new(
+        q: &'a Problems,
+        sight: &'a Sight,
+        links: &'a [u32],
+        p: &Producers,
+        i: usize,
+        j: usize,
+    ) -> Self {
+        HeadsSeen {
+            row: q.heads.row(j),
+            sight,
+            links,
+            i,
+            group: p.group[i],
+        }
+    }
+
+    /// The visible heads, best first.
+    #[inline]
+    pub fn visible(&self) -> impl Iterator<Item = &'a Head> + '_ {
+        let (sight, links, i, group) = (self.sight, self.links, self.i, self.group);
+        self.row
+            .iter()
+            .filter(move |h| sees_head(sight, links, i, group, h.holder))
+    }
+
+    /// The best visible head.
+    #[inline]
+    pub fn best(&self) -> Option<&'a Head> {
+        self.visible().next()
+    }
+
+    /// The head of `lineage` for producer `i`: its best visible entry.
+    #[inline]
+    pub fn lineage(&self, lineage: u64) -> Option<&'a Head> {
+        self.visible().find(|h| h.solution.lineage == lineage)
+    }
+
+    /// What the visible heads know to fail from `s`'s genome (every head on
+    /// that genome, whatever its lineage: the landscape is the problem's).
+    /// Equal genomes have equal quality, so only the heads of `s`'s quality
+    /// are looked at.
+    #[inline]
+    pub fn tried(&self, s: &Solution, flip_bits: u32) -> u64 {
+        let first = self.row.partition_point(|h| h.solution.quality > s.quality);
+        let (sight, links, i, group) = (self.sight, self.links, self.i, self.group);
+        self.row[first..]
+            .iter()
+            .take_while(|h| h.solution.quality == s.quality)
+            .filter(|h| {
+                h.solution.genome == s.genome && sees_head(sight, links, i, group, h.holder)
+            })
+            .fold(0, |known, h| merge_tried(known, h.tried, flip_bits))
     }
 }
 

@@ -119,6 +119,8 @@ pub fn adaptation(
         }
         for j in 0..problems.len() {
             problems.drop_holders(j, &gone);
+            // Open heads belong to nobody: they stay.
+            problems.heads.drop_holders(j, &gone);
             problems.recompute_frontier(j);
         }
     }
@@ -150,5 +152,6 @@ pub fn draw_producer(p: &mut Producers, i: usize, w: &World, seed: u64, t: u32, 
     p.payoff[i] = 0.0;
     p.credit[i] = 0.0;
     p.offences[i] = 0;
+    p.tried[i] = 0;
     p.fresh[i] = true;
 }

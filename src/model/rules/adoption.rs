@@ -1,26 +1,33 @@
 //! Phase 3, adoption (spec §2.3, docs/MODEL.md §7.3): what a producer starts
 //! from. Knowledge is non-rival, so copying a visible solution costs no trial;
-//! what a producer may see is the regime's visibility rule ([`View`]). Lineages
-//! record which random genome a solution descends from, so that forks
-//! (pluralism) and monocultures can be told apart.
+//! what a producer may see is the regime's visibility rule ([`View`], and the
+//! lineage heads it may see, [`HeadsSeen`]). Copying a head copies what is
+//! known to fail from it, so a copied dead end is known to be one.
 //!
 //! - `best`: a newcomer starts from the best it sees (else a random genome); a
 //!   stayer adopts it with probability `adopt_prob` if it is better.
-//! - `fork`: a newcomer joins the least crowded lineage within `fork_tolerance`
-//!   of the best; a stayer (with probability `adopt_prob`) moves to its
-//!   lineage's best, and leaves its lineage only for a solution better by more
-//!   than the tolerance.
+//! - `fork`: a newcomer joins the least crowded lineage whose head is within
+//!   `fork_tolerance` of the best; a stayer (with probability `adopt_prob`)
+//!   moves to its lineage's head, and leaves its lineage only for a head better
+//!   by more than the tolerance once its own head has not improved for
+//!   `fork_patience` steps.
 //! - `plan`: member `k` of a team follows team lineage `k mod plan_lineages`.
+//! - New approaches (every regime): a newcomer starts a new lineage with
+//!   probability `explore_rate` instead of adopting, and so does, each step, a
+//!   producer whose genome is a known dead end; under `plan` an exhausted team
+//!   lineage restarts as often as its `n` members would, `1 - (1 - rate)^n`.
 
 use rand::RngExt;
 use rand::distr::Bernoulli;
 
 use super::Context;
-use crate::model::config::{Adopt, Allocation};
-use crate::model::flows::{ProblemFlows, ProducerFlows};
+use crate::model::config::{Adopt, Allocation, CreditRule};
+use crate::model::csr::Csr;
+use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
+use crate::model::heads::{Head, exhausted, merge_tried};
 use crate::model::kernels::fork::fork_choice;
 use crate::model::kernels::par::map_into;
-use crate::model::kernels::view::{Seen, View};
+use crate::model::kernels::view::{HeadsSeen, View};
 use crate::model::landscape::Landscapes;
 use crate::model::network::federation_links;
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Stream, Streams};
@@ -36,20 +43,44 @@ pub fn lineage_id(t: u32, entity: u64) -> u64 {
 #[derive(Clone, Copy)]
 struct Start {
     solution: Solution,
+    /// What it knows to fail from the solution's genome.
+    tried: u64,
     sees_frontier: bool,
     /// Started a planned team lineage from a random genome.
     new_team_lineage: bool,
+    /// Started a new lineage of its own from a random genome.
+    new_lineage: bool,
     /// Took a visible solution other than its own.
     copied: bool,
 }
 
-/// Space for the producers' starts, kept between steps.
+/// Space kept between steps: the producers' starts, the fork rule's crowds
+/// and the planned slots' sizes.
 #[derive(Default)]
 pub struct Workspace {
     starts: Vec<Start>,
+    /// Per problem, its stayers' lineages with their counts, sorted by lineage:
+    /// `crowds[crowd_start[j]..crowd_start[j + 1]]`.
+    crowds: Vec<(u64, u32)>,
+    crowd_start: Vec<u32>,
+    lineages: Vec<u64>,
+    /// Members of each planned team slot (`M x plan_lineages`).
+    slot_members: Vec<u32>,
+}
+
+/// The better of a visible solution and a visible head (the head on ties: it
+/// carries what is known to fail).
+#[inline]
+fn better(seen: Option<Solution>, head: Option<&Head>) -> Option<Solution> {
+    match (seen, head) {
+        (Some(s), Some(h)) if s.quality > h.solution.quality => Some(s),
+        (_, Some(h)) => Some(h.solution),
+        (s, None) => s,
+    }
 }
 
 /// Sets every producer's starting solution for this step's search.
+#[allow(clippy::too_many_arguments)]
 pub fn adoption(
     cx: Context,
     landscapes: &Landscapes,
@@ -57,12 +88,13 @@ pub fn adoption(
     problems: &mut Problems,
     producer_flows: &mut ProducerFlows,
     problem_flows: &mut ProblemFlows,
+    ledger: &mut Ledger,
     space: &mut Workspace,
 ) {
     problem_flows
         .frontier_start
         .copy_from_slice(&problems.frontier);
-    let (t, r, nk) = (cx.clock.time, cx.regime, &landscapes.nk);
+    let (t, r, w, nk) = (cx.clock.time, cx.regime, cx.world, &landscapes.nk);
     // Under `federated`, this step's one-way views between groups (spec §2.3).
     let links = &mut problem_flows.federation;
     federation_links(r, cx.world.groups, cx.clock.seed, t, links);
@@ -71,22 +103,53 @@ pub fn adoption(
     let switched = &producer_flows.switched;
     let plan = r.allocation == Allocation::Plan;
     let k = r.plan_lineages as usize;
+    let (sight, teams) = (&cx.setting.sight, &problem_flows.teams);
+    let links = &problem_flows.federation[..];
     let view = View {
         p,
         switched,
         q,
-        sight: &cx.setting.sight,
-        links: &problem_flows.federation,
-        teams: &problem_flows.teams,
+        sight,
+        links,
+        teams,
+    };
+    let (loci, flip_bits) = (nk.loci(), w.flip_bits);
+    if r.adopt == Adopt::Fork && !plan {
+        count_crowds(p, q.len(), switched, teams, space);
+    }
+    if plan {
+        let sizes = &mut space.slot_members;
+        sizes.clear();
+        sizes.resize(q.len() * k, 0);
+        for i in 0..p.len() {
+            sizes[p.target[i] as usize * k + p.team_rank[i] as usize % k] += 1;
+        }
+    }
+    let Workspace {
+        starts,
+        crowds,
+        crowd_start,
+        slot_members,
+        ..
+    } = &mut *space;
+    let (crowds, crowd_start, slot_members) = (&*crowds, &*crowd_start, &*slot_members);
+    let crowd = |j: usize, lineage: u64| {
+        let row = &crowds[crowd_start[j] as usize..crowd_start[j + 1] as usize];
+        row.binary_search_by_key(&lineage, |c| c.0)
+            .map_or(0, |at| row[at].1)
     };
 
     let streams = Streams::new(cx.clock.seed, t, Phase::Adoption);
-    // Built once, drawn like `random_bool(adopt_prob)`.
+    let explore_streams = Streams::new(cx.clock.seed, t, Phase::Explore);
+    // Built once, drawn like `random_bool(p)`.
     let adopts = Bernoulli::new(r.adopt_prob).expect("validated probability");
-    map_into(p.len(), &mut space.starts, |i| {
+    let explores = Bernoulli::new(w.explore_rate).expect("validated probability");
+    let explore = |rng: &mut Stream| w.explore_rate > 0.0 && rng.sample(explores);
+    map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
         let mut rng = streams.get(i as u64);
-        let best = view.best(i, j);
+        let heads = HeadsSeen::new(q, sight, links, p, i, j);
+        let best = better(view.best(i, j), heads.best());
         let sees_frontier = best.is_some_and(|b| b.quality >= frontier_start[j]);
         let current = p.solution(i);
         let switched = switched[i];
@@ -100,21 +163,61 @@ pub fn adoption(
                 lineage: lineage_id(t, entity),
             }
         };
-        let keep = |solution: Solution| Start {
+        // What the producer knows to fail from a solution: its own trials, if
+        // it stays on its genome, and the visible heads on that genome.
+        let keep = |solution: Solution| {
+            let own = if !switched && solution.genome == current.genome {
+                p.tried[i]
+            } else {
+                0
+            };
+            Start {
+                solution,
+                tried: merge_tried(own, heads.tried(&solution, flip_bits), flip_bits),
+                sees_frontier,
+                new_team_lineage: false,
+                new_lineage: false,
+                copied: solution.genome != current.genome || solution.lineage != current.lineage,
+            }
+        };
+        let fresh = |solution: Solution| Start {
             solution,
+            tried: 0,
             sees_frontier,
             new_team_lineage: false,
-            copied: solution.genome != current.genome || solution.lineage != current.lineage,
+            new_lineage: true,
+            copied: false,
         };
 
         if plan {
             let slot = j * k + p.team_rank[i] as usize % k;
             let lineage = q.plan_lineage[slot];
             let lineage_best = if lineage != 0 {
-                view.lineage_best(i, j, lineage, None)
+                better(
+                    view.lineage_best(i, j, lineage, None),
+                    heads.lineage(lineage),
+                )
             } else {
                 None
             };
+            let entity = PROBLEM_ENTITY + slot as u64;
+            // An exhausted team lineage restarts as often as its members would
+            // if free: every member draws the same chance and genome from the
+            // slot's stream.
+            if let Some(b) = lineage_best
+                && w.explore_rate > 0.0
+                && exhausted(heads.tried(&b, flip_bits), loci, flip_bits)
+            {
+                let mut slot_rng = explore_streams.get(entity);
+                let members = slot_members[slot] as i32;
+                let chance = 1.0 - (1.0 - w.explore_rate).powi(members);
+                if slot_rng.random::<f64>() < chance {
+                    return Start {
+                        new_team_lineage: true,
+                        ..fresh(random(&mut slot_rng, entity))
+                    };
+                }
+            }
             return match lineage_best {
                 // Newcomers and members of another lineage join the team's lineage.
                 Some(b) if switched || current.lineage != lineage => keep(b),
@@ -125,83 +228,138 @@ pub fn adoption(
                 }
                 None if switched => {
                     // Every member of the slot draws the same genome from the slot's stream.
-                    let entity = PROBLEM_ENTITY + slot as u64;
                     let mut slot_rng = streams.get(entity);
                     Start {
-                        solution: random(&mut slot_rng, entity),
-                        sees_frontier,
                         new_team_lineage: true,
-                        copied: false,
+                        ..fresh(random(&mut slot_rng, entity))
                     }
                 }
                 _ => keep(current),
             };
         }
 
-        let Some(best) = best else {
-            return if switched {
-                Start {
-                    copied: false,
-                    ..keep(random(&mut rng, i as u64))
-                }
-            } else {
-                keep(current)
-            };
-        };
-        match (r.adopt, switched) {
-            (Adopt::Best, true) => keep(best),
-            (Adopt::Best, false) => {
+        let mut xrng = explore_streams.get(i as u64);
+        if switched && explore(&mut xrng) {
+            // A new approach instead of adopting.
+            return fresh(random(&mut xrng, i as u64));
+        }
+        let start = match (best, r.adopt, switched) {
+            (None, _, true) => fresh(random(&mut rng, i as u64)),
+            (None, _, false) => keep(current),
+            (Some(best), Adopt::Best, true) => keep(best),
+            (Some(best), Adopt::Best, false) => {
                 // Both tests are evaluated (no short circuit): a coin flip is a
                 // branch that mispredicts half the time.
                 let adopt = rng.sample(adopts) & (best.quality > current.quality);
                 keep(if adopt { best } else { current })
             }
-            (Adopt::Fork, true) => keep(fork_choice(
-                &Seen { view: &view, i, j },
-                best,
-                r.fork_tolerance,
-            )),
-            (Adopt::Fork, false) => {
+            (Some(best), Adopt::Fork, true) => {
+                let chosen = fork_choice(heads.visible(), &best, r.fork_tolerance, |l| crowd(j, l));
+                keep(chosen.map_or(best, |h| h.solution))
+            }
+            (Some(best), Adopt::Fork, false) => {
                 if !rng.sample(adopts) {
-                    return keep(current);
-                }
-                let lineage_best = view
-                    .lineage_best(i, j, current.lineage, Some(current))
-                    .unwrap_or(current);
-                if best.quality > lineage_best.quality + r.fork_tolerance {
-                    keep(best)
+                    keep(current)
                 } else {
-                    keep(lineage_best)
+                    let own_head = heads.lineage(current.lineage);
+                    let seen = view.lineage_best(i, j, current.lineage, Some(current));
+                    let lineage_best = better(seen, own_head).unwrap_or(current);
+                    // Patience: one's head improved within the last `fork_patience` steps.
+                    let patient = own_head
+                        .is_some_and(|h| t.saturating_sub(h.last_improved) < r.fork_patience);
+                    if best.quality > lineage_best.quality + r.fork_tolerance && !patient {
+                        keep(best)
+                    } else {
+                        keep(lineage_best)
+                    }
                 }
             }
+        };
+        if exhausted(start.tried, loci, flip_bits) && explore(&mut xrng) {
+            // A known dead end: a new approach.
+            return fresh(random(&mut xrng, i as u64));
         }
+        start
     });
 
+    let lineage_credit = r.credit_rule == CreditRule::Lineage;
     let starts = &space.starts;
     let p = producers;
     // Arrays cut to `n`, so that the loop's indices need no bounds checks.
     let n = starts.len();
     let (genome, fitness, quality) = (&mut p.genome[..n], &mut p.fitness[..n], &mut p.quality[..n]);
-    let lineage = &mut p.lineage[..n];
+    let (lineage, tried) = (&mut p.lineage[..n], &mut p.tried[..n]);
     let start_quality = &mut producer_flows.start_quality[..n];
     let sees = &mut producer_flows.sees_frontier[..n];
     let copied = &mut producer_flows.copied[..n];
+    let mut new_lineages = 0;
     for (i, s) in starts.iter().enumerate() {
         genome[i] = s.solution.genome;
         fitness[i] = s.solution.fitness;
         quality[i] = s.solution.quality;
         lineage[i] = s.solution.lineage;
+        tried[i] = s.tried;
         start_quality[i] = s.solution.quality;
         sees[i] = s.sees_frontier;
         copied[i] = s.copied;
+        new_lineages += (s.new_lineage & !s.new_team_lineage) as u32;
+    }
+    if lineage_credit {
+        // The head of the lineage each producer starts in, as it saw it (its
+        // start for a lineage started this step).
+        let (q, sight, heads_start) = (
+            &*problems,
+            &cx.setting.sight,
+            &mut producer_flows.lineage_head,
+        );
+        for (i, s) in starts.iter().enumerate() {
+            let j = p.target[i] as usize;
+            let head = HeadsSeen::new(q, sight, links, p, i, j).lineage(s.solution.lineage);
+            let h = head.map_or(s.solution.quality, |h| h.solution.quality);
+            heads_start[i] = h.max(s.solution.quality);
+        }
     }
     if plan {
         // A team lineage started this step is the slot's from now on.
         for (i, s) in starts.iter().enumerate() {
             let slot = p.target[i] as usize * k + p.team_rank[i] as usize % k;
-            if s.new_team_lineage || problems.plan_lineage[slot] == 0 {
-                problems.plan_lineage[slot] = s.solution.lineage;
+            let row = &mut problems.plan_lineage;
+            // Counted once per slot, on its first member.
+            new_lineages += (s.new_team_lineage && row[slot] != s.solution.lineage) as u32;
+            if s.new_team_lineage || row[slot] == 0 {
+                row[slot] = s.solution.lineage;
             }
         }
+    }
+    ledger.new_lineages = new_lineages;
+}
+
+/// The fork rule's crowds: per problem, how many of the producers who did not
+/// switch work in each lineage at the start of adoption (spec §2.3).
+fn count_crowds(p: &Producers, m: usize, switched: &[bool], teams: &Csr, space: &mut Workspace) {
+    let Workspace {
+        crowds,
+        crowd_start,
+        lineages,
+        ..
+    } = space;
+    crowds.clear();
+    crowd_start.clear();
+    crowd_start.push(0);
+    for j in 0..m {
+        lineages.clear();
+        let stayers = teams.on(j).iter().filter(|&&i| !switched[i as usize]);
+        lineages.extend(stayers.map(|&i| p.lineage[i as usize]));
+        lineages.sort_unstable();
+        let first = crowds.len();
+        for &l in lineages.iter() {
+            let last = crowds.len().wrapping_sub(1);
+            if crowds.len() > first && crowds[last].0 == l {
+                crowds[last].1 += 1;
+            } else {
+                crowds.push((l, 1));
+            }
+        }
+        crowd_start.push(crowds.len() as u32);
     }
 }

@@ -1,15 +1,19 @@
 //! Phase 5, disclosure, frontier and the accounting of effort (spec §2.5,
-//! docs/MODEL.md §7.5). Each producer's result updates its holder's record;
-//! open regimes publish at once and patents publish after their term. Every
+//! docs/MODEL.md §7.5). Each producer's result updates its holder's record and
+//! its lineage's head for that holder (with what it learned to fail); open
+//! regimes publish at once and patents publish after their term. Every
 //! effective trial of the step is then classified as catch-up, race,
 //! redundant, exploration or frontier work, against the world frontier W at the
-//! step's start, and only value added above W earns credit (the priority rule).
+//! step's start, and only value added above W earns credit (the priority rule),
+//! or with `credit_rule = lineage` value added above one's lineage head by the
+//! best result of each lineage.
 
 use std::hint::select_unpredictable;
 
 use super::Context;
-use crate::model::config::Visibility;
+use crate::model::config::{CreditRule, Visibility};
 use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
+use crate::model::heads::head_holder;
 use crate::model::kernels::par::{map_into, parallel};
 use crate::model::kernels::redundancy::{Evaluation, redundant};
 use crate::model::rng::Originals;
@@ -40,6 +44,13 @@ pub struct Workspace {
     unoriginal_end: Vec<bool>,
     /// One problem's evaluations, sorted by the redundancy kernel.
     evaluations: Vec<Evaluation>,
+    /// The lineages worked on one problem, sorted (a head's crowd is 0 if its
+    /// lineage is not among them).
+    live: Vec<u64>,
+    /// One problem's producers by (lineage, quality desc, genome draw, priority).
+    ranked: Vec<(u64, u64, u64, u64, u32)>,
+    /// Has the best result of its lineage on its problem (`credit_rule = lineage`).
+    lineage_best: Vec<bool>,
 }
 
 /// Publishes the step's results, then accounts for its effort.
@@ -52,7 +63,15 @@ pub fn disclosure(
     ledger: &mut Ledger,
     space: &mut Workspace,
 ) {
-    ledger.innovation = publish(cx, producers, problems, producer_flows, problem_flows);
+    ledger.innovation = publish(
+        cx,
+        producers,
+        problems,
+        producer_flows,
+        problem_flows,
+        ledger,
+        space,
+    );
     redundancy(cx, producers, producer_flows, problem_flows, space);
     account(
         cx,
@@ -73,8 +92,23 @@ fn publish(
     q: &mut Problems,
     producer_flows: &ProducerFlows,
     problem_flows: &mut ProblemFlows,
+    ledger: &mut Ledger,
+    space: &mut Workspace,
 ) -> f64 {
-    let t = cx.clock.time;
+    let (t, flip_bits) = (cx.clock.time, cx.world.flip_bits);
+    let originals = Originals::new(cx.clock.seed, t);
+    let lineage_credit = cx.regime.credit_rule == CreditRule::Lineage;
+    let Workspace {
+        live,
+        ranked,
+        lineage_best,
+        ..
+    } = space;
+    if lineage_credit {
+        lineage_best.clear();
+        lineage_best.resize(p.len(), false);
+    }
+    let mut live_total = 0u64;
     let sight = &cx.setting.sight;
     let open_at_once = sight.visibility == Visibility::Open;
     let term = cx.regime.patent_term.map(|p| p as usize);
@@ -89,20 +123,46 @@ fn publish(
     for j in 0..q.len() {
         let members = teams.on(j);
         let w_old = frontier_start[j];
+        live.clear();
+        live.extend(members.iter().map(|&i| p.lineage[i as usize]));
+        live.sort_unstable();
+        live.dedup();
+        live_total += live.len() as u64;
+        let tie = |genome: u64| originals.draw(j, genome);
         // The best improver and the race winner are kept by selects, not
         // branches: who they are is data. Ties go to the lower index (members
         // are in index order).
         let (mut improver, mut improver_quality) = (NONE, f64::NEG_INFINITY);
         let (mut winner, mut winner_quality) = (NONE, w_old);
         for &i in members {
-            let s = p.solution(i as usize);
-            q.offer(j, sight.holder(i as usize, p.group[i as usize]), s, t);
+            let (s, group) = (p.solution(i as usize), p.group[i as usize]);
+            q.offer(j, sight.holder(i as usize, group), s, t);
+            let holder = head_holder(sight, i as usize, group);
+            let tried = p.tried[i as usize];
+            let is_live = |l: u64| live.binary_search(&l).is_ok();
+            q.heads
+                .offer(j, holder, s, tried, t, flip_bits, tie, is_live);
             let improves = (s.quality > start_quality[i as usize]) & (s.quality > improver_quality);
             improver = select_unpredictable(improves, i, improver);
             improver_quality = select_unpredictable(improves, s.quality, improver_quality);
             let wins = s.quality > winner_quality;
             winner = select_unpredictable(wins, i, winner);
             winner_quality = select_unpredictable(wins, s.quality, winner_quality);
+        }
+        if lineage_credit {
+            // The best result of each lineage on `j` earns its credit (ties: the
+            // genome's draw, then the original of a shared genome).
+            ranked.clear();
+            ranked.extend(members.iter().map(|&i| {
+                let s = p.solution(i as usize);
+                let worse = u64::MAX - s.quality.to_bits();
+                let original = originals.priority(j, s.genome, i);
+                (s.lineage, worse, tie(s.genome), original, i)
+            }));
+            ranked.sort_unstable();
+            for (k, r) in ranked.iter().enumerate() {
+                lineage_best[r.4 as usize] = k == 0 || ranked[k - 1].0 != r.0;
+            }
         }
         let improvement = (improver != NONE).then(|| p.solution(improver as usize));
         winners[j] = winner;
@@ -125,6 +185,7 @@ fn publish(
         q.recompute_frontier(j);
         innovation += q.value[j] * (q.frontier[j] - w_old).max(0.0);
     }
+    ledger.live_lineages = live_total;
     innovation
 }
 
@@ -188,6 +249,7 @@ fn account(
     space: &mut Workspace,
 ) {
     let sight = &cx.setting.sight;
+    let lineage_credit = cx.regime.credit_rule == CreditRule::Lineage;
     let (frontier_start, winners) = (&problem_flows.frontier_start, &problem_flows.winner);
     let links = &problem_flows.federation[..];
     let ProducerFlows {
@@ -195,8 +257,10 @@ fn account(
         sees_frontier,
         effective,
         new_credit,
+        lineage_head,
         ..
     } = producer_flows;
+    let (lineage_head, lineage_best) = (&*lineage_head, &space.lineage_best);
     // Arrays cut to `n`, so that indices below `n` need no bounds checks.
     let n = p.len();
     let (target, group, quality) = (&p.target[..n], &p.group[..n], &p.quality[..n]);
@@ -223,11 +287,21 @@ fn account(
             Effort::Frontier
         };
         // Priority rule: only value added above the old frontier earns credit,
-        // and a shared end genome only for its original.
+        // and a shared end genome only for its original; or under the lineage
+        // rule value added above one's lineage head, by the lineage's best.
+        let above = if !lineage_credit {
+            w
+        } else if lineage_best[i] {
+            lineage_head[i]
+        } else {
+            f64::INFINITY
+        };
         let credit = match effort {
             Effort::Race | Effort::CatchUp => 0.0,
             _ if unoriginal_end[i] => 0.0,
-            Effort::Exploration | Effort::Frontier => q.value[j] * (end - start.max(w)).max(0.0),
+            Effort::Exploration | Effort::Frontier => {
+                q.value[j] * (end - start.max(above)).max(0.0)
+            }
         };
         (effort, credit)
     };

@@ -173,12 +173,14 @@ pub fn observation(
         exploration_share: share(l.exploration),
         frontier_share: share(l.frontier),
         stuck_share: share(stuck_total),
+        new_lineages: l.new_lineages as f64,
         frontier_quality,
         access_quality,
         mean_quality,
         innovation: l.innovation,
         approach_diversity: diversity_sum / diverse_problems as f64,
         lineages: distinct_sum as f64 / worked as f64,
+        heads: l.live_lineages as f64 / worked as f64,
         effort_entropy: if m > 1 && effort_total > 0.0 {
             entropy / (m as f64).ln()
         } else {

@@ -3,24 +3,26 @@
 //! coordination overhead turn exerted trials into effective ones; each
 //! effective trial flips `flip_bits` random bits and keeps the flip if it
 //! improves fitness (hill climbing), evaluated incrementally on the NK
-//! landscape. One-bit climbs remember what they tried ([`Climb`]), which
-//! changes no result.
+//! landscape. A researcher does not retry what failed: flips are drawn among
+//! those not known to fail (`Producers::tried`, which adoption set from the
+//! producer's own knowledge and the heads it copied), and a genome known to be
+//! a dead end is not searched further (`kernels::climb`). Whether a genome is a
+//! one-bit local optimum is cached per producer ([`Climb`], `stuck_share`).
 
-use rand::RngExt;
 use rayon::prelude::*;
 
 use super::{Context, matching};
 use crate::model::config::Allocation;
 use crate::model::flows::{Evaluations, ProblemFlows, ProducerFlows};
-use crate::model::kernels::climb::Climb;
+use crate::model::kernels::climb::{Climb, climb_many, climb_one};
 use crate::model::kernels::par::{PAR_CHUNK, parallel};
 use crate::model::landscape::Landscapes;
 use crate::model::rng::{Phase, Stream, Streams, stochastic_round};
 use crate::model::state::{Problems, Producers};
 
-/// Space kept between steps: what each producer's climbs already know (a cache
-/// that changes no result), and each producer's search stream, from effort to
-/// its climb.
+/// Space kept between steps: whether each producer's genome is a local optimum
+/// (a cache that changes no result), and each producer's search stream, from
+/// effort to its climb.
 #[derive(Default)]
 pub struct Workspace {
     climbs: Vec<Climb>,
@@ -53,6 +55,7 @@ pub fn search(
         genome,
         fitness,
         quality,
+        tried,
         ..
     } = producers;
     let ProducerFlows {
@@ -119,6 +122,7 @@ pub fn search(
             genome,
             fitness,
             quality,
+            tried,
             climbs,
             start,
             count,
@@ -133,6 +137,7 @@ pub fn search(
             &mut quality[..k],
         );
         let (climbs, start, count) = (&mut climbs[..k], &mut start[..k], &mut count[..k]);
+        let tried = &mut tried[..k];
         let stuck = &mut stuck[..k];
         let target = &target[c * size..c * size + k];
         for i in 0..k {
@@ -144,6 +149,7 @@ pub fn search(
                 &mut genome[i],
                 &mut fitness[i],
                 &mut quality[i],
+                &mut tried[i],
                 &mut climbs[i],
                 evaluated,
             );
@@ -158,6 +164,7 @@ pub fn search(
             genome.par_chunks_mut(size),
             fitness.par_chunks_mut(size),
             quality.par_chunks_mut(size),
+            tried.par_chunks_mut(size),
             climbs.par_chunks_mut(size),
             start.par_chunks_mut(size),
             count.par_chunks_mut(size),
@@ -166,8 +173,8 @@ pub fn search(
         )
             .into_par_iter()
             .enumerate()
-            .for_each(|(c, (a, b, d, e, f, g, h, k, m, l))| {
-                climb_chunk(c, Chunk::new(a, b, d, e, f, g, h, k, m, l))
+            .for_each(|(c, (a, b, d, e, t, f, g, h, k, m, l))| {
+                climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, l))
             });
     } else {
         let parts = effective
@@ -176,13 +183,14 @@ pub fn search(
             .zip(genome.chunks_mut(size))
             .zip(fitness.chunks_mut(size))
             .zip(quality.chunks_mut(size))
+            .zip(tried.chunks_mut(size))
             .zip(climbs.chunks_mut(size))
             .zip(start.chunks_mut(size))
             .zip(count.chunks_mut(size))
             .zip(stuck.chunks_mut(size))
             .zip(chunks.iter_mut());
-        for (c, (((((((((a, b), d), e), f), g), h), k), m), l)) in parts.enumerate() {
-            climb_chunk(c, Chunk::new(a, b, d, e, f, g, h, k, m, l));
+        for (c, ((((((((((a, b), d), e), t), f), g), h), k), m), l)) in parts.enumerate() {
+            climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, l));
         }
     }
     effective.iter().map(|&e| e as u64).sum::<u64>()
@@ -207,6 +215,7 @@ struct Chunk<'a> {
     genome: &'a mut [u64],
     fitness: &'a mut [u64],
     quality: &'a mut [f64],
+    tried: &'a mut [u64],
     climbs: &'a mut [Climb],
     start: &'a mut [u32],
     count: &'a mut [u32],
@@ -222,6 +231,7 @@ impl<'a> Chunk<'a> {
         genome: &'a mut [u64],
         fitness: &'a mut [u64],
         quality: &'a mut [f64],
+        tried: &'a mut [u64],
         climbs: &'a mut [Climb],
         start: &'a mut [u32],
         count: &'a mut [u32],
@@ -234,6 +244,7 @@ impl<'a> Chunk<'a> {
             genome,
             fitness,
             quality,
+            tried,
             climbs,
             start,
             count,
@@ -294,6 +305,7 @@ impl Search<'_> {
         genome: &mut u64,
         fitness: &mut u64,
         quality: &mut f64,
+        tried: &mut u64,
         climb: &mut Climb,
         evaluated: &mut Vec<u64>,
     ) -> u32 {
@@ -304,44 +316,25 @@ impl Search<'_> {
         let mut stuck = 0;
         let since = if flip_bits == 1 {
             // Only the final genome can be a local optimum: the others improved.
-            match climb.climb(
-                seed, &landscape, nk, effective, rng, genome, fitness, evaluated,
-            ) {
-                Some(since) => {
-                    *quality = nk.quality(*fitness);
-                    since
-                }
-                // Nothing could change: the solution, its quality and what is known of it stay.
-                None => effective,
-            }
+            climb_one(
+                &landscape, nk, effective, rng, genome, fitness, tried, evaluated,
+            )
         } else {
-            let mut since = 0;
-            for _ in 0..effective {
-                // Draw bits until `flip_bits` distinct ones are set.
-                let mut flips = 1u64 << rng.random_range(0..nk.loci());
-                let mut set = 1;
-                while set < flip_bits {
-                    let bit = 1u64 << rng.random_range(0..nk.loci());
-                    set += (flips & bit == 0) as u32;
-                    flips |= bit;
+            // A multi-bit flip may leave a one-bit local optimum.
+            let left = |g, f, since| {
+                if climb.local_optimum(seed, &landscape, nk, g, f, 0) {
+                    stuck += since;
                 }
-                since += 1;
-                evaluated.push(*genome ^ flips);
-                let candidate = landscape.flip(*genome, *fitness, flips);
-                if candidate > *fitness {
-                    // A multi-bit flip may leave a one-bit local optimum.
-                    if climb.local_optimum(seed, &landscape, nk, *genome, *fitness) {
-                        stuck += since;
-                    }
-                    *genome ^= flips;
-                    *fitness = candidate;
-                    since = 0;
-                }
-            }
-            *quality = nk.quality(*fitness);
-            since
+            };
+            climb_many(
+                &landscape, nk, flip_bits, effective, rng, genome, fitness, tried, evaluated,
+                left,
+            )
         };
-        if since > 0 && climb.local_optimum(seed, &landscape, nk, *genome, *fitness) {
+        *quality = nk.quality(*fitness);
+        // With one-bit flips what is known to fail need not be tried again.
+        let known = if flip_bits == 1 { *tried } else { 0 };
+        if since > 0 && climb.local_optimum(seed, &landscape, nk, *genome, *fitness, known) {
             stuck += since;
         }
         stuck

@@ -2,7 +2,8 @@
 //! `shock_rate` a share `shock_size` of the problems draw new values (all values
 //! are then rescaled to mean 1), and with `shock_landscape` new landscapes too,
 //! each locus keeping its contributions with probability `shock_correlation`,
-//! so that old knowledge loses some of its quality.
+//! so that old knowledge loses some of its quality (and what was known to
+//! fail is forgotten).
 
 use rand::RngExt;
 use rand_distr::{Distribution, Pareto};
@@ -57,6 +58,8 @@ pub fn shocks(
                     .fitness(p.genome[i]);
                 p.fitness[i] = f;
                 p.quality[i] = landscapes.nk.quality(f);
+                // What failed on the old landscape may not fail on the new one.
+                p.tried[i] = 0;
             }
         }
     }
@@ -67,7 +70,8 @@ pub fn shocks(
     rank_values(problems);
 }
 
-/// Re-evaluates every solution known on `j` (open, held, patented) on its new landscape.
+/// Re-evaluates every solution known on `j` (open, held, patented, heads) on
+/// its new landscape; heads forget what was known to fail.
 fn reevaluate_problem(landscapes: &Landscapes, p: &mut Problems, j: usize) {
     let landscape = landscapes.get(j, p.landscape[j]);
     let eval = |s: &mut Solution| {
@@ -85,6 +89,7 @@ fn reevaluate_problem(landscapes: &Landscapes, p: &mut Problems, j: usize) {
     }
     // Best first again; a stable sort keeps earlier records ahead on ties.
     row.sort_by(|a, b| b.solution.quality.total_cmp(&a.solution.quality));
+    p.heads.reevaluate(j, eval);
     if !p.patent_ring.is_empty() {
         let term = p.patent_ring.len() / p.len();
         for s in p.patent_ring[j * term..(j + 1) * term].iter_mut().flatten() {

@@ -5,12 +5,14 @@ mod adoption;
 mod allocation;
 mod capital;
 mod disclosure;
+mod heads;
 mod money;
 
 use super::{Clock, Context};
 use crate::model::config::{Regime, World};
 use crate::model::csr::Csr;
 use crate::model::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
+use crate::model::heads::Heads;
 use crate::model::network::Sight;
 use crate::model::state::{Problems, Producers, Record, Setting, Solution};
 
@@ -72,6 +74,7 @@ impl Fixture {
             fitness: vec![0; n],
             quality: vec![0.0; n],
             lineage: vec![0; n],
+            tried: vec![0; n],
             fresh: vec![false; n],
             team_rank: vec![0; n],
         }
@@ -98,6 +101,7 @@ impl Fixture {
             patent_ring: Vec::new(),
             past_values: Default::default(),
             max_records: w.max_solutions,
+            heads: Heads::new(m, w.max_lineages),
         }
     }
 
