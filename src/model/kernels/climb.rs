@@ -224,9 +224,16 @@ mod tests {
                 let seed = setup.random();
                 let landscape = nk.landscape(seed);
                 let genome = setup.random::<u64>() & nk.genome_mask();
-                // Start from some flips already known to fail (as if copied).
-                let known = setup.random::<u64>() & setup.random::<u64>() & nk.genome_mask();
-                let start = (genome, landscape.fitness(genome), known);
+                // Start from some flips known to fail (as if copied): drawn, and kept
+                // only if they do fail.
+                let fitness = landscape.fitness(genome);
+                let drawn = setup.random::<u64>() & setup.random::<u64>() & nk.genome_mask();
+                let known = (0..loci)
+                    .filter(|&b| {
+                        (drawn >> b) & 1 == 1 && landscape.flip_one(genome, fitness, b) <= fitness
+                    })
+                    .fold(0u64, |k, b| k | 1 << b);
+                let start = (genome, fitness, known);
                 let (mut fast, mut slow) = (start, start);
                 let mut cache = Climb::default();
                 let mut evaluated = Vec::new();
@@ -235,17 +242,35 @@ mod tests {
                     let rng = stream(case, step, Phase::Search, 0);
                     let stuck = {
                         let (mut g, mut f, mut t) = slow;
-                        stuck_naive(&landscape, &nk, trials, &mut rng.clone(), &mut g, &mut f, &mut t)
+                        stuck_naive(
+                            &landscape,
+                            &nk,
+                            trials,
+                            &mut rng.clone(),
+                            &mut g,
+                            &mut f,
+                            &mut t,
+                        )
                     };
                     let (g, f, t) = &mut slow;
                     climb_one_naive(&landscape, &nk, trials, &mut rng.clone(), g, f, t);
                     let (g, f, t) = &mut fast;
                     let before = evaluated.len();
-                    let since = climb_one(&landscape, &nk, trials, &mut rng.clone(), g, f, t, &mut evaluated);
+                    let since = climb_one(
+                        &landscape,
+                        &nk,
+                        trials,
+                        &mut rng.clone(),
+                        g,
+                        f,
+                        t,
+                        &mut evaluated,
+                    );
                     assert_eq!(fast, slow, "L={loci} case {case} step {step}");
                     assert!(evaluated.len() - before <= trials as usize);
                     // Only the final genome can be a local optimum (the others were improved on).
-                    let optimum = cache.local_optimum(seed, &landscape, &nk, fast.0, fast.1, fast.2);
+                    let optimum =
+                        cache.local_optimum(seed, &landscape, &nk, fast.0, fast.1, fast.2);
                     assert_eq!(if optimum { since } else { 0 }, stuck, "stuck trials");
                 }
             }
@@ -263,14 +288,35 @@ mod tests {
             let mut evaluated = Vec::new();
             // Between two improvements at most 12 trials fail (none is retried),
             // so enough trials always end with every flip of a local optimum tried.
-            climb_one(&landscape, &nk, 5000, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated);
+            climb_one(
+                &landscape,
+                &nk,
+                5000,
+                &mut rng,
+                &mut g,
+                &mut f,
+                &mut tried,
+                &mut evaluated,
+            );
             assert_eq!(tried, nk.genome_mask(), "case {case}");
             let improves = (0..12).any(|b| landscape.flip_one(g, f, b) > f);
             assert!(!improves, "every flip tried means a local optimum");
             // Exhausted: nothing more is drawn or evaluated, every trial is spent on it.
             let (before, seen) = (rng.clone().random::<u64>(), evaluated.len());
-            let since = climb_one(&landscape, &nk, 5, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated);
-            assert_eq!((rng.random::<u64>(), evaluated.len(), since), (before, seen, 5));
+            let since = climb_one(
+                &landscape,
+                &nk,
+                5,
+                &mut rng,
+                &mut g,
+                &mut f,
+                &mut tried,
+                &mut evaluated,
+            );
+            assert_eq!(
+                (rng.random::<u64>(), evaluated.len(), since),
+                (before, seen, 5)
+            );
         }
     }
 
@@ -283,12 +329,34 @@ mod tests {
         let mut rng = stream(1, 0, Phase::Search, 1);
         let mut improvements = 0;
         let left = |_, _, _| improvements += 1;
-        climb_many(&landscape, &nk, 2, 1000, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated, left);
+        climb_many(
+            &landscape,
+            &nk,
+            2,
+            1000,
+            &mut rng,
+            &mut g,
+            &mut f,
+            &mut tried,
+            &mut evaluated,
+            left,
+        );
         assert_eq!(tried, 10);
         // Every trial evaluated one genome: the improvements, and at least the last L failures.
         assert!(evaluated.len() >= improvements + 10);
         let before = rng.clone().random::<u64>();
-        let since = climb_many(&landscape, &nk, 2, 5, &mut rng, &mut g, &mut f, &mut tried, &mut evaluated, |_, _, _| {});
+        let since = climb_many(
+            &landscape,
+            &nk,
+            2,
+            5,
+            &mut rng,
+            &mut g,
+            &mut f,
+            &mut tried,
+            &mut evaluated,
+            |_, _, _| {},
+        );
         assert_eq!((rng.random::<u64>(), since), (before, 5));
     }
 }

@@ -327,8 +327,7 @@ impl Search<'_> {
                 }
             };
             climb_many(
-                &landscape, nk, flip_bits, effective, rng, genome, fitness, tried, evaluated,
-                left,
+                &landscape, nk, flip_bits, effective, rng, genome, fitness, tried, evaluated, left,
             )
         };
         *quality = nk.quality(*fitness);

@@ -25,6 +25,8 @@ fn fixture(producers: usize, credit_rule: CreditRule) -> Fixture {
 fn disclose(fx: &Fixture, p: &Producers, q: &mut Problems, f: &mut Flows, t: u32, w: f64) {
     f.problems.teams.build(&p.target, q.len());
     f.problems.frontier_start[0] = w;
+    // No search ran: nothing was evaluated.
+    f.producers.evaluations.reset(p.len());
     let mut space = disclosure::Workspace::default();
     let (pf, qf, ledger) = (&mut f.producers, &mut f.problems, &mut f.ledger);
     disclosure(fx.cx(t), p, q, pf, qf, ledger, &mut space);
