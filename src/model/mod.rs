@@ -67,8 +67,7 @@ mod init;
 
 pub use config::{
     Adopt, Allocation, Config, ConfigError, CreditRule, NetworkKind, PRESETS, PayCapScope, Preset,
-    Regime,
-    Split, Visibility, World,
+    Regime, Split, Visibility, World,
 };
 pub use flows::{Flows, Ledger};
 pub use metrics::{HEADLINE, METRIC_COUNT, METRICS, MetricInfo, Metrics, Unit, metric_info};
