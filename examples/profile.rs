@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example profile -- [--producers N] [--problems M]
 //!     [--steps T] [--warm-up W] [--threads P] [--seed S] [--preset NAME]
+//!     [--shock-correlation RHO]
 //! ```
 //!
 //! Defaults: the default world (N = 1000, M = 200), 50 warm-up steps, then 1000
@@ -23,6 +24,7 @@ struct Options {
     seed: u64,
     /// Only this preset (all of them if empty).
     preset: String,
+    shock_correlation: f64,
 }
 
 fn parse<T: std::str::FromStr>(flag: &str, value: &str) -> T {
@@ -41,6 +43,7 @@ fn options() -> Options {
         threads: 1,
         seed: 1,
         preset: String::new(),
+        shock_correlation: w.shock_correlation,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     for pair in args.chunks(2) {
@@ -53,6 +56,7 @@ fn options() -> Options {
             "--threads" => o.threads = parse(&pair[0], value),
             "--seed" => o.seed = parse(&pair[0], value),
             "--preset" => o.preset = value.to_string(),
+            "--shock-correlation" => o.shock_correlation = parse(&pair[0], value),
             other => panic!("unknown option {other}"),
         }
     }
@@ -101,6 +105,7 @@ fn main() {
                 world: World {
                     producers: o.producers,
                     problems: o.problems,
+                    shock_correlation: o.shock_correlation,
                     ..World::default()
                 },
                 regime: Regime::preset(preset.name).expect("known preset"),

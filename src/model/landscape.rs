@@ -188,7 +188,8 @@ pub struct Landscape<'a> {
 }
 
 impl Landscape<'_> {
-    #[inline]
+    /// Always inlined: it is the innermost step of every evaluation.
+    #[inline(always)]
     fn phi(&self, i: u32, w: u64) -> u64 {
         if !self.table.is_empty() {
             self.table[self.nk.index(i, w)] as u64
