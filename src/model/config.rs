@@ -417,7 +417,7 @@ coordination.",
         name: "p2p",
         summary: "P2P commons with social credit: the governed commons, half of whose pool buys compute granted by credit",
         description: "The governed commons (open knowledge, a claim registry, forks, reward by \
-contribution, monitoring, integration cost), where half of a positive pool is not paid out but buys \
+contribution to one's lineage, monitoring, integration cost), where half of a positive pool is not paid out but buys \
 compute, granted as extra trials next step in proportion to credit: access to above-average resources \
 by expected social value (the P2P social credit). What the budget ceiling leaves ungranted is paid out \
 by contribution.",
