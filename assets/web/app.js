@@ -3,7 +3,7 @@
 // the server streams, and links the files the finished run leaves.
 "use strict";
 
-const PRESET_SLOTS = ["enclosure", "commons", "collectivist", "open_access", "cooperative", "patents"];
+const PRESET_SLOTS = ["enclosure", "commons", "collectivist", "open_access", "cooperative", "patents", "collaborative", "p2p"];
 // Okabe-Ito, as in the PNG charts (src/output/charts/style.rs).
 const COLORS = ["#d55e00", "#009e73", "#0072b2", "#e69f00", "#cc79a7", "#56b4e9", "#000000", "#c8b914"];
 

@@ -90,13 +90,15 @@ const MARKERS: [Marker; 8] = [
 ];
 
 /// Presets keep their slot (colour, dash, marker) in every chart of every scenario.
-const PRESET_SLOTS: [&str; 6] = [
+const PRESET_SLOTS: [&str; 8] = [
     "enclosure",
     "commons",
     "collectivist",
     "open_access",
     "cooperative",
     "patents",
+    "collaborative",
+    "p2p",
 ];
 
 /// How one regime is drawn.
@@ -112,8 +114,8 @@ pub struct RegimeStyle {
 /// their fixed slot (colour, dash, marker). A variant (`presets` maps a regime's
 /// name to the preset it starts from) takes its preset's slot when the preset
 /// itself is not in the scenario, so that an institution keeps its colour from
-/// chart to chart. Other names take, in order, the two spare slots, then the
-/// slots of presets absent from this scenario, then cycle (a ninth regime reuses
+/// chart to chart. Other names take, in order, the slots of `collaborative` and
+/// `p2p` if absent, then those of the other presets absent from this scenario, then cycle (a ninth regime reuses
 /// a colour with another dash, so lines stay distinguishable).
 pub fn regime_styles(names: &[String], presets: &BTreeMap<String, String>) -> Vec<RegimeStyle> {
     let preset = |n: &str| PRESET_SLOTS.iter().position(|p| *p == n);
