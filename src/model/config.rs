@@ -82,6 +82,8 @@ parameters! {
             "Bits flipped per search trial: the step size of search.";
         explore_rate: f64 = 0.1, SHARE, "p_new", "probability per step", false,
             "Probability a newcomer to a problem starts a new approach (a random genome, a new lineage) instead of adopting, and per step that a producer on a known local optimum does (a planned team lineage restarts as often as that many free producers would).";
+        merge_rate: f64 = 0.1, SHARE, "p_merge", "probability per trial", false,
+            "Probability a search trial is a merge instead of a flip: a uniform crossover with the head of another visible lineage on the problem, kept if it improves (recombination).";
         shock_rate: f64 = 0.05, SHARE, "p_shock", "probability per step", false,
             "Probability of a value shock each step.";
         shock_size: f64 = 0.1, SHARE, "h", "share", false,

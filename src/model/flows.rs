@@ -27,6 +27,8 @@ pub struct ProducerFlows {
     pub evaluations: Evaluations,
     /// Effective trials made from a genome that is a one-bit local optimum (search).
     pub stuck: Vec<u32>,
+    /// Effective trials that were merges (search, `merge_rate`).
+    pub merges: Vec<u32>,
     /// Value added above the old frontier, before averaging (disclosure).
     pub new_credit: Vec<f64>,
     /// Money received (revenue, pool, after the pay cap; reward).
@@ -52,6 +54,7 @@ impl ProducerFlows {
             effective: vec![0; n],
             evaluations: Evaluations::default(),
             stuck: vec![0; n],
+            merges: vec![0; n],
             new_credit: vec![0.0; n],
             income: vec![0.0; n],
             granted: vec![0.0; n],

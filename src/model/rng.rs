@@ -81,6 +81,9 @@ pub enum Phase {
     /// New approaches (spec §2.3): their own streams, so that adoption's draws
     /// stay the same whatever `explore_rate`.
     Explore = 13,
+    /// Merges (spec §2.4): their own streams, so that search's draws stay the
+    /// same whatever `merge_rate`.
+    Merge = 14,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

@@ -23,6 +23,7 @@ fn world(n: usize, copy_skips_search: bool) -> Config {
     w.switch_rate = 0.0;
     // As in Lazer & Friedman: no new approaches.
     w.explore_rate = 0.0;
+    w.merge_rate = 0.0;
     c.regime = Regime {
         visibility: Visibility::Network,
         network: NetworkKind::Complete,

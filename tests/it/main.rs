@@ -12,6 +12,7 @@ mod classics;
 mod cli;
 mod fuzz;
 mod imitation;
+mod merges;
 mod model;
 mod reliability;
 mod report;

@@ -68,6 +68,8 @@ pub fn observation(
     // Integer-valued sums are exact in u64, and equal to the float sums.
     let exerted_total = f.exerted.iter().map(|&e| e as u64).sum::<u64>() as f64;
     let stuck_total = f.stuck.iter().map(|&e| e as u64).sum::<u64>() as f64;
+    // Merges are never stuck: stuck_share is a share of the other trials (spec §2.10).
+    let merges_total = f.merges.iter().map(|&e| e as u64).sum::<u64>() as f64;
     let misplaced = (p.domain.iter().zip(&p.target))
         .filter(|&(&d, &t)| d != q.domain[t as usize])
         .count();
@@ -172,7 +174,7 @@ pub fn observation(
         redundant_share: share(l.redundant),
         exploration_share: share(l.exploration),
         frontier_share: share(l.frontier),
-        stuck_share: share(stuck_total),
+        stuck_share: stuck_total / (trials - merges_total),
         new_lineages: l.new_lineages as f64,
         frontier_quality,
         access_quality,

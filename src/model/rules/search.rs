@@ -9,6 +9,7 @@
 //! a dead end is not searched further (`kernels::climb`). Whether a genome is a
 //! one-bit local optimum is cached per producer ([`Climb`], `stuck_share`).
 
+use rand::RngExt;
 use rayon::prelude::*;
 
 use super::{Context, matching};
@@ -16,7 +17,8 @@ use crate::model::config::Allocation;
 use crate::model::flows::{Evaluations, ProblemFlows, ProducerFlows};
 use crate::model::kernels::climb::{Climb, climb_many, climb_one};
 use crate::model::kernels::par::{PAR_CHUNK, parallel};
-use crate::model::landscape::Landscapes;
+use crate::model::kernels::view::HeadsSeen;
+use crate::model::landscape::{Landscape, Landscapes};
 use crate::model::rng::{Phase, Stream, Streams, stochastic_round};
 use crate::model::state::{Problems, Producers};
 
@@ -45,6 +47,7 @@ pub fn search(
         q: problems,
         flows: problem_flows,
         streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Search),
+        merge_streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Merge),
     };
     let Producers {
         target,
@@ -56,6 +59,8 @@ pub fn search(
         fitness,
         quality,
         tried,
+        lineage,
+        group,
         ..
     } = producers;
     let ProducerFlows {
@@ -64,6 +69,7 @@ pub fn search(
         copied,
         evaluations,
         stuck,
+        merges,
         ..
     } = producer_flows;
     let skip_copiers = cx.regime.copy_skips_search;
@@ -127,6 +133,7 @@ pub fn search(
             start,
             count,
             stuck,
+            merges,
             evaluated,
         } = chunk;
         let k = effective.len();
@@ -138,11 +145,18 @@ pub fn search(
         );
         let (climbs, start, count) = (&mut climbs[..k], &mut start[..k], &mut count[..k]);
         let tried = &mut tried[..k];
-        let stuck = &mut stuck[..k];
+        let (stuck, merges) = (&mut stuck[..k], &mut merges[..k]);
         let target = &target[c * size..c * size + k];
         for i in 0..k {
             start[i] = evaluated.len() as u32;
-            stuck[i] = search.climb(
+            let global = c * size + i;
+            let who = Who {
+                i: global,
+                group: group[global],
+                lineage: lineage[global],
+            };
+            (stuck[i], merges[i]) = search.climb(
+                who,
                 target[i],
                 effective[i],
                 &mut rngs[i],
@@ -169,12 +183,13 @@ pub fn search(
             start.par_chunks_mut(size),
             count.par_chunks_mut(size),
             stuck.par_chunks_mut(size),
+            merges.par_chunks_mut(size),
             chunks.par_iter_mut(),
         )
             .into_par_iter()
             .enumerate()
-            .for_each(|(c, (a, b, d, e, t, f, g, h, k, m, l))| {
-                climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, l))
+            .for_each(|(c, (a, b, d, e, t, f, g, h, k, m, x, l))| {
+                climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, x, l))
             });
     } else {
         let parts = effective
@@ -188,9 +203,10 @@ pub fn search(
             .zip(start.chunks_mut(size))
             .zip(count.chunks_mut(size))
             .zip(stuck.chunks_mut(size))
+            .zip(merges.chunks_mut(size))
             .zip(chunks.iter_mut());
-        for (c, ((((((((((a, b), d), e), t), f), g), h), k), m), l)) in parts.enumerate() {
-            climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, l));
+        for (c, (((((((((((a, b), d), e), t), f), g), h), k), m), x), l)) in parts.enumerate() {
+            climb_chunk(c, Chunk::new(a, b, d, e, t, f, g, h, k, m, x, l));
         }
     }
     effective.iter().map(|&e| e as u64).sum::<u64>()
@@ -220,6 +236,7 @@ struct Chunk<'a> {
     start: &'a mut [u32],
     count: &'a mut [u32],
     stuck: &'a mut [u32],
+    merges: &'a mut [u32],
     evaluated: &'a mut Vec<u64>,
 }
 
@@ -236,6 +253,7 @@ impl<'a> Chunk<'a> {
         start: &'a mut [u32],
         count: &'a mut [u32],
         stuck: &'a mut [u32],
+        merges: &'a mut [u32],
         evaluated: &'a mut Vec<u64>,
     ) -> Self {
         Chunk {
@@ -249,9 +267,18 @@ impl<'a> Chunk<'a> {
             start,
             count,
             stuck,
+            merges,
             evaluated,
         }
     }
+}
+
+/// Who climbs: a producer's index, group and lineage (what merges may see).
+#[derive(Clone, Copy)]
+struct Who {
+    i: usize,
+    group: u32,
+    lineage: u64,
 }
 
 /// What every producer's search reads: the rules, the landscapes and the problems.
@@ -261,6 +288,7 @@ struct Search<'a> {
     q: &'a Problems,
     flows: &'a ProblemFlows,
     streams: Streams,
+    merge_streams: Streams,
 }
 
 impl Search<'_> {
@@ -291,14 +319,17 @@ impl Search<'_> {
     }
 
     /// The `effective` trials of a producer on problem `j`, pushing the genome
-    /// each trial evaluates on `evaluated`. Returns how many of them were made
-    /// from a genome that is a one-bit local optimum (`stuck_share`, spec
-    /// §2.10). Inlined into the loop of a chunk, so that what does not change
-    /// from producer to producer is looked up once.
+    /// each trial evaluates on `evaluated`. With probability `merge_rate` a trial
+    /// is a merge (spec §2.4) when another lineage's head is visible; the flips
+    /// between merges run as one climb. Returns how many flips were made from a
+    /// genome that is a one-bit local optimum (`stuck_share`, spec §2.10), and how
+    /// many trials were merges. Inlined into the loop of a chunk, so that what
+    /// does not change from producer to producer is looked up once.
     #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     fn climb(
         &self,
+        who: Who,
         j: u32,
         effective: u32,
         rng: &mut Stream,
@@ -308,32 +339,107 @@ impl Search<'_> {
         tried: &mut u64,
         climb: &mut Climb,
         evaluated: &mut Vec<u64>,
-    ) -> u32 {
-        let (j, nk, flip_bits) = (j as usize, &self.landscapes.nk, self.cx.world.flip_bits);
+    ) -> (u32, u32) {
+        let (j, nk) = (j as usize, &self.landscapes.nk);
         let seed = self.q.landscape[j];
         let landscape = self.landscapes.get(j, seed);
+        let rate = self.cx.world.merge_rate;
+        let heads = HeadsSeen {
+            row: self.q.heads.row(j),
+            sight: &self.cx.setting.sight,
+            links: &self.flows.federation,
+            i: who.i,
+            group: who.group,
+        };
+        let others = || {
+            heads
+                .visible()
+                .filter(|h| h.solution.lineage != who.lineage)
+        };
+        let (mut stuck, mut merged) = (0, 0);
+        if rate == 0.0 || effective == 0 || others().next().is_none() {
+            // No merge is possible (or none drawn): the whole step is one climb.
+            stuck = self.flips(
+                seed, &landscape, effective, rng, genome, fitness, tried, climb, evaluated,
+            );
+        } else {
+            let mut draws = self.merge_streams.get(who.i as u64);
+            let mut batch = 0;
+            for _ in 0..effective {
+                if draws.random::<f64>() >= rate {
+                    batch += 1;
+                    continue;
+                }
+                stuck += self.flips(
+                    seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
+                );
+                batch = 0;
+                // A uniform crossover with a head drawn among the other lineages' visible heads.
+                let count = others().count();
+                let partner = others()
+                    .nth(draws.random_range(0..count))
+                    .expect("counted above")
+                    .solution
+                    .genome;
+                let mask = draws.random::<u64>() & nk.genome_mask();
+                let child = (*genome & !mask) | (partner & mask);
+                evaluated.push(child);
+                merged += 1;
+                let f = landscape.fitness(child);
+                if f > *fitness {
+                    // The merge stays in the producer's lineage; nothing is known of the new genome.
+                    (*genome, *fitness, *tried) = (child, f, 0);
+                }
+            }
+            stuck += self.flips(
+                seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
+            );
+        }
+        *quality = nk.quality(*fitness);
+        (stuck, merged)
+    }
+
+    /// `trials` flips from the producer's genome (hill climbing). Returns how many
+    /// of them were made from a genome that is a one-bit local optimum.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn flips(
+        &self,
+        seed: u64,
+        landscape: &Landscape,
+        trials: u32,
+        rng: &mut Stream,
+        genome: &mut u64,
+        fitness: &mut u64,
+        tried: &mut u64,
+        climb: &mut Climb,
+        evaluated: &mut Vec<u64>,
+    ) -> u32 {
+        if trials == 0 {
+            return 0;
+        }
+        let (nk, flip_bits) = (&self.landscapes.nk, self.cx.world.flip_bits);
         // Trials made from a genome before it improved, if that genome was a local optimum.
         let mut stuck = 0;
         let since = if flip_bits == 1 {
             // Only the final genome can be a local optimum: the others improved.
             climb_one(
-                &landscape, nk, effective, rng, genome, fitness, tried, evaluated,
+                landscape, nk, trials, rng, genome, fitness, tried, evaluated,
             )
         } else {
             // A multi-bit flip may leave a one-bit local optimum.
             let left = |g, f, since| {
-                if climb.local_optimum(seed, &landscape, nk, g, f, 0) {
+                if climb.local_optimum(seed, landscape, nk, g, f, 0) {
                     stuck += since;
                 }
             };
             climb_many(
-                &landscape, nk, flip_bits, effective, rng, genome, fitness, tried, evaluated, left,
+                landscape, nk, flip_bits, trials, rng, genome, fitness, tried, evaluated, left,
             )
         };
-        *quality = nk.quality(*fitness);
         // With one-bit flips what is known to fail need not be tried again.
         let known = if flip_bits == 1 { *tried } else { 0 };
-        if since > 0 && climb.local_optimum(seed, &landscape, nk, *genome, *fitness, known) {
+        if since > 0 && climb.local_optimum(seed, landscape, nk, *genome, *fitness, known) {
             stuck += since;
         }
         stuck
