@@ -324,21 +324,7 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
         .unwrap();
     let parts = cut.join(".parts");
     let start = Instant::now();
-    let finished = |p: &Path| -> usize {
-        std::fs::read_dir(p)
-            .map(|d| {
-                d.filter(|e| {
-                    e.as_ref()
-                        .unwrap()
-                        .path()
-                        .extension()
-                        .is_some_and(|x| x == "done")
-                })
-                .count()
-            })
-            .unwrap_or(0)
-    };
-    while finished(&parts) < 2 {
+    while finished_runs(&parts) < 2 {
         assert!(start.elapsed() < Duration::from_secs(60), "no run finished");
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -349,7 +335,7 @@ fn resume_after_a_kill_equals_an_uninterrupted_run() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(!cut.join("timeseries.parquet").exists());
-    let done = finished(&parts);
+    let done = finished_runs(&parts);
     assert!(done < 18, "some runs were left to do");
 
     // Resuming with another scenario is refused; with the same one it completes.

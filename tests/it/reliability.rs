@@ -52,18 +52,6 @@ fn wait_for(what: &str, ready: impl Fn() -> bool) {
     }
 }
 
-fn markers(out: &Path) -> usize {
-    std::fs::read_dir(out.join(".parts"))
-        .map(|d| {
-            d.filter(|e| {
-                e.as_ref()
-                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "done"))
-            })
-            .count()
-        })
-        .unwrap_or(0)
-}
-
 #[test]
 fn two_writers_never_share_a_directory() {
     let dir = scratch("two-writers");
@@ -77,7 +65,9 @@ fn two_writers_never_share_a_directory() {
         "1",
     ];
     let mut first = spawn(&run_args(&shared, &longer));
-    wait_for("the first run finishes a run", || markers(&shared) >= 1);
+    wait_for("the first run finishes a run", || {
+        finished_runs(&shared.join(".parts")) >= 1
+    });
     let pid = format!("pid {}", first.id());
 
     // Another seed into the same directory, a resume, a plot and a merge: all refused.
@@ -230,7 +220,7 @@ fn ctrl_c_says_how_to_resume() {
         "1",
     ];
     let child = spawn(&run_args(&out, &settings));
-    wait_for("a run finishes", || markers(&out) >= 1);
+    wait_for("a run finishes", || finished_runs(&out.join(".parts")) >= 1);
     let sent = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

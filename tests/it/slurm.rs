@@ -409,22 +409,8 @@ fn a_killed_task_resubmitted_alone_ends_identical() {
 
     // Kill task 1 once it has finished a run or two, not all eight.
     let parts = job.join("shards/1/.parts");
-    let finished = || {
-        std::fs::read_dir(&parts)
-            .map(|d| {
-                d.filter(|e| {
-                    e.as_ref()
-                        .unwrap()
-                        .path()
-                        .extension()
-                        .is_some_and(|x| x == "done")
-                })
-                .count()
-            })
-            .unwrap_or(0)
-    };
     let start = Instant::now();
-    while finished() == 0 {
+    while finished_runs(&parts) == 0 {
         assert!(
             start.elapsed() < Duration::from_secs(300),
             "task 1 finished no run"
@@ -434,7 +420,7 @@ fn a_killed_task_resubmitted_alone_ends_identical() {
     slurm("scancel", &[&format!("{array}_1")]);
     wait_for(array);
     wait_for(merge);
-    let done = finished();
+    let done = finished_runs(&parts);
     assert!(done < 8, "task 1 ended before it was killed");
     assert_eq!(
         states(merge),

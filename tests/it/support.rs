@@ -258,3 +258,16 @@ pub fn names(files: &[PathBuf]) -> Vec<String> {
 }
 
 pub const THREE: [&str; 3] = ["enclosure", "commons", "collectivist"];
+
+/// Runs finished in a `.parts` directory: its `.done` markers (0 if it does not exist).
+pub fn finished_runs(parts: &Path) -> usize {
+    std::fs::read_dir(parts)
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "done"))
+            })
+            .count()
+        })
+        .unwrap_or(0)
+}

@@ -356,45 +356,50 @@ impl Search<'_> {
                 .visible()
                 .filter(|h| h.solution.lineage != who.lineage)
         };
-        let (mut stuck, mut merged) = (0, 0);
-        if rate == 0.0 || effective == 0 || others().next().is_none() {
-            // No merge is possible (or none drawn): the whole step is one climb.
-            stuck = self.flips(
+        if rate == 0.0 {
+            let stuck = self.flips(
                 seed, &landscape, effective, rng, genome, fitness, tried, climb, evaluated,
             );
-        } else {
-            let mut draws = self.merge_streams.get(who.i as u64);
-            let mut batch = 0;
-            for _ in 0..effective {
-                if draws.random::<f64>() >= rate {
-                    batch += 1;
-                    continue;
-                }
-                stuck += self.flips(
-                    seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
-                );
-                batch = 0;
-                // A uniform crossover with a head drawn among the other lineages' visible heads.
-                let count = others().count();
-                let partner = others()
-                    .nth(draws.random_range(0..count))
-                    .expect("counted above")
-                    .solution
-                    .genome;
-                let mask = draws.random::<u64>() & nk.genome_mask();
-                let child = (*genome & !mask) | (partner & mask);
-                evaluated.push(child);
-                merged += 1;
-                let f = landscape.fitness(child);
-                if f > *fitness {
-                    // The merge stays in the producer's lineage; nothing is known of the new genome.
-                    (*genome, *fitness, *tried) = (child, f, 0);
-                }
+            *quality = nk.quality(*fitness);
+            return (stuck, 0);
+        }
+        // A drawn merge with no other lineage in sight is a flip. Splitting the flips
+        // into runs changes nothing: the climb's draws and its stuck count are the same.
+        let mut draws = self.merge_streams.get(who.i as u64);
+        let (mut stuck, mut merged, mut batch) = (0, 0, 0);
+        for _ in 0..effective {
+            let count = if draws.random::<f64>() < rate {
+                others().count()
+            } else {
+                0
+            };
+            if count == 0 {
+                batch += 1;
+                continue;
             }
             stuck += self.flips(
                 seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
             );
+            batch = 0;
+            // A uniform crossover with a head drawn among the other lineages' visible heads.
+            let partner = others()
+                .nth(draws.random_range(0..count))
+                .expect("counted above")
+                .solution
+                .genome;
+            let mask = draws.random::<u64>() & nk.genome_mask();
+            let child = (*genome & !mask) | (partner & mask);
+            evaluated.push(child);
+            merged += 1;
+            let f = landscape.fitness(child);
+            if f > *fitness {
+                // The merge stays in the producer's lineage; nothing is known of the new genome.
+                (*genome, *fitness, *tried) = (child, f, 0);
+            }
         }
+        stuck += self.flips(
+            seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
+        );
         *quality = nk.quality(*fitness);
         (stuck, merged)
     }

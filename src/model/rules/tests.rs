@@ -114,6 +114,13 @@ impl Fixture {
             ledger: Ledger::default(),
         }
     }
+
+    /// The reward rule at step 1, on `p` and `f` as a test left them.
+    fn reward(&self, p: &mut Producers, f: &mut Flows) {
+        let mut space = super::reward::Workspace::default();
+        let (flows, ledger) = (&mut f.producers, &mut f.ledger);
+        super::reward::reward(self.cx(1), p, flows, &f.holder_revenue, ledger, &mut space);
+    }
 }
 
 /// A solution of this quality and lineage (its genome is the lineage).

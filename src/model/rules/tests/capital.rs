@@ -4,7 +4,6 @@
 use super::{Fixture, close};
 use crate::model::config::{Regime, Split, World};
 use crate::model::rules::adaptation::{self, adaptation};
-use crate::model::rules::reward::{self, reward};
 
 fn world(producers: usize) -> World {
     World {
@@ -124,16 +123,7 @@ fn social_credit(max_budget: f64, monitoring_carried: f64) -> (Vec<f64>, Vec<f64
     f.producers.new_credit = vec![1.0, 3.0, 0.0, 0.0];
     f.ledger.consumer_surplus = 2.0;
     f.ledger.monitoring_carried = monitoring_carried;
-    let mut space = reward::Workspace::default();
-    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
-    reward(
-        fx.cx(1),
-        &mut p,
-        flows,
-        &f.holder_revenue,
-        ledger,
-        &mut space,
-    );
+    fx.reward(&mut p, &mut f);
     let l = &f.ledger;
     // The money identity of the reward phase, with compute bought by credit.
     let inflow = l.revenue + l.levy + l.fines_carried - l.monitoring_carried - l.credit_compute;

@@ -4,7 +4,6 @@ use super::{Fixture, close, solution};
 use crate::model::config::{PayCapScope, Regime, Split, Visibility, World};
 use crate::model::rules::governance::{self, governance};
 use crate::model::rules::market::market;
-use crate::model::rules::reward::{self, reward};
 
 fn world(producers: usize) -> World {
     World {
@@ -79,16 +78,7 @@ fn the_pool_pays_by_averaged_credit_and_idle_trials_earn_the_wage() {
     f.ledger.consumer_surplus = 2.0;
     f.ledger.fines_carried = 0.2;
     f.ledger.monitoring_carried = 0.1;
-    let mut space = reward::Workspace::default();
-    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
-    reward(
-        fx.cx(1),
-        &mut p,
-        flows,
-        &f.holder_revenue,
-        ledger,
-        &mut space,
-    );
+    fx.reward(&mut p, &mut f);
     // Credit averages with decay 0.5; the pool (levy 1 + fines 0.2 - costs 0.1)
     // is shared in proportion to it: 1/4, 3/4, 0.
     assert_eq!(p.credit, vec![0.5, 1.5, 0.0]);
@@ -124,16 +114,7 @@ fn an_equal_pool_ignores_credit_and_a_group_shares_its_revenue() {
     f.producers.new_credit = vec![2.0, 0.0, 6.0];
     f.holder_revenue[0] = 4.0;
     f.ledger.consumer_surplus = 1.0;
-    let mut space = reward::Workspace::default();
-    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
-    reward(
-        fx.cx(1),
-        &mut p,
-        flows,
-        &f.holder_revenue,
-        ledger,
-        &mut space,
-    );
+    fx.reward(&mut p, &mut f);
     let equal_pool = 0.3 / 3.0;
     let income = &f.producers.income;
     assert!(close(income[0], 1.0 + equal_pool), "{income:?}");
@@ -157,16 +138,7 @@ fn the_pay_cap_keeps_the_total_and_bounds_the_ratio() {
     let mut p = fx.producers();
     let mut f = fx.flows();
     f.holder_revenue = vec![0.1, 1.0, 10.0];
-    let mut space = reward::Workspace::default();
-    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
-    reward(
-        fx.cx(1),
-        &mut p,
-        flows,
-        &f.holder_revenue,
-        ledger,
-        &mut space,
-    );
+    fx.reward(&mut p, &mut f);
     // The floor f solves f + f + 4 f = 11.1: the two lowest are raised to it,
     // the highest is cut to 4 f.
     let income = &f.producers.income;
@@ -234,16 +206,7 @@ fn a_pay_cap_within_groups_bounds_each_group_and_keeps_its_total() {
     let mut p = fx.producers();
     let mut f = fx.flows();
     f.holder_revenue = vec![0.1, 1.0, 10.0, 100.0, 500.0, 50.0];
-    let mut space = reward::Workspace::default();
-    let (flows, ledger) = (&mut f.producers, &mut f.ledger);
-    reward(
-        fx.cx(1),
-        &mut p,
-        flows,
-        &f.holder_revenue,
-        ledger,
-        &mut space,
-    );
+    fx.reward(&mut p, &mut f);
     let income = &f.producers.income;
     // Each group is water-filled on its own: floors 11.1 / 6 and 650 / 6.
     let (low, high) = (11.1 / 6.0, 650.0 / 6.0);
