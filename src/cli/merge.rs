@@ -8,7 +8,8 @@ use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 
-use super::run::{Manifest, finish, open_out, other_scenario, recorded_shard};
+use super::manifest::{Manifest, recorded_shard};
+use super::run::{finish, open_out, other_scenario};
 use crate::experiment::shard::Shard;
 use crate::experiment::{InputError, Scenario};
 use crate::output::charts::Format;

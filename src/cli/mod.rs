@@ -5,6 +5,7 @@
 mod explain;
 mod interrupt;
 mod list;
+mod manifest;
 mod merge;
 mod plot;
 mod report;

@@ -4,22 +4,27 @@
 //! every recorded row and keeps it for the tables, so what the page shows and
 //! offers is what `regimes run` of the same scenario computes, bit for bit.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Result, anyhow};
 use serde::Serialize;
 use tokio::sync::mpsc::Sender;
 
-use crate::experiment::runner::{self, Outcome, Rows, Sink};
+use crate::experiment::runner::{self, Outcome, Rows};
 use crate::experiment::scenario::Scenario;
-use crate::experiment::sweep::RunSpec;
 use crate::output::charts::{self, Format};
 use crate::output::files::write_atomic;
 use crate::output::parts::Parts;
 use crate::output::tables::{self, SCENARIO};
+
+mod files;
+mod live;
+
+use files::{csv_copy, listing};
+use live::LiveSink;
 
 /// What the page hears while a run goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -365,83 +370,4 @@ impl Drop for Run {
     fn drop(&mut self) {
         self.clean();
     }
-}
-
-/// Streams each row of one run as it comes, and keeps them for the tables.
-struct LiveSink<'a> {
-    run: &'a Run,
-    events: &'a Sender<Event>,
-    parts: &'a Parts,
-    regime: usize,
-    /// Step presses this thread has used.
-    used: AtomicU64,
-    kept: Mutex<Rows>,
-}
-
-impl Sink for LiveSink<'_> {
-    fn chunk(&self, spec: &RunSpec, _chunk: u32, rows: &Rows) -> Result<()> {
-        for (step, values) in rows.steps.iter().zip(&rows.values) {
-            let mut used = self.used.load(Ordering::Relaxed);
-            self.run.pass(&mut used)?;
-            self.used.store(used, Ordering::Relaxed);
-            let row = Event::Row {
-                regime: self.regime,
-                replicate: spec.replicate,
-                step: *step,
-                values: self.run.streamed.iter().map(|&k| values[k]).collect(),
-            };
-            // Counted before it is sent, so a page that has it sees it counted.
-            self.run.rows.fetch_add(1, Ordering::Relaxed);
-            self.events
-                .blocking_send(row)
-                .map_err(|_| anyhow!("the page closed"))?;
-        }
-        let mut kept = lock(&self.kept);
-        kept.steps.extend_from_slice(&rows.steps);
-        kept.values.extend_from_slice(&rows.values);
-        Ok(())
-    }
-
-    /// One part per run: the rows arrive one at a time, but a run holds at most
-    /// `steps` of them (bounded by the server's limits).
-    fn finish(&self, spec: &RunSpec, outcome: &Outcome) -> Result<()> {
-        let rows = std::mem::take(&mut *lock(&self.kept));
-        self.parts.chunk(spec, 0, &rows)?;
-        let whole = Outcome {
-            chunks: 1,
-            ..outcome.clone()
-        };
-        self.parts.finish(spec, &whole)
-    }
-}
-
-/// `NAME.csv` next to `NAME.parquet`, for spreadsheets.
-fn csv_copy(parquet: &Path) -> Result<()> {
-    use polars::prelude::{CsvWriter, ParquetReader, SerReader, SerWriter};
-    let file = std::fs::File::open(parquet)
-        .with_context(|| format!("cannot read {}", parquet.display()))?;
-    let mut frame = ParquetReader::new(file).finish()?;
-    write_atomic(&parquet.with_extension("csv"), |f| {
-        CsvWriter::new(f).include_header(true).finish(&mut frame)?;
-        Ok(())
-    })
-}
-
-/// Every file under `dir`, as paths relative to it (`charts/overview.png`).
-fn listing(dir: &Path, prefix: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = format!("{prefix}{name}");
-        if entry.file_type()?.is_dir() {
-            out.extend(listing(&entry.path(), &format!("{path}/"))?);
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(out)
 }
