@@ -116,11 +116,11 @@ pub fn run(args: MergeArgs) -> Result<()> {
         std::io::Write::write_all(f, text.as_bytes())?;
         Ok(())
     })?;
-    let assembled = finish(&scenario, &sources, &args.out, args.format, args.quiet)?;
+    let (assembled, drawing) = finish(&scenario, &sources, &args.out, args.format, args.quiet)?;
     let mut manifest = Manifest::new(&scenario, started, assembled.trials);
     manifest.merged_from = Some(args.dirs.iter().map(|d| d.display().to_string()).collect());
     manifest.write(&args.out)?;
-    super::run::write_report(&args.out, args.quiet)
+    super::run::write_report(&args.out, &drawing, args.quiet)
 }
 
 /// Reads the scenario and shard of `dir` (its finished runs are read later, under

@@ -115,9 +115,15 @@ pub fn run(args: PlotArgs) -> anyhow::Result<()> {
     }
     let look = args.look()?;
     let _lock = lock::exclusive(&args.dir)?;
-    let drawing = charts::draw(&args.dir, Some(args.format), &look)?;
+    // One drawing for the files and the report: the report shows the charts
+    // with these options too.
+    let want = charts::Want {
+        files: Some(args.format),
+        report: true,
+    };
+    let drawing = charts::draw(&args.dir, want, &look)?;
     charts::warn(&drawing, args.quiet);
-    let page = report::build(&args.dir)?;
+    let page = report::write(&args.dir, &drawing)?;
     if !args.quiet {
         println!(
             "{} chart files in {}; {}",

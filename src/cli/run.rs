@@ -9,10 +9,11 @@ use anyhow::{Context, Result};
 
 use super::manifest::{Manifest, SHARD, ShardInfo, same_shard};
 use super::{emit, interrupt, load_scenario};
+use crate::experiment::chart_spec::Look;
 use crate::experiment::runner::{self, Options};
 use crate::experiment::shard::ShardChoice;
 use crate::experiment::{InputError, Override, Scenario, resume};
-use crate::output::charts::{self, Format};
+use crate::output::charts::{self, Drawing, Format};
 use crate::output::lock;
 use crate::output::tables::{
     self, Assembled, Locate, MANIFEST, Parts, RUNS, SCENARIO, SUMMARY, TIMESERIES, write_atomic,
@@ -188,7 +189,7 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
         return Ok(());
     }
 
-    let assembled = finish(&scenario, &parts, &out, args.format, args.quiet)?;
+    let (assembled, drawing) = finish(&scenario, &parts, &out, args.format, args.quiet)?;
     let mut manifest = Manifest::new(&scenario, started, assembled.trials);
     manifest.runs_computed = report.runs;
     manifest.resumed = args.resume;
@@ -196,7 +197,7 @@ pub fn run_scenario(scenario: Scenario, args: &RunArgs) -> Result<()> {
     manifest.trials_per_second =
         (report.seconds > 0.0 && report.runs > 0).then(|| report.trials as f64 / report.seconds);
     manifest.write(&out)?;
-    write_report(&out, args.quiet)?;
+    write_report(&out, &drawing, args.quiet)?;
     // A directory that held a shard and was resumed whole is a shard no more.
     remove(&out.join(SHARD))?;
     // The one step that ends the run: before it, a resume rebuilds the same
@@ -264,23 +265,25 @@ fn clear(out: &Path, parts: &Parts) -> Result<()> {
     Ok(())
 }
 
-/// Writes `out/report.html` (after the manifest, whose provenance it shows).
-pub fn write_report(out: &Path, quiet: bool) -> Result<()> {
-    let page = report::build(out)?;
+/// Writes `out/report.html` (after the manifest, whose provenance it shows)
+/// with the charts [`finish`] drew.
+pub fn write_report(out: &Path, drawing: &Drawing, quiet: bool) -> Result<()> {
+    let page = report::write(out, drawing)?;
     if !quiet {
         eprintln!("report: {}", page.display());
     }
     Ok(())
 }
 
-/// Builds the tables from the parts, prints the overview and draws the charts.
+/// Builds the tables from the parts, prints the overview and draws the charts
+/// (the files, and in the same pass the report's, for [`write_report`]).
 pub fn finish(
     scenario: &Scenario,
     parts: &dyn Locate,
     out: &Path,
     format: Format,
     quiet: bool,
-) -> Result<Assembled> {
+) -> Result<(Assembled, Drawing)> {
     let assembled = tables::assemble(scenario, parts, out)?;
     let regimes = scenario.regimes.len();
     let points = scenario.points();
@@ -299,14 +302,19 @@ pub fn finish(
         scenario.window.min(recorded),
         summary::screen_table(out)?
     ))?;
-    let drawn = charts::draw_all(out, format, quiet)?;
+    let want = charts::Want {
+        files: Some(format),
+        report: true,
+    };
+    let drawing = charts::draw(out, want, &Look::default())?;
+    charts::warn(&drawing, quiet);
     if !quiet {
         eprintln!(
             "tables in {}, {} chart files in {}",
             out.display(),
-            drawn.len(),
+            drawing.files.len(),
             out.join("charts").display()
         );
     }
-    Ok(assembled)
+    Ok((assembled, drawing))
 }

@@ -182,11 +182,13 @@ fn provenance(dir: &Path, out: &Outputs) -> Vec<(String, String)> {
 /// The page's HTML.
 pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
     let out = &drawing.outputs;
-    // Display names given in any [[charts]] entry name regimes in the tables too.
+    // Display names given in any [[charts]] entry, or by `regimes plot`, name
+    // regimes in the tables too.
     let mut look = Look::default();
     for spec in &out.specs {
         look.names.extend(spec.look.names.clone());
     }
+    look.names.extend(drawing.look.names.clone());
     let mut h = String::new();
     let _ = writeln!(
         h,
@@ -324,9 +326,15 @@ pub fn write(dir: &Path, drawing: &Drawing) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Rebuilds `dir/report.html` from the directory alone (charts drawn in memory;
-/// the files in `dir/charts/` are left as they are).
+/// Rebuilds `dir/report.html` from the directory alone: its charts drawn in
+/// memory with the look `dir/charts/` was last drawn with (`regimes plot`'s
+/// options, kept in `charts/look.json`); the chart files are left as they are.
 pub fn build(dir: &Path) -> Result<PathBuf> {
-    let drawing = charts::draw(dir, None, &Look::default())?;
+    let look = charts::kept_look(dir)?;
+    let want = charts::Want {
+        files: None,
+        report: true,
+    };
+    let drawing = charts::draw(dir, want, &look)?;
     write(dir, &drawing)
 }

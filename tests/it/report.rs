@@ -87,6 +87,59 @@ fn regimes_report_rebuilds_the_page_and_refuses_a_directory_without_tables() {
     fs::remove_dir_all(&empty).unwrap();
 }
 
+/// The SVG of the report's first figure (the overview).
+fn first_figure(html: &str) -> &str {
+    let figure = html.split("<figure").nth(1).unwrap();
+    figure.split_once("</svg>").unwrap().0
+}
+
+/// Issue 16: `regimes plot`'s options once reached the chart files only (the
+/// report redrew its charts with the default look). The report now shows the
+/// charts of the same drawing, and `regimes report` keeps the last look.
+#[test]
+fn plot_options_reach_the_report_and_regimes_report_keeps_them() {
+    let dir = scratch("report-look");
+    write_outputs(&dir, &THREE, &[], 2, 12, "");
+    let d = path(&dir);
+    let out = run(&[
+        "plot",
+        "--quiet",
+        "--format",
+        "png",
+        "--no-title",
+        "--width-cm",
+        "12",
+        "--name",
+        "enclosure=Private labs",
+    ]
+    .iter()
+    .copied()
+    .chain([d])
+    .collect::<Vec<_>>());
+    assert!(out.status.success(), "{out:?}");
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    let svg = first_figure(&html);
+    assert!(svg.contains("Private labs"), "{svg:.300}");
+    // 12 cm at 254 dpi; no title in the image, so the caption names the chart.
+    assert!(svg.contains("width=\"1200\""), "{svg:.300}");
+    assert!(html.contains("<figcaption><b>"));
+    // The table heads name the regime as the charts do.
+    assert!(html.contains("<th>Private labs</th>"), "tables");
+    // Rebuilt alone, the report keeps the look the files were drawn with.
+    assert!(dir.join("charts/look.json").is_file());
+    let out = run(&["report", "--quiet", d]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(fs::read_to_string(dir.join("report.html")).unwrap(), html);
+    // `plot` without options draws the default look again, everywhere.
+    let out = run(&["plot", "--quiet", "--format", "svg", d]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(!dir.join("charts/look.json").exists());
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    let svg = first_figure(&html);
+    assert!(!svg.contains("Private labs") && svg.contains("width=\"1600\""));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Rows of a screenshot that are the rule above a chart: most pixels the rule's colour.
 fn rule_rows(img: &image::RgbImage) -> Vec<u32> {
     let [r, g, b] = report::FIGURE_RULE;

@@ -29,7 +29,7 @@ use crate::model::{Unit, metric_info};
 use crate::output::stats::Stats;
 use data::Outputs;
 use page::Page;
-pub use render::{Drawing, Drawn, draw};
+pub use render::{Drawing, Drawn, Want, draw, kept_look};
 use style::RegimeStyle;
 
 /// Which files to write.
@@ -264,7 +264,11 @@ pub fn axis_notes(axes: &[style::Axis], look: &Look) -> String {
 /// the scenario's looks, reports on stderr (unless `quiet`) the `[[charts]]`
 /// entries the tables cannot support, and returns the files written.
 pub fn draw_all(dir: &Path, format: Format, quiet: bool) -> Result<Vec<PathBuf>> {
-    let drawing = draw(dir, Some(format), &Look::default())?;
+    let want = Want {
+        files: Some(format),
+        report: false,
+    };
+    let drawing = draw(dir, want, &Look::default())?;
     warn(&drawing, quiet);
     Ok(drawing.files)
 }

@@ -52,6 +52,8 @@ pub struct Drawing {
     pub files: Vec<PathBuf>,
     pub charts: Vec<Drawn>,
     pub warnings: Vec<String>,
+    /// The look drawn over the scenario's (`regimes plot`'s options).
+    pub look: Look,
 }
 
 /// The indices of the regimes a job draws, in its order.
@@ -109,31 +111,46 @@ fn render<DB: DrawingBackend>(
     Ok(text)
 }
 
-/// Draws every chart of the output directory `dir`. With `files`, writes them
-/// into `dir/charts/` in those formats and removes the chart files an earlier
-/// drawing left that this one does not make; without, draws SVG in memory only
-/// for the report, without the caption line (the report prints each caption
-/// once, as text under its chart). Reads only `dir`'s files; the same directory
-/// always gives byte-identical charts.
-pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
+/// The look a drawing of the files was made with, kept beside them
+/// (`charts/look.json`) so that `regimes report` rebuilds the report's charts
+/// as `regimes plot` last drew them; absent for the default look.
+pub const LOOK_FILE: &str = "look.json";
+
+/// What a drawing pass makes: chart files in `files` formats, and/or the
+/// SVG the report shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Want {
+    /// Writes `dir/charts/` in these formats (and removes stale chart files).
+    pub files: Option<Format>,
+    /// Keeps for the report an SVG of each chart without its caption line (the
+    /// report prints each caption once, as text under its chart).
+    pub report: bool,
+}
+
+/// Draws every chart of the output directory `dir` once, with the look `over`
+/// (the options of `regimes plot`) over the scenario's: each chart's numbers
+/// are computed once and rendered into what `want` asks for, so the files and
+/// the report show the same charts. Reads only `dir`'s files; the same
+/// directory and look always give byte-identical charts.
+pub fn draw(dir: &Path, want: Want, over: &Look) -> Result<Drawing> {
     style::register_fonts();
     let mut out = Outputs::load(dir)?;
     let (jobs, warnings) = plan(&out, over);
     let charts_dir = dir.join("charts");
+    let files = want.files;
     if files.is_some() {
         fs::create_dir_all(&charts_dir)
             .with_context(|| format!("cannot create {}", charts_dir.display()))?;
     }
     let want_png = matches!(files, Some(Format::Png | Format::Both));
-    let want_svg = matches!(files, None | Some(Format::Svg | Format::Both));
+    let want_svg = matches!(files, Some(Format::Svg | Format::Both));
     let mut written = Vec::new();
     let mut drawn = Vec::new();
     for job in &jobs {
         let rows = shown(&out, job);
         let data = prepare(&mut out, job, &rows)?;
         let styles = styles(&out, job, &rows);
-        let mut page = Page::new(&job.look);
-        page.show_caption = files.is_some();
+        let page = Page::new(&job.look);
         let ctx = Ctx {
             out: &out,
             job,
@@ -157,20 +174,25 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
             written.push(path);
             text = Some(words);
         }
-        let mut image = String::new();
         if want_svg {
-            let mut plain = String::new();
-            {
-                let root = SVGBackend::with_string(&mut plain, (page.width, page.height))
-                    .into_drawing_area();
-                text = Some(render(&root, &ctx, &data).with_context(draw_error)?);
-            }
-            image = svg::compact(&plain);
-        }
-        if matches!(files, Some(Format::Svg | Format::Both)) {
+            let (image, words) = vector(&ctx, &data).with_context(draw_error)?;
             let path = charts_dir.join(format!("{}.svg", job.stem));
             write_renamed(&path, |f| Ok(f.write_all(image.as_bytes())?))?;
             written.push(path);
+            text = Some(words);
+        }
+        let mut image = String::new();
+        if want.report {
+            let ctx = Ctx {
+                page: Page {
+                    show_caption: false,
+                    ..page
+                },
+                ..ctx
+            };
+            let (svg, words) = vector(&ctx, &data).with_context(draw_error)?;
+            image = svg;
+            text = Some(words);
         }
         drawn.push(Drawn {
             stem: job.stem.clone(),
@@ -180,6 +202,7 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
         });
     }
     if files.is_some() {
+        keep_look(&charts_dir, over)?;
         remove_stale(&charts_dir, &written)?;
         sync_dir(&charts_dir)?;
     }
@@ -188,7 +211,46 @@ pub fn draw(dir: &Path, files: Option<Format>, over: &Look) -> Result<Drawing> {
         files: written,
         charts: drawn,
         warnings,
+        look: over.clone(),
     })
+}
+
+/// Writes the look the files were drawn with into `charts/look.json`, or
+/// removes that file for the default look.
+fn keep_look(charts_dir: &Path, over: &Look) -> Result<()> {
+    let path = charts_dir.join(LOOK_FILE);
+    if *over == Look::default() {
+        return match fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove {}", path.display()))
+            }
+            _ => Ok(()),
+        };
+    }
+    let json = serde_json::to_string_pretty(over)?;
+    write_renamed(&path, |f| Ok(f.write_all(json.as_bytes())?))
+}
+
+/// The look `dir/charts/` was last drawn with (the default without a `look.json`).
+pub fn kept_look(dir: &Path) -> Result<Look> {
+    let path = dir.join("charts").join(LOOK_FILE);
+    match fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .with_context(|| format!("cannot read the look of the charts in {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Look::default()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Draws a chart as compact SVG text in memory.
+fn vector(ctx: &Ctx, data: &Prepared) -> Result<(String, Text)> {
+    let mut plain = String::new();
+    let text = {
+        let root = SVGBackend::with_string(&mut plain, (ctx.page.width, ctx.page.height))
+            .into_drawing_area();
+        render(&root, ctx, data)?
+    };
+    Ok((svg::compact(&plain), text))
 }
 
 /// Draws a chart into RGB pixels in memory: files are written whole, by
