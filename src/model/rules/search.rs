@@ -344,13 +344,8 @@ impl Search<'_> {
         let seed = self.q.landscape[j];
         let landscape = self.landscapes.get(j, seed);
         let rate = self.cx.world.merge_rate;
-        let heads = HeadsSeen {
-            row: self.q.heads.row(j),
-            sight: &self.cx.setting.sight,
-            links: &self.flows.federation,
-            i: who.i,
-            group: who.group,
-        };
+        let (row, sight) = (self.q.heads.row(j), &self.cx.setting.sight);
+        let heads = HeadsSeen::of(row, sight, &self.flows.federation, who.i, who.group);
         let others = || {
             heads
                 .visible()

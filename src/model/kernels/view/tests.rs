@@ -205,3 +205,47 @@ fn the_shortcuts_equal_the_references() {
         }
     }
 }
+
+#[test]
+fn the_heads_seen_equal_the_rule_of_sees_head() {
+    use crate::model::network::NO_LINK;
+    let mut x = 5u64;
+    let mut next = |k: u64| {
+        x = mix64(x);
+        x % k
+    };
+    let visibilities = [
+        Visibility::Open,
+        Visibility::Private,
+        Visibility::Groups,
+        Visibility::Network,
+        Visibility::Federated,
+    ];
+    for case in 0..500 {
+        let n = 2 + next(9) as usize;
+        let sight = sight(visibilities[case % 5], n);
+        // Each group sees another group this step, or none; sometimes no links at all.
+        let links: Vec<u32> = match next(3) {
+            0 => vec![],
+            _ => (0..3)
+                .map(|_| {
+                    if next(2) == 0 {
+                        NO_LINK
+                    } else {
+                        next(3) as u32
+                    }
+                })
+                .collect(),
+        };
+        let i = next(n as u64) as usize;
+        let group = next(3) as u32;
+        let heads = HeadsSeen::of(&[], &sight, &links, i, group);
+        for holder in (0..n as u32).chain([OPEN_HOLDER, NO_LINK]) {
+            assert_eq!(
+                heads.sees(holder),
+                sees_head(&sight, &links, i, group, holder),
+                "case {case}, holder {holder}"
+            );
+        }
+    }
+}
