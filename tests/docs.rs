@@ -171,3 +171,101 @@ fn every_declared_bound_is_the_enforced_one() {
         }
     }
 }
+
+/// A row of docs/guide/claims.csv: mean and interval at seed A and at seed B, and
+/// whether the mean has the same sign at both.
+struct Claim {
+    a: [f64; 3],
+    b: [f64; 3],
+    robust: bool,
+}
+
+fn claims() -> std::collections::HashMap<String, Claim> {
+    let table = read("docs/guide/claims.csv");
+    let mut lines = table.lines();
+    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+    lines
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let three = |p: &str| [num(f[col(&format!("mean_{p}"))]), num(f[col(&format!("ci_low_{p}"))]), num(f[col(&format!("ci_high_{p}"))])];
+            let claim = Claim { a: three("a"), b: three("b"), robust: f[col("robust")] == "yes" };
+            (f[col("id")].to_string(), claim)
+        })
+        .collect()
+}
+
+/// The number written at the end of `text` (with its sign, `−` or `-`), and its decimals.
+fn trailing_number(text: &str) -> Option<(f64, usize)> {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '−' | '+'))
+        .last()?
+        .0;
+    let token = text[start..].replace('−', "-").replace('+', "");
+    let decimals = token.split_once('.').map_or(0, |(_, d)| d.len());
+    Some((token.parse().ok()?, decimals))
+}
+
+/// The figures a guide figure marker `<!--c ID-->` follows: `mean` or `mean [low, high]`.
+fn quoted_figures(before: &str) -> Vec<(f64, usize)> {
+    let before = before.trim_end();
+    if let Some(open) = before.strip_suffix(']').and_then(|b| b.rfind('[')) {
+        let (low, high) = before[open + 1..before.len() - 1]
+            .split_once(", ")
+            .expect("an interval is written [low, high]");
+        let mean = trailing_number(&before[..open]).expect("a mean before its interval");
+        let low = trailing_number(low).expect("a lower bound");
+        let high = trailing_number(high).expect("an upper bound");
+        return vec![mean, low, high];
+    }
+    vec![trailing_number(before).expect("a figure before its marker")]
+}
+
+/// Every figure of docs/GUIDE.md marked `<!--c ID-->` (`ID@B` for the second seed) is the
+/// claims table's, to the digits quoted; the table is written by docs/guide/regenerate.sh
+/// from the current engine. A claim whose sign differs between the seeds must be called
+/// "not robust" in its paragraph.
+#[test]
+fn the_guide_quotes_the_claims_table() {
+    let guide = read("docs/GUIDE.md");
+    let table = claims();
+    let mut checked = 0;
+    for (at, _) in guide.match_indices("<!--c ") {
+        let rest = &guide[at + 6..];
+        let id = rest[..rest.find("-->").expect("a closed marker")].trim();
+        let (key, seed_b) = match id.strip_suffix("@B") {
+            Some(k) => (k, true),
+            None => (id, false),
+        };
+        let claim = table
+            .get(key)
+            .unwrap_or_else(|| panic!("GUIDE.md quotes {id}, which docs/guide/claims.csv lacks"));
+        let values = if seed_b { claim.b } else { claim.a };
+        let line_start = guide[..at].rfind('\n').map_or(0, |i| i + 1);
+        let para_start = guide[..at].rfind("\n\n").unwrap_or(0);
+        let before = &guide[para_start..at];
+        let quoted = quoted_figures(before);
+        for ((q, decimals), v) in quoted.iter().zip(values) {
+            let tolerance = 0.5 * 10f64.powi(-(*decimals as i32)) * (1.0 + 1e-6);
+            assert!(
+                (q - v).abs() <= tolerance,
+                "GUIDE.md line {}: {id} is {v} in the claims table, the guide says {q}",
+                guide[..line_start].lines().count() + 1
+            );
+        }
+        if !claim.robust {
+            let para_end = at + guide[at..].find("\n\n").unwrap_or(guide.len() - at);
+            assert!(
+                guide[para_start..para_end].contains("not robust"),
+                "GUIDE.md quotes {id}, whose sign differs between the seeds, without \
+                 saying it is not robust"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 50, "only {checked} marked figures in GUIDE.md");
+}
