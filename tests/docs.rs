@@ -189,8 +189,18 @@ fn claims() -> std::collections::HashMap<String, Claim> {
     lines
         .map(|line| {
             let f: Vec<&str> = line.split(',').collect();
-            let three = |p: &str| [num(f[col(&format!("mean_{p}"))]), num(f[col(&format!("ci_low_{p}"))]), num(f[col(&format!("ci_high_{p}"))])];
-            let claim = Claim { a: three("a"), b: three("b"), robust: f[col("robust")] == "yes" };
+            let three = |p: &str| {
+                [
+                    num(f[col(&format!("mean_{p}"))]),
+                    num(f[col(&format!("ci_low_{p}"))]),
+                    num(f[col(&format!("ci_high_{p}"))]),
+                ]
+            };
+            let claim = Claim {
+                a: three("a"),
+                b: three("b"),
+                robust: f[col("robust")] == "yes",
+            };
             (f[col("id")].to_string(), claim)
         })
         .collect()

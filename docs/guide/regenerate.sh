@@ -5,7 +5,7 @@
 # (seed A) and at a second seed (seed B = A + 1000) into output/guide/NAME/seed-A and seed-B,
 # records the wall time of each run in docs/guide/walltime.csv, copies the charts the guide
 # shows into docs/img/guide/ (128 colours), and writes the claims table docs/guide/claims.csv
-# and docs/GUIDE.md from its template docs/guide/GUIDE.in.md (examples/guide_claims.rs).
+# and docs/GUIDE.md from its template docs/guide/GUIDE.in.md (examples/guide_claims/).
 # `cargo test --test docs` checks every figure the guide quotes against that table.
 #
 #   docs/guide/regenerate.sh                 # everything (about 30-40 min on 2 busy cores)
@@ -65,14 +65,14 @@ chart calculation sweep_welfare_by_regime-plan_noise calculation_welfare
 chart monoculture sweep_approach_diversity_by_world-explore_rate monoculture
 chart monoculture sweep_heads_by_world-explore_rate monoculture_heads
 chart monoculture sweep_frontier_quality_by_world-explore_rate monoculture_frontier
-chart tragedy timeseries_contribution tragedy
+chart tragedy sweep_contribution_by_regime-monitoring tragedy
 chart tragedy sweep_welfare_by_regime-monitoring tragedy_welfare
 chart long_tail sweep_tail_coverage_by_world-value_tail long_tail
 chart shocks sweep_cumulative_welfare_by_regime-plan_interval shocks
 chart ai_labs sweep_approach_diversity_by_world-interactions ai_labs
 chart ai_labs sweep_duplicated_share_by_world-interactions ai_labs_duplication
 chart collaboration sweep_duplicated_share_by_world-problems collaboration
-chart collaboration sweep_welfare_by_world-problems collaboration_welfare
+chart collaboration sweep_approach_diversity_by_world-problems collaboration_diversity
 
 cargo build --release --quiet --example guide_claims
 $NICE target/release/examples/guide_claims "$OUT" docs/guide/claims.csv docs/guide/GUIDE.in.md docs/GUIDE.md

@@ -23,203 +23,8 @@ use anyhow::{Context, Result};
 use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
 use regimes::output::stats::Stats;
 
-/// Per scenario: the metrics quoted as levels, the (regime, baseline) pairs, and the
-/// metrics of the paired differences.
-struct Spec {
-    scenario: &'static str,
-    levels: &'static [&'static str],
-    pairs: &'static [(&'static str, &'static str)],
-    paired: &'static [&'static str],
-}
-
-const SPECS: &[Spec] = &[
-    Spec {
-        scenario: "duplication",
-        levels: &[
-            "duplicated_share",
-            "catchup_share",
-            "race_share",
-            "redundant_share",
-            "trials",
-            "welfare",
-            "frontier_quality",
-            "approach_diversity",
-        ],
-        pairs: &[
-            ("commons", "collectivist"),
-            ("commons_costly", "commons"),
-            ("enclosure", "commons"),
-            ("enclosure", "collectivist"),
-        ],
-        paired: &["welfare", "duplicated_share", "frontier_quality"],
-    },
-    Spec {
-        scenario: "rent",
-        levels: &[
-            "deadweight_loss",
-            "producer_revenue",
-            "consumer_surplus",
-            "access_quality",
-            "welfare",
-            "real_costs",
-            "frontier_quality",
-            "duplicated_share",
-            "invest_share",
-        ],
-        pairs: &[("patents", "open_access")],
-        paired: &["welfare", "frontier_quality", "real_costs"],
-    },
-    Spec {
-        scenario: "inequality",
-        levels: &[
-            "gini_wealth",
-            "top1_share",
-            "pay_ratio",
-            "top_pay_ratio",
-            "hhi_revenue",
-            "welfare",
-            "real_costs",
-            "invest_share",
-        ],
-        pairs: &[
-            ("enclosure_cap3", "enclosure_cap6"),
-            ("enclosure_cap6", "enclosure"),
-            ("cooperative", "enclosure"),
-        ],
-        paired: &["gini_wealth", "hhi_revenue", "welfare", "top1_share"],
-    },
-    Spec {
-        scenario: "calculation",
-        levels: &["misallocation", "welfare", "frontier_quality", "trials"],
-        pairs: &[
-            ("collectivist", "open_access"),
-            ("commons", "open_access"),
-            ("collectivist", "commons"),
-            ("enclosure", "open_access"),
-        ],
-        paired: &["welfare", "misallocation"],
-    },
-    Spec {
-        scenario: "monoculture",
-        levels: &[
-            "approach_diversity",
-            "heads",
-            "lineages",
-            "frontier_quality",
-            "welfare",
-            "stuck_share",
-            "new_lineages",
-            "innovation",
-            "redundant_share",
-        ],
-        pairs: &[
-            ("collectivist_4", "collectivist"),
-            ("commons", "collectivist"),
-            ("collectivist_4", "commons"),
-            ("commons_wide_forks", "commons"),
-            ("commons_narrow_forks", "commons"),
-            ("commons_frontier_credit", "commons"),
-        ],
-        paired: &["approach_diversity", "heads", "frontier_quality", "welfare"],
-    },
-    Spec {
-        scenario: "tragedy",
-        levels: &[
-            "contribution",
-            "welfare",
-            "real_costs",
-            "intrinsic_utility",
-            "sanctions",
-            "trials",
-        ],
-        pairs: &[("commons", "open_access")],
-        paired: &["contribution", "welfare"],
-    },
-    Spec {
-        scenario: "long_tail",
-        levels: &["tail_coverage", "effort_entropy", "welfare"],
-        pairs: &[
-            ("commons", "open_access"),
-            ("collectivist", "open_access"),
-            ("enclosure", "open_access"),
-        ],
-        paired: &["tail_coverage", "welfare"],
-    },
-    Spec {
-        scenario: "shocks",
-        levels: &[
-            "welfare",
-            "cumulative_welfare",
-            "innovation",
-            "frontier_quality",
-        ],
-        pairs: &[
-            ("collectivist", "open_access"),
-            ("commons", "open_access"),
-            ("commons", "collectivist"),
-        ],
-        paired: &["welfare", "cumulative_welfare"],
-    },
-    Spec {
-        scenario: "ai_labs",
-        levels: &[
-            "duplicated_share",
-            "catchup_share",
-            "redundant_share",
-            "approach_diversity",
-            "heads",
-            "frontier_quality",
-            "trials",
-            "welfare",
-            "gini_wealth",
-            "real_costs",
-            "consumer_surplus",
-            "deadweight_loss",
-        ],
-        pairs: &[
-            ("closed_labs", "open_weights"),
-            ("open_consortium", "open_weights"),
-        ],
-        paired: &[
-            "frontier_quality",
-            "welfare",
-            "duplicated_share",
-            "approach_diversity",
-        ],
-    },
-    Spec {
-        scenario: "collaboration",
-        levels: &[
-            "duplicated_share",
-            "redundant_share",
-            "approach_diversity",
-            "heads",
-            "welfare",
-            "innovation",
-            "gini_wealth",
-            "frontier_quality",
-            "trials",
-            "contribution",
-            "real_costs",
-        ],
-        pairs: &[
-            ("collaborative", "open_access"),
-            ("commons", "open_access"),
-            ("p2p", "open_access"),
-            ("collectivist", "open_access"),
-            ("p2p", "commons"),
-            ("collaborative", "commons"),
-        ],
-        paired: &[
-            "welfare",
-            "innovation",
-            "frontier_quality",
-            "duplicated_share",
-            "gini_wealth",
-            "approach_diversity",
-        ],
-    },
-];
+mod specs;
+use specs::SPECS;
 
 /// One run's row of runs.parquet: regime, sweep point, replicate and metric values.
 struct Runs {
@@ -352,7 +157,10 @@ fn main() -> Result<()> {
     );
     for spec in SPECS {
         let dir = out.join(spec.scenario);
-        let (a, b) = (dir.join("seed-A/runs.parquet"), dir.join("seed-B/runs.parquet"));
+        let (a, b) = (
+            dir.join("seed-A/runs.parquet"),
+            dir.join("seed-B/runs.parquet"),
+        );
         if !a.exists() || !b.exists() {
             eprintln!("{}: no runs at both seeds, left out", spec.scenario);
             continue;
@@ -406,8 +214,8 @@ fn main() -> Result<()> {
     std::fs::write(csv, &text).with_context(|| format!("cannot write {csv}"))?;
     eprintln!("wrote {csv}");
     if let (Some(template), Some(guide)) = (args.get(3), args.get(4)) {
-        let template = std::fs::read_to_string(template)
-            .with_context(|| format!("cannot read {template}"))?;
+        let template =
+            std::fs::read_to_string(template).with_context(|| format!("cannot read {template}"))?;
         let wall = Path::new(csv).with_file_name("walltime.csv");
         let wall = std::fs::read_to_string(&wall).unwrap_or_default();
         let template = template.replace("{{WALLTIME}}", &walltime_table(&wall));
@@ -461,7 +269,10 @@ fn decimals(x: f64) -> usize {
 /// `x` with `d` decimals, a true minus sign, and a `+` when `signed` (paired differences).
 fn figure(x: f64, d: usize, signed: bool) -> String {
     let s = format!("{x:.d$}");
-    let zero = s.trim_start_matches('-').chars().all(|c| c == '0' || c == '.');
+    let zero = s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.');
     match s.strip_prefix('-') {
         Some(rest) if !zero => format!("\u{2212}{rest}"),
         Some(rest) => rest.to_string(),
@@ -493,7 +304,9 @@ fn fill(template: &str, table: &str) -> Result<String> {
             .get(key)
             .with_context(|| format!("the template quotes {id}, not in the claims table"))?;
         let at = if b { 10 } else { 6 };
-        let v: Vec<f64> = (at..at + 3).map(|i| f[i].parse().unwrap_or(f64::NAN)).collect();
+        let v: Vec<f64> = (at..at + 3)
+            .map(|i| f[i].parse().unwrap_or(f64::NAN))
+            .collect();
         let mean_only = format.starts_with('m');
         let d = format
             .trim_start_matches('m')
@@ -502,7 +315,12 @@ fn fill(template: &str, table: &str) -> Result<String> {
         let signed = f[2].contains('-');
         out.push_str(&figure(v[0], d, signed));
         if !mean_only {
-            let _ = write!(out, " [{}, {}]", figure(v[1], d, false), figure(v[2], d, false));
+            let _ = write!(
+                out,
+                " [{}, {}]",
+                figure(v[1], d, false),
+                figure(v[2], d, false)
+            );
         }
         let _ = write!(out, "<!--c {id}-->");
     }
