@@ -192,3 +192,43 @@ fn publisher_controls_change_the_chart() {
     assert_eq!((size(16), size(20)), (945, 709));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn long_panel_titles_wrap_and_are_never_cut() {
+    // Long display names once ended panel titles (and metric labels in the
+    // overview's small panels) with "…".
+    let dir = scratch("long-titles");
+    let extra = "[[charts]]\nmetric = \"welfare\"\nkind = \"bars\"\nnames = { \
+        \"world.problems\" = \"number of distinct problems producers may work on\", \
+        \"world.switch_rate\" = \"rate at which producers switch problems\", \
+        enclosure = \"private laboratories that patent and keep secrets\" }\n";
+    let sweep = [
+        Sweep::Num("world.problems", vec![25.0, 250.0]),
+        Sweep::Num("world.switch_rate", vec![0.01, 0.05]),
+    ];
+    write_outputs(&dir, &THREE, &sweep, 2, 10, extra);
+    draw_all(&dir, Format::Both, true).unwrap();
+    let whole = [
+        "approach diversity (mean Hamming distance)",
+        "number of distinct problems producers may work on = 250, rate at which producers \
+         switch problems = 0.05",
+    ];
+    for chart in ["overview", "timeseries_welfare", "bars_welfare"] {
+        let texts = svg_texts(&dir.join(format!("charts/{chart}.svg")));
+        assert!(!has_text(&texts, "…"), "{chart}: {texts:?}");
+        let joined = texts.join(" ");
+        if chart == "overview" {
+            assert!(joined.contains(whole[0]), "{chart}: {texts:?}");
+        } else {
+            // Too long for a panel, the titles give the values, and the axis
+            // description names them once.
+            let key = "panels: number of distinct problems producers may work on, rate at \
+                which producers switch problems";
+            let short = texts.iter().any(|t| t == "250, 0.05") && joined.contains(key);
+            assert!(joined.contains(whole[1]) || short, "{chart}: {texts:?}");
+        }
+        // In the legend too, regime names wrap rather than shorten.
+        let name = "private laboratories that patent and keep secrets";
+        assert!(joined.contains(name), "{chart}: {texts:?}");
+    }
+}

@@ -207,15 +207,30 @@ pub fn draw<DB: DrawingBackend>(
     let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
     let x = XAxis::Regimes(ctx.styles.iter().map(|s| s.name.clone()).collect());
+    let facets: Vec<(String, String)> = match out.points.len() {
+        1 => Vec::new(),
+        _ => points
+            .iter()
+            .map(|&p| ctx.facet(&out.points[p], &[]))
+            .collect(),
+    };
+    let (titles, key) =
+        panel::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
+    // Without an axis description, the key alone ("panels: problems").
+    let x_desc = match (&look.x_label, key.is_empty()) {
+        (x, true) => x.clone(),
+        (Some(x), false) => Some(x.clone() + &key),
+        (None, false) => Some(key.trim().trim_matches(['(', ')']).to_string()),
+    };
     let areas = panel::panel_grid(
         &content,
         (rows, cols),
-        look.x_label.as_deref(),
+        x_desc.as_deref(),
         Some(&label),
         ctx.page,
     )?;
-    for (i, (area, &p)) in areas.iter().zip(&points).enumerate() {
-        let facet = (out.points.len() > 1).then(|| ctx.point_label(&out.points[p], &[]));
+    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    for (i, ((area, &p), facet)) in areas.iter().zip(&points).zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,

@@ -46,6 +46,8 @@ pub struct Sizes {
     pub markers: usize,
     /// The page's pixels per point, for gaps and whiskers.
     pub page: Page,
+    /// Lines kept above every panel for its title (long titles wrap, never cut).
+    pub title_lines: usize,
 }
 
 impl Sizes {
@@ -61,6 +63,7 @@ impl Sizes {
             marker: page.len(if big { 2.5 } else { 1.8 }),
             markers: if big { 8 } else { 4 },
             page,
+            title_lines: 1,
         }
     }
 }
@@ -137,9 +140,11 @@ pub fn draw_frame<DB: DrawingBackend>(
     if page.show_title {
         let title_px = page.text(pt::TITLE);
         let title = font(title_px, true, INK).pos(pos(HPos::Left, VPos::Top));
-        let text = style::fit_text(root, frame.title, &title, text_w);
-        root.draw_text(&text, &title, (margin, top)).map_err(err)?;
-        top += (title_px * 1.35) as i32;
+        // A long title (a scenario's own) wraps: it is never cut.
+        for line in wrap(root, frame.title, &title, text_w, usize::MAX) {
+            root.draw_text(&line, &title, (margin, top)).map_err(err)?;
+            top += (title_px * 1.35) as i32;
+        }
         let sub_px = page.text(pt::SUBTITLE);
         let sub = font(sub_px, false, MUTED).pos(pos(HPos::Left, VPos::Top));
         for line in wrap(root, frame.subtitle, &sub, text_w, 2) {
@@ -163,7 +168,8 @@ pub fn draw_frame<DB: DrawingBackend>(
     }
 
     // Legend column, sized to the longest name: long names get a smaller font
-    // before being shortened, and the column is capped so panels keep room.
+    // before wrapping onto more lines (never cut), and the column is capped so
+    // panels keep room.
     let max_name = (w as f64 * 0.2) as u32;
     let widest = |st: &TextStyle| {
         frame
@@ -188,10 +194,15 @@ pub fn draw_frame<DB: DrawingBackend>(
     let legend_top = top + page.len(8);
     root.draw_text("Regime", &head, (x0, legend_top))
         .map_err(err)?;
+    let line_h = (entry_px * 1.2) as i32;
     let row_h = (entry_px * 1.8) as i32;
     let marker = page.len(2.5);
-    for (i, r) in frame.regimes.iter().enumerate() {
-        let y = legend_top + (head_px * 1.5) as i32 + row_h / 2 + i as i32 * row_h;
+    let mut row_top = legend_top + (head_px * 1.5) as i32;
+    for r in frame.regimes {
+        let lines = wrap(root, &r.name, &entry, max_name, usize::MAX);
+        let extra = line_h * (lines.len().max(1) as i32 - 1);
+        let y = row_top + (row_h + extra) / 2;
+        row_top += row_h + extra;
         match frame.legend {
             LegendKind::Line => {
                 let style = r.color.stroke_width(page.len(1.1) as u32);
@@ -222,9 +233,11 @@ pub fn draw_frame<DB: DrawingBackend>(
                     .map_err(err)?;
             }
         }
-        let name = style::fit_text(root, &r.name, &entry, max_name);
-        root.draw_text(&name, &entry, (x0 + sample_w + page.len(1.5), y))
-            .map_err(err)?;
+        for (k, line) in lines.iter().enumerate() {
+            let dy = line_h * k as i32 - extra / 2;
+            root.draw_text(line, &entry, (x0 + sample_w + page.len(1.5), y + dy))
+                .map_err(err)?;
+        }
     }
     let left = page.len(6) as u32;
     let right = (x0 - page.len(7)) as u32;

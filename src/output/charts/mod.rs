@@ -133,6 +133,25 @@ impl Ctx<'_> {
             .unwrap_or_else(|| path.rsplit('.').next().unwrap_or(path).replace('_', " "))
     }
 
+    /// A point's panel title in its two forms, "problems = 25, switch rate =
+    /// 0.05" and "25, 0.05" (for [`panel::facet_titles`]), skipping `skip`.
+    pub fn facet(&self, point: &[usize], skip: &[usize]) -> (String, String) {
+        let values: Vec<String> = (0..self.out.params.len())
+            .filter(|i| !skip.contains(i))
+            .map(|i| self.out.params[i].values.label(point[i]))
+            .collect();
+        (self.point_label(point, skip), values.join(", "))
+    }
+
+    /// The names of the parameters in a panel title, in order, skipping `skip`.
+    pub fn facet_key(&self, skip: &[usize]) -> String {
+        (0..self.out.params.len())
+            .filter(|i| !skip.contains(i))
+            .map(|i| self.param_short(i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// "problems = 25, switch rate = 0.05" for the parameters of a point, skipping `skip`.
     pub fn point_label(&self, point: &[usize], skip: &[usize]) -> String {
         (0..self.out.params.len())

@@ -124,10 +124,11 @@ pub fn draw<DB: DrawingBackend>(
         .as_ref()
         .map(|x| look.x_label.clone().unwrap_or_else(|| ctx.param_name(0)) + x.note);
     let areas = panel::panel_grid(&content, (rows, cols), x_desc.as_deref(), None, ctx.page)?;
-    for (i, ((metric, _), area)) in metrics.iter().zip(areas.iter()).enumerate() {
-        let label = metric_label(metric);
+    let titles: Vec<Option<String>> = metrics.iter().map(|(m, _)| Some(metric_label(m))).collect();
+    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    for (i, (title, area)) in titles.iter().zip(areas.iter()).enumerate() {
         let spec = PanelSpec {
-            title: Some(&label),
+            title: title.as_deref(),
             x: x.as_ref().map_or(&names, |x| &x.axis),
             y: &axes[i],
             sizes,

@@ -303,7 +303,8 @@ pub fn format_number(v: f64, step: f64) -> String {
     } else {
         2
     };
-    let decimals = if decimals > 0 && (step * 10f64.powi(decimals as i32)).fract().abs() > 1e-6 {
+    // A step of 2.5 needs one decimal more than its magnitude says ("7.5", not "8").
+    let decimals = if (step * 10f64.powi(decimals as i32)).fract().abs() > 1e-6 {
         decimals + 1
     } else {
         decimals
@@ -449,6 +450,10 @@ mod tests {
         assert_eq!(format_number(0.25, 0.05), "0.25");
         assert_eq!(format_number(12500.0, 2500.0), "12,500");
         assert_eq!(format_number(1500.0, 500.0), "1500");
+        // Ticks 2.5 apart were labelled "2", "5", "8" (issue 16).
+        assert_eq!(format_number(7.5, 2.5), "7.5");
+        assert_eq!(format_number(-5.0, 2.5), "-5.0");
+        assert_eq!(format_number(250.0, 25.0), "250");
         assert_eq!(format_value(5.0), "5");
         assert_eq!(format_value(0.2), "0.2");
         assert_eq!(format_value(0.1 + 0.05), "0.15");

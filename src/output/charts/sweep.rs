@@ -277,7 +277,34 @@ pub fn draw<DB: DrawingBackend>(
     };
     let content = frame::draw_frame(root, &frame)?;
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
-    let x_desc = look.x_label.clone().unwrap_or(x_name) + x.note;
+    let facets: Vec<(String, String)> = match others.is_empty() {
+        true => Vec::new(),
+        false => picked
+            .iter()
+            .map(|&k| {
+                let pairs = others.iter().zip(&panels[k].0);
+                let full = pairs
+                    .clone()
+                    .map(|(&o, &v)| {
+                        format!("{} = {}", ctx.param_short(o), out.params[o].values.label(v))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let values = pairs
+                    .map(|(&o, &v)| out.params[o].values.label(v))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (full, values)
+            })
+            .collect(),
+    };
+    let key = others
+        .iter()
+        .map(|&o| ctx.param_short(o))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (titles, key) = panel::facet_titles(&content, (rows, cols), sizes, &facets, &key);
+    let x_desc = look.x_label.clone().unwrap_or(x_name) + x.note + &key;
     let areas = panel::panel_grid(
         &content,
         (rows, cols),
@@ -285,17 +312,8 @@ pub fn draw<DB: DrawingBackend>(
         Some(&y_label),
         ctx.page,
     )?;
-    for (i, (area, &k)) in areas.iter().zip(&picked).enumerate() {
-        let facet_label = (!others.is_empty()).then(|| {
-            others
-                .iter()
-                .zip(&panels[k].0)
-                .map(|(&o, &v)| {
-                    format!("{} = {}", ctx.param_short(o), out.params[o].values.label(v))
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        });
+    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    for (i, (area, facet_label)) in areas.iter().zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet_label.as_deref(),
             x: &x.axis,

@@ -171,10 +171,25 @@ pub fn draw<DB: DrawingBackend>(
         _ => (0.0, 1.0),
     };
     let x = XAxis::Num(style::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
-    let x_desc = look.x_label.as_deref().unwrap_or("step");
-    let areas = panel::panel_grid(&content, (rows, cols), Some(x_desc), Some(&label), ctx.page)?;
-    for (i, (area, &p)) in areas.iter().zip(&points).enumerate() {
-        let facet = (points.len() > 1).then(|| ctx.point_label(&out.points[p], &[]));
+    let facets: Vec<(String, String)> = match points.len() {
+        1 => Vec::new(),
+        _ => points
+            .iter()
+            .map(|&p| ctx.facet(&out.points[p], &[]))
+            .collect(),
+    };
+    let (titles, key) =
+        panel::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
+    let x_desc = look.x_label.as_deref().unwrap_or("step").to_string() + &key;
+    let areas = panel::panel_grid(
+        &content,
+        (rows, cols),
+        Some(&x_desc),
+        Some(&label),
+        ctx.page,
+    )?;
+    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    for (i, ((area, &p), facet)) in areas.iter().zip(&points).zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet.as_deref(),
             x: &x,
