@@ -8,7 +8,7 @@
 # and docs/GUIDE.md from its template docs/guide/GUIDE.in.md (examples/guide_claims/).
 # `cargo test --test docs` checks every figure the guide quotes against that table.
 #
-#   docs/guide/regenerate.sh                 # everything (about 30-40 min on 2 busy cores)
+#   docs/guide/regenerate.sh                 # everything (41 min on 2 busy cores, 8,400 runs)
 #   ONLY="rent ai_labs" docs/guide/regenerate.sh
 #   SKIP_RUN=1 docs/guide/regenerate.sh      # charts and claims from existing output/guide
 #
@@ -53,10 +53,9 @@ fi
 chart() {
     local src="$OUT/$1/seed-A/charts/$2.png" dst="docs/img/guide/$3.png"
     [ -f "$src" ] || return 0
-    "${IMAGEMAGICK:-convert}" "$src" -resize 900x -colors 128 "PNG8:$dst"
+    "${IMAGEMAGICK:-convert}" "$src" -strip -resize 900x -colors 128 "PNG8:$dst"
 }
 chart duplication sweep_duplicated_share_by_world-problems duplication
-chart duplication sweep_welfare_by_world-problems duplication_welfare
 chart rent sweep_deadweight_loss_by_regime-patent_term rent
 chart rent sweep_welfare_by_regime-patent_term rent_welfare
 chart inequality sweep_gini_wealth_by_regime-invest_rate inequality
