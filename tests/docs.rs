@@ -279,3 +279,44 @@ fn the_guide_quotes_the_claims_table() {
     }
     assert!(checked >= 50, "only {checked} marked figures in GUIDE.md");
 }
+
+/// docs/GUIDE.md is its template docs/guide/GUIDE.in.md with each `{{ID}}` replaced by a figure
+/// and its marker `<!--c ID-->`: the guide is edited in the template, and regenerated.
+#[test]
+fn the_guide_is_its_template_filled_in() {
+    let guide = read("docs/GUIDE.md");
+    let template = read("docs/guide/GUIDE.in.md");
+    let (mut at, mut rest) = (0, template.as_str());
+    loop {
+        let literal = rest.find("{{").map_or(rest, |open| &rest[..open]);
+        assert!(
+            guide[at..].starts_with(literal),
+            "docs/GUIDE.md differs from its template after byte {at}: edit \
+             docs/guide/GUIDE.in.md and rerun docs/guide/regenerate.sh (SKIP_RUN=1)"
+        );
+        at += literal.len();
+        rest = &rest[literal.len()..];
+        let Some(spec) = rest.strip_prefix("{{") else {
+            break;
+        };
+        let close = spec.find("}}").expect("a closed placeholder");
+        let id = spec[..close].split('|').next().expect("an id");
+        rest = &spec[close + 2..];
+        if id == "WALLTIME" {
+            // The wall-time table: it ends where the template goes on.
+            let next = rest.find("{{").map_or(rest, |open| &rest[..open]);
+            at += guide[at..]
+                .find(next)
+                .expect("the template after the wall times");
+            continue;
+        }
+        let marker = format!("<!--c {id}-->");
+        let figure = guide[at..].find(&marker).expect("the placeholder's marker");
+        assert!(
+            figure < 40 && !guide[at..at + figure].contains('\n'),
+            "docs/GUIDE.md byte {at}: {id} is not a figure"
+        );
+        at += figure + marker.len();
+    }
+    assert_eq!(at, guide.len(), "docs/GUIDE.md goes on after its template");
+}
