@@ -10,6 +10,8 @@ use super::frame::{self, Frame, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::scale::{self, YRule};
 use super::style::{self, INK, MUTED, RegimeStyle, font};
+use super::ticks;
+use super::titles;
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, title_case};
 use crate::experiment::chart_spec::Look;
 use crate::output::stats::Stats;
@@ -26,7 +28,7 @@ pub fn short_value(v: f64) -> String {
     } else {
         3
     };
-    style::format_number(v, 10f64.powi(-d))
+    ticks::format_number(v, 10f64.powi(-d))
 }
 
 /// The value axis rule of bars: from zero (a bar's length is its value), or
@@ -215,7 +217,7 @@ pub fn draw<DB: DrawingBackend>(
             .collect(),
     };
     let (titles, key) =
-        panel::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
+        titles::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
     // Without an axis description, the key alone ("panels: problems").
     let x_desc = match (&look.x_label, key.is_empty()) {
         (x, true) => x.clone(),
@@ -229,7 +231,7 @@ pub fn draw<DB: DrawingBackend>(
         Some(&label),
         ctx.page,
     )?;
-    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    let sizes = titles::fit_titles(&areas[0], &titles, sizes);
     for (i, ((area, &p), facet)) in areas.iter().zip(&points).zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet.as_deref(),

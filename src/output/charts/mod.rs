@@ -2,9 +2,10 @@
 //! alone (so `regimes plot DIR` can redraw them without rerunning).
 //!
 //! [`data`] reads the tables and reduces them to means and 95 % intervals;
-//! [`style`] holds the font, palette and axis rules; [`frame`] lays out title,
+//! [`style`] holds the font and palette; [`frame`] lays out title,
 //! legend, caption and panels; [`timeseries`], [`sweep`], [`bars`] and
-//! [`overview`] draw the four kinds; [`svg`] makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
+//! [`overview`] draw the four kinds ([`panel`], [`titles`] and [`ticks`] lay out
+//! their panels); [`svg`] makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
 
 pub mod bars;
 pub mod data;
@@ -18,7 +19,9 @@ pub mod scale;
 pub mod style;
 pub mod svg;
 pub mod sweep;
+pub mod ticks;
 pub mod timeseries;
+pub mod titles;
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +137,7 @@ impl Ctx<'_> {
     }
 
     /// A point's panel title in its two forms, "problems = 25, switch rate =
-    /// 0.05" and "25, 0.05" (for [`panel::facet_titles`]), skipping `skip`.
+    /// 0.05" and "25, 0.05" (for [`titles::facet_titles`]), skipping `skip`.
     pub fn facet(&self, point: &[usize], skip: &[usize]) -> (String, String) {
         let values: Vec<String> = (0..self.out.params.len())
             .filter(|i| !skip.contains(i))
@@ -227,7 +230,8 @@ pub fn metric_bounds(metric: &str) -> (f64, f64) {
             (0.0, 1.0)
         }
         Some(Unit::Count) => (0.0, inf),
-        _ if ["tail_coverage", "pay_ratio"].contains(&metric) => (0.0, inf),
+        // Innovation sums gains of the frontier only (spec §4.6): never below zero.
+        _ if ["tail_coverage", "pay_ratio", "innovation"].contains(&metric) => (0.0, inf),
         _ => (-inf, inf),
     }
 }
@@ -266,7 +270,7 @@ pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
 
 /// What a chart's caption must say about its value axes: a log scale, or an
 /// axis that leaves zero out (small gaps then look large).
-pub fn axis_notes(axes: &[style::Axis], look: &Look) -> String {
+pub fn axis_notes(axes: &[ticks::Axis], look: &Look) -> String {
     let mut notes = String::new();
     if axes.iter().any(|a| a.log) {
         notes += " Logarithmic value axis: equal steps are equal ratios.";
@@ -339,5 +343,7 @@ mod tests {
         assert_eq!((s[0].ci_low, s[0].ci_high), (0.0, 0.4));
         assert!(s[1].ci_low.is_nan() && s[1].ci_high.is_nan());
         assert_eq!(metric_bounds("welfare"), (f64::NEG_INFINITY, f64::INFINITY));
+        // An interval of innovation (gains only) once reached -50.
+        assert_eq!(metric_bounds("innovation"), (0.0, f64::INFINITY));
     }
 }

@@ -11,6 +11,7 @@ use super::bars::{bar_rule, bars_panel, with_headroom};
 use super::frame::{self, Frame, LegendKind, Sizes};
 use super::panel::{self, PanelSpec, XAxis};
 use super::sweep::{sweep_panel, x_axis};
+use super::titles;
 use super::{Ctx, Text, axis_notes, metric_bounds, metric_label, scale};
 use crate::output::stats::Stats;
 
@@ -125,7 +126,7 @@ pub fn draw<DB: DrawingBackend>(
         .map(|x| look.x_label.clone().unwrap_or_else(|| ctx.param_name(0)) + x.note);
     let areas = panel::panel_grid(&content, (rows, cols), x_desc.as_deref(), None, ctx.page)?;
     let titles: Vec<Option<String>> = metrics.iter().map(|(m, _)| Some(metric_label(m))).collect();
-    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    let sizes = titles::fit_titles(&areas[0], &titles, sizes);
     for (i, (title, area)) in titles.iter().zip(areas.iter()).enumerate() {
         let spec = PanelSpec {
             title: title.as_deref(),

@@ -5,7 +5,7 @@
 
 use crate::experiment::chart_spec::{Look, YAxes, YScale};
 
-use super::style::{self, Axis};
+use super::ticks::{self, Axis};
 
 /// How one chart's value axes are chosen.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -58,7 +58,7 @@ pub fn value_axis(values: impl Iterator<Item = f64>, rule: &YRule) -> Axis {
         return log_axis(values);
     }
     let Some((mut lo, mut hi)) = extent(values) else {
-        return style::nice_axis(0.0, 1.0, 6);
+        return ticks::nice_axis(0.0, 1.0, 6);
     };
     if rule.zero {
         lo = lo.min(0.0);
@@ -85,7 +85,7 @@ pub fn value_axis(values: impl Iterator<Item = f64>, rule: &YRule) -> Axis {
         let pad = (hi - lo) * 0.03;
         ((lo - pad).max(floor), (hi + pad).min(ceil))
     };
-    let mut axis = style::nice_axis(lo, hi, 6);
+    let mut axis = ticks::nice_axis(lo, hi, 6);
     // A sliver beyond the end ticks, so a line lying on 0 or 1 is not half
     // hidden by the frame.
     let m = (axis.hi - axis.lo) * 0.02;
@@ -122,7 +122,7 @@ fn log_axis(values: impl Iterator<Item = f64>) -> Axis {
     }
     let labels = ticks
         .iter()
-        .map(|p| style::format_value(10f64.powf(*p)))
+        .map(|p| ticks::format_value(10f64.powf(*p)))
         .collect();
     let span = end - start;
     Axis {

@@ -12,7 +12,9 @@ use plotters::prelude::*;
 use super::data::Values;
 use super::frame::{self, Frame, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
-use super::style::{self, Axis, RegimeStyle};
+use super::style::{self, RegimeStyle};
+use super::ticks::{self, Axis};
+use super::titles;
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
 use crate::output::stats::Stats;
 
@@ -61,7 +63,7 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
                         lo: lo - pad,
                         hi: hi + pad,
                         ticks: logs.clone(),
-                        labels: v.iter().map(|x| style::format_value(*x)).collect(),
+                        labels: v.iter().map(|x| ticks::format_value(*x)).collect(),
                         log: true,
                     }),
                     xs: logs,
@@ -69,7 +71,7 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
                     note: " (log scale)",
                 }
             } else {
-                let labels = v.iter().map(|x| style::format_value(*x)).collect();
+                let labels = v.iter().map(|x| ticks::format_value(*x)).collect();
                 categories(labels, " (values evenly spaced, not to scale)")
             }
         }
@@ -85,11 +87,11 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
                     lo,
                     hi,
                     ticks: v.clone(),
-                    labels: v.iter().map(|x| style::format_value(*x)).collect(),
+                    labels: v.iter().map(|x| ticks::format_value(*x)).collect(),
                     log: false,
                 }
             } else {
-                style::nice_axis(lo, hi, if narrow { 4 } else { 6 })
+                ticks::nice_axis(lo, hi, if narrow { 4 } else { 6 })
             };
             axis.lo = axis.lo.min(lo - pad);
             axis.hi = axis.hi.max(hi + pad);
@@ -303,7 +305,7 @@ pub fn draw<DB: DrawingBackend>(
         .map(|&o| ctx.param_short(o))
         .collect::<Vec<_>>()
         .join(", ");
-    let (titles, key) = panel::facet_titles(&content, (rows, cols), sizes, &facets, &key);
+    let (titles, key) = titles::facet_titles(&content, (rows, cols), sizes, &facets, &key);
     let x_desc = look.x_label.clone().unwrap_or(x_name) + x.note + &key;
     let areas = panel::panel_grid(
         &content,
@@ -312,7 +314,7 @@ pub fn draw<DB: DrawingBackend>(
         Some(&y_label),
         ctx.page,
     )?;
-    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    let sizes = titles::fit_titles(&areas[0], &titles, sizes);
     for (i, (area, facet_label)) in areas.iter().zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet_label.as_deref(),

@@ -9,6 +9,8 @@ use super::data::TimeSeries;
 use super::frame::{self, Frame, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, RegimeStyle};
+use super::ticks;
+use super::titles;
 use super::{Ctx, Text, axis_notes, metric_bounds, pick_panels, scale, title_case};
 use crate::output::stats::Stats;
 
@@ -170,7 +172,7 @@ pub fn draw<DB: DrawingBackend>(
         (Some(a), Some(b)) => (*a, *b),
         _ => (0.0, 1.0),
     };
-    let x = XAxis::Num(style::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
+    let x = XAxis::Num(ticks::nice_axis(lo, hi, if cols > 2 { 4 } else { 6 }));
     let facets: Vec<(String, String)> = match points.len() {
         1 => Vec::new(),
         _ => points
@@ -179,7 +181,7 @@ pub fn draw<DB: DrawingBackend>(
             .collect(),
     };
     let (titles, key) =
-        panel::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
+        titles::facet_titles(&content, (rows, cols), sizes, &facets, &ctx.facet_key(&[]));
     let x_desc = look.x_label.as_deref().unwrap_or("step").to_string() + &key;
     let areas = panel::panel_grid(
         &content,
@@ -188,7 +190,7 @@ pub fn draw<DB: DrawingBackend>(
         Some(&label),
         ctx.page,
     )?;
-    let sizes = panel::fit_titles(&areas[0], &titles, sizes);
+    let sizes = titles::fit_titles(&areas[0], &titles, sizes);
     for (i, ((area, &p), facet)) in areas.iter().zip(&points).zip(&titles).enumerate() {
         let spec = PanelSpec {
             title: facet.as_deref(),

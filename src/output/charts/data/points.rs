@@ -35,7 +35,7 @@ impl Values {
     /// The label of the `i`-th value.
     pub fn label(&self, i: usize) -> String {
         match self {
-            Values::Num(v) => crate::output::charts::style::format_value(v[i]),
+            Values::Num(v) => crate::output::charts::ticks::format_value(v[i]),
             Values::Str(v) => v[i].clone(),
         }
     }
