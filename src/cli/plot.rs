@@ -1,6 +1,7 @@
 //! `regimes plot DIR`: redraws every chart of a finished run from its tables
 //! alone, so charts can be restyled after a long sweep without rerunning it.
-//! Its options set the look of every chart, over the scenario's `[[charts]]`.
+//! Its options set the look of every chart, over the scenario's `[[charts]]`,
+//! in the files and the report alike (kept in `charts/look.json` for `regimes report`).
 
 use std::path::PathBuf;
 

@@ -192,17 +192,21 @@ pub fn thin_labels(
     let rows = if axis.log { 2 } else { 1 };
     let mut row_of: Vec<Option<usize>> = vec![None; edges.len()];
     let mut last: Vec<Option<usize>> = vec![None; rows];
+    // On a log axis the last value keeps the first row: a label overlapping
+    // it goes to the second (5000 stays beside 1000, 2500 below).
+    let end = edges.len().saturating_sub(1);
+    let clear_of_end = |r: usize, e: &(f64, f64)| r > 0 || rows == 1 || e.1 < edges[end].0;
     for (i, e) in edges.iter().enumerate() {
-        if let Some(r) = (0..rows).find(|&r| last[r].is_none_or(|k| e.0 > edges[k].1)) {
+        let free =
+            |r: usize| last[r].is_none_or(|k| e.0 > edges[k].1) && (i == end || clear_of_end(r, e));
+        if let Some(r) = (0..rows).find(|&r| free(r)) {
             row_of[i] = Some(r);
             last[r] = Some(i);
         }
     }
     // The last value is labelled too (the range's end matters more than a
     // middle value), in the first row, blanking the labels it would overlap.
-    if let Some(end) = edges.len().checked_sub(1)
-        && row_of[end].is_none()
-    {
+    if !edges.is_empty() && row_of[end].is_none() {
         for k in 0..end {
             if row_of[k] == Some(0) && edges[k].1 >= edges[end].0 {
                 row_of[k] = None;
@@ -301,6 +305,10 @@ mod tests {
         assert_eq!(labels[4], "5000");
         // 2500 once went unlabelled (issue 16): it takes the second row.
         assert_eq!((labels[3].as_str(), second[3].as_str()), ("", "2500"));
+        // Room for 2500 beside 1000 but not beside 5000: the end keeps the first row.
+        let (labels, second) = thin_labels(&axis, 400.0, |l| l.len() as f64 * 12.0);
+        assert_eq!(labels, ["25", "250", "1000", "", "5000"]);
+        assert_eq!(second[3], "2500");
         let (wide, second) = thin_labels(&axis, 3000.0, |l| l.len() as f64 * 12.0);
         assert!(wide.iter().all(|l| !l.is_empty()));
         assert!(second.iter().all(String::is_empty));
