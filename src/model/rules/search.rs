@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::{Context, matching};
 use crate::model::config::Allocation;
 use crate::model::flows::{Evaluations, ProblemFlows, ProducerFlows};
+use crate::model::heads::Head;
 use crate::model::kernels::climb::{Climb, climb_many, climb_one};
 use crate::model::kernels::par::{PAR_CHUNK, parallel};
 use crate::model::kernels::view::HeadsSeen;
@@ -344,13 +345,10 @@ impl Search<'_> {
         let seed = self.q.landscape[j];
         let landscape = self.landscapes.get(j, seed);
         let rate = self.cx.world.merge_rate;
+        // The heads in sight are looked at only when a merge is drawn.
         let (row, sight) = (self.q.heads.row(j), &self.cx.setting.sight);
-        let heads = HeadsSeen::of(row, sight, &self.flows.federation, who.i, who.group);
-        let others = || {
-            heads
-                .visible()
-                .filter(|h| h.solution.lineage != who.lineage)
-        };
+        let seen = || HeadsSeen::of(row, sight, &self.flows.federation, who.i, who.group);
+        let other = |h: &&Head| h.solution.lineage != who.lineage;
         if rate == 0.0 {
             let stuck = self.flips(
                 seed, &landscape, effective, rng, genome, fitness, tried, climb, evaluated,
@@ -364,7 +362,7 @@ impl Search<'_> {
         let (mut stuck, mut merged, mut batch) = (0, 0, 0);
         for _ in 0..effective {
             let count = if draws.random::<f64>() < rate {
-                others().count()
+                seen().visible().filter(other).count()
             } else {
                 0
             };
@@ -377,7 +375,9 @@ impl Search<'_> {
             );
             batch = 0;
             // A uniform crossover with a head drawn among the other lineages' visible heads.
-            let partner = others()
+            let partner = seen()
+                .visible()
+                .filter(other)
                 .nth(draws.random_range(0..count))
                 .expect("counted above")
                 .solution
