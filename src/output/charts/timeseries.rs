@@ -118,6 +118,33 @@ pub fn draw<DB: DrawingBackend>(
     let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
     let label = ctx.y_label();
     let (points, shown) = pick_panels(out.points.len());
+    // A warm-up that dwarfs the rest (innovation's first discoveries) is left
+    // out, or every later step would lie flat on the axis.
+    let (skip, peak) = warm_up(ts, &points);
+    let cut;
+    let ts = if skip > 0 {
+        cut = TimeSeries {
+            steps: ts.steps[skip..].to_vec(),
+            stats: ts
+                .stats
+                .iter()
+                .map(|r| r.iter().map(|s| s[skip..].to_vec()).collect())
+                .collect(),
+        };
+        &cut
+    } else {
+        ts
+    };
+    let warm_note = if skip > 0 {
+        let step = 10f64.powf(peak.abs().log10().floor() - 2.0);
+        format!(
+            " The first {skip} recorded steps (warm-up, reaching {}) are left out: they would \
+             flatten the rest.",
+            ticks::format_number(peak, step)
+        )
+    } else {
+        String::new()
+    };
     let mut subtitle = format!(
         "Scenario {} · {} · {} steps",
         out.name,
@@ -153,7 +180,7 @@ pub fn draw<DB: DrawingBackend>(
         .clone()
         .unwrap_or_else(|| format!("{} over time", title_case(&label)));
     let caption = format!(
-        "Lines: mean of {}; bands: 95% confidence interval of the mean (t-based). Values with nothing to divide (0/0) are skipped.{}",
+        "Lines: mean of {}; bands: 95% confidence interval of the mean (t-based). Values with nothing to divide (0/0) are skipped.{warm_note}{}",
         out.replicates_label(),
         axis_notes(&axes, look)
     );
@@ -208,4 +235,73 @@ pub fn draw<DB: DrawingBackend>(
         series_panel(root, area, &spec, ctx.styles, &ts.steps, &stats)?;
     }
     Ok(Text { title, caption })
+}
+
+/// The leading recorded steps to leave out of a time series, and their
+/// largest mean: those of the first 5 % whose means exceed 1.5 times the
+/// largest of the rest, when the first 5 % reach more than three times it
+/// (none in a run of fewer than 20 recorded steps).
+fn warm_up(ts: &TimeSeries, points: &[usize]) -> (usize, f64) {
+    let n = ts.steps.len();
+    if n < 20 {
+        return (0, 0.0);
+    }
+    let head = n / 20;
+    // The largest finite |mean| of the shown panels over steps `lo..hi`.
+    let most = |lo: usize, hi: usize| {
+        let mut m: f64 = 0.0;
+        for r in &ts.stats {
+            for &p in points {
+                for s in &r[p][lo..hi] {
+                    if s.mean.is_finite() {
+                        m = m.max(s.mean.abs());
+                    }
+                }
+            }
+        }
+        m
+    };
+    let rest = most(head, n);
+    let peak = most(0, head);
+    if rest <= 0.0 || peak <= 3.0 * rest {
+        return (0, 0.0);
+    }
+    let last_high = (0..head)
+        .filter(|&k| {
+            ts.stats
+                .iter()
+                .any(|r| points.iter().any(|&p| r[p][k].mean.abs() > 1.5 * rest))
+        })
+        .max();
+    (last_high.map_or(0, |k| k + 1), peak)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(means: &[f64]) -> TimeSeries {
+        let stat = |m: f64| Stats {
+            mean: m,
+            ..Stats::MISSING
+        };
+        TimeSeries {
+            steps: (0..means.len()).map(|k| k as f64).collect(),
+            stats: vec![vec![means.iter().map(|&m| stat(m)).collect()]],
+        }
+    }
+
+    #[test]
+    fn a_warm_up_that_dwarfs_the_rest_is_left_out() {
+        // Innovation in shocks: about 120 at the first steps, then 0 to 5.
+        let mut means = vec![120.0, 40.0, 3.0];
+        means.extend((0..97).map(|k| (k % 6) as f64));
+        assert_eq!(warm_up(&series(&means), &[0]), (2, 120.0));
+        // A rise or a fall within three times the rest stays.
+        let mut gentle = vec![12.0, 9.0];
+        gentle.extend((0..98).map(|_| 5.0));
+        assert_eq!(warm_up(&series(&gentle), &[0]).0, 0);
+        // Short runs are drawn whole.
+        assert_eq!(warm_up(&series(&means[..19]), &[0]).0, 0);
+    }
 }
