@@ -26,6 +26,7 @@ fn config(preset: &str, producers: usize, problems: usize) -> Config {
             ..World::default()
         },
         regime: Regime::preset(preset).expect("known preset"),
+        populations: Vec::new(),
     }
 }
 

@@ -25,6 +25,7 @@ fn main() {
                     ..World::default()
                 },
                 regime: Regime::preset(preset.name).expect("a preset"),
+                populations: Vec::new(),
             };
             let mut sim = Simulation::new(&config, 7).expect("a valid preset");
             let mut hash = 0u64;

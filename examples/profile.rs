@@ -109,6 +109,7 @@ fn main() {
                     ..World::default()
                 },
                 regime: Regime::preset(preset.name).expect("known preset"),
+                populations: Vec::new(),
             };
             (preset.name, pool.install(|| profile(&cfg, &o)))
         })

@@ -81,6 +81,7 @@ fn main() {
             ..World::default()
         },
         regime: Regime::preset(&o.preset).expect("known preset"),
+        populations: Vec::new(),
     };
     let rss_before = status_bytes("VmRSS");
     let (setup, run, trials, recorded, rss_state) = pool.install(|| {

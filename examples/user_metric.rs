@@ -35,6 +35,7 @@ fn main() {
         let config = Config {
             world: World::default(),
             regime: Regime::preset(preset).expect("a preset"),
+            populations: Vec::new(),
         };
         let mut sim = Simulation::new(&config, 1).expect("a valid preset");
         for _ in 0..steps {

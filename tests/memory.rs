@@ -75,12 +75,14 @@ fn the_estimate_is_above_the_measured_peak_and_near_it() {
             Config {
                 world: world(3000, 2000),
                 regime: preset(name),
+                populations: Vec::new(),
             },
         ));
     }
     let mut records = Config {
         world: world(500, 3000),
         regime: preset("patents"),
+        populations: Vec::new(),
     };
     records.world.max_solutions = 1000;
     records.regime.patent_term = Some(500);
@@ -88,6 +90,7 @@ fn the_estimate_is_above_the_measured_peak_and_near_it() {
     let mut plan = Config {
         world: world(2000, 2000),
         regime: preset("collectivist"),
+        populations: Vec::new(),
     };
     plan.regime.plan_lineages = 64;
     plan.regime.plan_lag = 30;
@@ -96,6 +99,7 @@ fn the_estimate_is_above_the_measured_peak_and_near_it() {
     let mut net = Config {
         world: world(3000, 200),
         regime: Regime::default(),
+        populations: Vec::new(),
     };
     net.regime.visibility = Visibility::Network;
     net.regime.network = NetworkKind::Random;

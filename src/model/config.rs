@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::declare::{choices, parameters};
 use super::params::{Bound, Kind, NON_NEGATIVE, POSITIVE, SHARE, integer};
+pub use super::populations::Population;
 
 /// Largest genome length: genomes are stored in one `u64`.
 pub const MAX_LOCI: u32 = 64;
@@ -84,6 +85,8 @@ parameters! {
             "Probability a newcomer to a problem starts a new approach (a random genome, a new lineage) instead of adopting, and per step that a producer on a known local optimum does (a planned team lineage restarts as often as that many free producers would).";
         merge_rate: f64 = 0.1, SHARE, "p_merge", "probability per trial", false,
             "Probability a search trial is a merge instead of a flip: a uniform crossover with the head of another visible lineage on the problem, kept if it improves (recombination).";
+        migration_rate: f64 = 0.0, SHARE, "p_migrate", "probability per step", false,
+            "In a mixed world, probability a producer compares its payoff with a producer of another population each step and may join it (the imitation rule); 0 keeps populations apart.";
         shock_rate: f64 = 0.05, SHARE, "p_shock", "probability per step", false,
             "Probability of a value shock each step.";
         shock_size: f64 = 0.1, SHARE, "h", "share", false,
@@ -443,6 +446,10 @@ impl Regime {
 pub struct Config {
     pub world: World,
     pub regime: Regime,
+    /// A mixed world's populations (spec §5); empty for the one-population
+    /// world of `regime`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<Population>,
 }
 
 /// A configuration the model refuses, naming the parameter and what is allowed.
@@ -456,6 +463,25 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// The regimes of the world's populations, in order: `regime` alone without
+    /// populations.
+    pub fn regimes(&self) -> Vec<Regime> {
+        if self.populations.is_empty() {
+            vec![self.regime.clone()]
+        } else {
+            self.populations.iter().map(|p| p.regime.clone()).collect()
+        }
+    }
+
+    /// The populations' shares (`[1]` without populations).
+    pub fn shares(&self) -> Vec<f64> {
+        if self.populations.is_empty() {
+            vec![1.0]
+        } else {
+            self.populations.iter().map(|p| p.share).collect()
+        }
+    }
+
     /// `Ok` if the configuration can be run, else the first problem found.
     pub fn validate(&self) -> Result<(), ConfigError> {
         match self.check().into_iter().next() {
@@ -590,6 +616,7 @@ mod tests {
             let cfg = Config {
                 world: World::default(),
                 regime: p.regime(),
+                populations: Vec::new(),
             };
             assert!(cfg.check().is_empty(), "{}", p.name);
         }

@@ -198,6 +198,35 @@ impl Ledger {
 }
 
 /// Everything one step produces.
+/// One population's pool accounts for a step (spec §5: each population levies
+/// the surplus its members' solutions deliver, and its fines and monitoring
+/// settle through its own pool). Used in mixed worlds; a one-population world
+/// reads the [`Ledger`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pool {
+    /// Consumer surplus credited to the population this step.
+    pub surplus: f64,
+    pub levy: f64,
+    pub fines: f64,
+    pub monitoring_cost: f64,
+    /// Last step's fines and monitoring costs, settled through this step's pool.
+    pub fines_carried: f64,
+    pub monitoring_carried: f64,
+    /// Paid out of the pool this step (income from it, before any cap).
+    pub paid: f64,
+}
+
+impl Pool {
+    /// The accounts of the next step: this step's fines and costs carried.
+    pub fn next(&self) -> Pool {
+        Pool {
+            fines_carried: self.fines,
+            monitoring_carried: self.monitoring_cost,
+            ..Pool::default()
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Flows {
     pub producers: ProducerFlows,
@@ -205,4 +234,6 @@ pub struct Flows {
     /// Revenue earned this step per holder (producer or group; market).
     pub holder_revenue: Vec<f64>,
     pub ledger: Ledger,
+    /// Each population's pool (mixed worlds).
+    pub pools: Vec<Pool>,
 }

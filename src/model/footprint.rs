@@ -25,7 +25,26 @@ const PER_LINK: u64 = 32;
 const FIXED: u64 = 8 << 20;
 
 /// Estimated peak bytes of a run of `config`, or `None` if it exceeds `u64`.
+/// A mixed world is estimated as the most demanding of its populations' worlds
+/// at full size, plus one population byte per producer (what one population
+/// keeps is a part of what it would keep alone with every producer).
 pub fn estimate(config: &Config) -> Option<u64> {
+    if config.populations.is_empty() {
+        return estimate_one(config);
+    }
+    let mut most = 0u64;
+    for pop in &config.populations {
+        let alone = Config {
+            world: config.world.clone(),
+            regime: pop.regime.clone(),
+            populations: Vec::new(),
+        };
+        most = most.max(estimate_one(&alone)?);
+    }
+    most.checked_add(config.world.producers as u64)
+}
+
+fn estimate_one(config: &Config) -> Option<u64> {
     let w = &config.world;
     let r = &config.regime;
     let n = w.producers as u64;

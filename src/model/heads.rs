@@ -29,9 +29,13 @@ pub struct Head {
 #[inline]
 pub fn head_holder(sight: &Sight, i: usize, group: u32) -> u32 {
     if sight.visibility == Visibility::Open {
-        OPEN_HOLDER
-    } else {
-        sight.holder(i, group)
+        return OPEN_HOLDER;
+    }
+    let holder = sight.holder(i, group);
+    match &sight.mixed {
+        // In a mixed world, the heads of an open population's producers are open.
+        Some(m) if m.is_open(holder) => OPEN_HOLDER,
+        _ => holder,
     }
 }
 

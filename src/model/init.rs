@@ -7,10 +7,11 @@ use rand::RngExt;
 use rand_distr::{Distribution, Pareto};
 
 use super::config::{Allocation, Config, ConfigError};
-use super::flows::{Flows, Ledger, ProblemFlows, ProducerFlows};
+use super::flows::{Flows, Ledger, Pool, ProblemFlows, ProducerFlows};
 use super::heads::Heads;
 use super::landscape::{Landscapes, Nk};
 use super::network::Sight;
+use super::populations::Layout;
 use super::rng::{PROBLEM_ENTITY, Phase, stream};
 use super::rules::Clock;
 use super::rules::adaptation::draw_producer;
@@ -24,7 +25,11 @@ impl Simulation {
     pub fn new(config: &Config, seed: u64) -> Result<Self, ConfigError> {
         config.validate()?;
         let w = &config.world;
-        let r = &config.regime;
+        let regimes = config.regimes();
+        let mixed = regimes.len() > 1;
+        // Populations in contiguous blocks, each with its own groups (spec §5).
+        let mut layout = Layout::new(&config.shares(), w.producers, w.groups);
+        let population = layout.population();
         let nk = Nk::new(w.loci, w.interactions);
         let (n, m) = (w.producers, w.problems);
 
@@ -60,20 +65,24 @@ impl Simulation {
         problems.record_count = vec![0; m];
         problems.in_tail = vec![false; m];
         problems.heads = Heads::new(m, w.max_lineages);
-        if r.allocation == Allocation::Plan {
+        problems.open_population = vec![0; m];
+        if let Some(r) = regimes.iter().find(|r| r.allocation == Allocation::Plan) {
             problems.plan_lineage = vec![0; m * r.plan_lineages as usize];
         }
-        if let Some(p) = r.patent_term {
+        if let Some(p) = regimes.iter().find_map(|r| r.patent_term) {
             problems.patent_ring = vec![None; m * p as usize];
+            if mixed {
+                problems.patent_population = vec![0; m * p as usize];
+            }
         }
         rank_values(&mut problems);
 
         // Producers: groups in contiguous blocks, intrinsic motivation, then
         // the traits every entrant draws.
-        let mut producers = Producers::default();
-        for i in 0..n {
-            producers.group.push((i * w.groups / n) as u32);
-        }
+        let mut producers = Producers {
+            group: std::mem::take(&mut layout.group),
+            ..Producers::default()
+        };
         for i in 0..n {
             let mut rng = stream(seed, 0, Phase::Init, i as u64);
             let intrinsic = if rng.random_bool(w.intrinsic_share) {
@@ -87,7 +96,9 @@ impl Simulation {
         producers.skill = vec![0.0; n];
         producers.propensity = vec![0.0; n];
         producers.budget = vec![w.base_budget; n];
-        producers.invest_share = vec![r.invest_rate; n];
+        producers.invest_share = (population.iter())
+            .map(|&k| regimes[k as usize].invest_rate)
+            .collect();
         producers.wealth = vec![0.0; n];
         producers.payoff = vec![0.0; n];
         producers.credit = vec![0.0; n];
@@ -104,29 +115,53 @@ impl Simulation {
             draw_producer(&mut producers, i, w, seed, 0, Phase::Init);
         }
 
-        // Peers: same intrinsic type, and same group under group visibility.
-        let groups = if r.visibility.by_group() { w.groups } else { 1 };
+        // Peers: same intrinsic type and population, and same group under group
+        // visibility.
+        let group_count = layout.groups();
+        let units = if mixed {
+            group_count + regimes.len()
+        } else if regimes[0].visibility.by_group() {
+            w.groups
+        } else {
+            1
+        };
         let peer_key: Vec<u32> = (0..n)
             .map(|i| {
-                let g = if groups > 1 { producers.group[i] } else { 0 };
-                2 * g + (producers.intrinsic[i] > 0.0) as u32
+                let k = population[i] as usize;
+                let by_group = regimes[k].visibility.by_group();
+                let unit = match (mixed, by_group) {
+                    (_, true) => producers.group[i],
+                    (true, false) => (group_count + k) as u32,
+                    (false, false) => 0,
+                };
+                2 * unit + (producers.intrinsic[i] > 0.0) as u32
             })
             .collect();
         let mut peers = Csr::default();
-        peers.build(&peer_key, 2 * groups);
+        peers.build(&peer_key, 2 * units);
         let domains: Vec<u32> = problems.domain.iter().map(|&d| d as u32).collect();
         let mut domain_problems = Csr::default();
         domain_problems.build(&domains, w.domains as usize);
+        let sight = if mixed {
+            let groups = layout.group_population.clone();
+            Sight::mixed(&regimes, &layout.blocks, population.clone(), groups, seed)
+        } else {
+            Sight::new(&regimes[0], n, seed)
+        };
+        producers.population = population;
         let setting = Setting {
-            sight: Sight::new(r, n, seed),
+            sight,
             domain_problems,
             peers,
             peer_key,
             value_scale,
+            group_base: if mixed { n as u32 } else { 0 },
+            layout,
         };
 
         Ok(Simulation {
             config: config.clone(),
+            regimes,
             clock: Clock { seed, time: 0 },
             search_trials: 0,
             landscapes: Landscapes::new(nk, &problems.landscape),
@@ -136,7 +171,15 @@ impl Simulation {
             flows: Flows {
                 producers: ProducerFlows::new(n),
                 problems: ProblemFlows::new(m),
-                holder_revenue: vec![0.0; n.max(w.groups)],
+                holder_revenue: vec![
+                    0.0;
+                    if mixed {
+                        n + group_count
+                    } else {
+                        n.max(w.groups)
+                    }
+                ],
+                pools: vec![Pool::default(); config.regimes().len()],
                 ledger: Ledger::default(),
             },
             workspaces: Workspaces::default(),

@@ -58,6 +58,7 @@ pub mod landscape;
 pub mod metrics;
 pub mod network;
 pub mod params;
+pub mod populations;
 pub mod rng;
 pub mod rules;
 pub mod simulation;

@@ -6,6 +6,9 @@ use rand::RngExt;
 use super::config::{NetworkKind, Regime, Visibility};
 use super::rng::{Phase, stream};
 
+mod mixed;
+pub use mixed::{MixedSight, federation_links_mixed};
+
 /// The collaboration graph over producer slots.
 #[derive(Clone, Debug)]
 pub enum Graph {
@@ -18,21 +21,52 @@ pub enum Graph {
 impl Graph {
     /// Builds the graph of a regime over `n` producers.
     pub fn build(regime: &Regime, n: usize, seed: u64) -> Graph {
-        let k = regime.network_k.min(n.saturating_sub(1) / 2);
+        if regime.network == NetworkKind::Complete {
+            return Graph::Complete;
+        }
         let mut edges: Vec<(u32, u32)> = Vec::new();
+        Graph::block_edges(regime, 0..n, seed, &mut edges);
+        Graph::from_edges(edges, n)
+    }
+
+    /// The graphs of several blocks of slots over `n` producers (a mixed
+    /// world's network populations, spec §5): no link leaves a block. Streams
+    /// are keyed by global slots, so one block `0..n` is [`Graph::build`].
+    pub fn build_blocks<'r>(
+        blocks: impl Iterator<Item = (&'r Regime, std::ops::Range<usize>)>,
+        n: usize,
+        seed: u64,
+    ) -> Graph {
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        for (regime, block) in blocks {
+            Graph::block_edges(regime, block, seed, &mut edges);
+        }
+        Graph::from_edges(edges, n)
+    }
+
+    /// The links of a (non-complete) graph over the slots of `block`.
+    fn block_edges(
+        regime: &Regime,
+        block: std::ops::Range<usize>,
+        seed: u64,
+        edges: &mut Vec<(u32, u32)>,
+    ) {
+        let (base, n) = (block.start, block.len());
+        let k = regime.network_k.min(n.saturating_sub(1) / 2);
         match regime.network {
-            NetworkKind::Complete => return Graph::Complete,
+            NetworkKind::Complete => unreachable!("a complete graph is not stored"),
             NetworkKind::Ring | NetworkKind::SmallWorld => {
-                for i in 0..n {
+                for local in 0..n {
+                    let i = base + local;
                     for d in 1..=k {
-                        let j = (i + d) % n;
+                        let j = base + (local + d) % n;
                         let mut rng = stream(seed, 0, Phase::Network, (i * (k + 1) + d) as u64);
                         let j = if regime.network == NetworkKind::SmallWorld
                             && rng.random_bool(regime.network_p)
                         {
                             // Watts-Strogatz: rewire to a random other producer.
                             let r = rng.random_range(0..n - 1);
-                            if r >= i { r + 1 } else { r }
+                            base + if r >= local { r + 1 } else { r }
                         } else {
                             j
                         };
@@ -46,7 +80,7 @@ impl Graph {
                 // G(n, p) by geometric skips over the pairs i < j: O(n + edges).
                 let p = regime.network_p;
                 if p > 0.0 {
-                    let mut rng = stream(seed, 0, Phase::Network, 0);
+                    let mut rng = stream(seed, 0, Phase::Network, base as u64);
                     // Batagelj & Brandes (2005): enumerate pairs w < v with skips.
                     let log_q = (1.0 - p).ln();
                     let (mut v, mut w) = (1usize, -1isize);
@@ -63,12 +97,16 @@ impl Graph {
                             v += 1;
                         }
                         if v < n {
-                            edges.push((v as u32, w as u32));
+                            edges.push(((base + v) as u32, (base + w as usize) as u32));
                         }
                     }
                 }
             }
         }
+    }
+
+    /// Sorted, symmetric neighbour lists of `edges` over `n` slots.
+    fn from_edges(edges: Vec<(u32, u32)>, n: usize) -> Graph {
         let mut both: Vec<(u32, u32)> = edges.iter().flat_map(|&(a, b)| [(a, b), (b, a)]).collect();
         both.sort_unstable();
         both.dedup();
@@ -104,8 +142,12 @@ impl Graph {
 /// Who sees whose solutions under a regime.
 #[derive(Clone, Debug)]
 pub struct Sight {
+    /// The rule of a one-population world. A mixed world takes the general
+    /// path of `network` (a look at each holder), with `mixed` set.
     pub visibility: Visibility,
     pub graph: Option<Graph>,
+    /// A mixed world's rules (spec §5), `None` with one population.
+    pub mixed: Option<Box<MixedSight>>,
 }
 
 impl Sight {
@@ -115,16 +157,58 @@ impl Sight {
         Sight {
             visibility: regime.visibility,
             graph,
+            mixed: None,
+        }
+    }
+
+    /// The sight of a mixed world: each population's rule over its block
+    /// (`blocks[k]`), its network populations' graphs cut to their blocks.
+    pub fn mixed(
+        regimes: &[Regime],
+        blocks: &[std::ops::Range<usize>],
+        population: Vec<u8>,
+        group_population: Vec<u8>,
+        seed: u64,
+    ) -> Sight {
+        let n = population.len();
+        let networks: Vec<(&Regime, std::ops::Range<usize>)> = (regimes.iter())
+            .zip(blocks.iter().cloned())
+            .filter(|(r, _)| r.visibility == Visibility::Network)
+            .collect();
+        let graph =
+            (!networks.is_empty()).then(|| Graph::build_blocks(networks.into_iter(), n, seed));
+        Sight {
+            visibility: Visibility::Network,
+            graph,
+            mixed: Some(Box::new(MixedSight {
+                visibility: regimes.iter().map(|r| r.visibility).collect(),
+                population,
+                group_population,
+                group_base: n as u32,
+            })),
         }
     }
 
     /// The holder of what producer `i` discovers: itself, or its group.
     #[inline]
     pub fn holder(&self, i: usize, group: u32) -> u32 {
-        if self.visibility.by_group() {
-            group
-        } else {
-            i as u32
+        match self.visibility {
+            Visibility::Groups | Visibility::Federated => group,
+            Visibility::Network => match &self.mixed {
+                Some(m) => m.holder(i, group),
+                None => i as u32,
+            },
+            _ => i as u32,
+        }
+    }
+
+    /// Is what `holder` holds open to all? (Under open visibility everything
+    /// is; in a mixed world, what holders of open populations hold.)
+    #[inline]
+    pub fn is_open(&self, holder: u32) -> bool {
+        match &self.mixed {
+            Some(m) => m.is_open(holder),
+            None => self.visibility == Visibility::Open,
         }
     }
 
@@ -139,6 +223,9 @@ impl Sight {
             Visibility::Groups => holder == group,
             Visibility::Federated => holder == group || links.get(group as usize) == Some(&holder),
             Visibility::Network => {
+                if let Some(m) = &self.mixed {
+                    return m.sees(self.graph.as_ref(), i, group, holder, links);
+                }
                 holder as usize == i
                     || self
                         .graph
@@ -194,84 +281,4 @@ pub fn federation_links(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn regime(kind: NetworkKind, k: usize, p: f64) -> Regime {
-        Regime {
-            visibility: Visibility::Network,
-            network: kind,
-            network_k: k,
-            network_p: p,
-            ..Regime::default()
-        }
-    }
-
-    #[test]
-    fn ring_links_k_each_side_symmetrically() {
-        let g = Graph::build(&regime(NetworkKind::Ring, 2, 0.0), 10, 1);
-        assert_eq!(g.neighbours(0), &[1, 2, 8, 9]);
-        for a in 0..10 {
-            for &b in g.neighbours(a) {
-                assert!(g.linked(b as usize, a));
-            }
-        }
-    }
-
-    #[test]
-    fn random_graph_has_about_p_of_all_pairs() {
-        let n = 400;
-        let g = Graph::build(&regime(NetworkKind::Random, 1, 0.05), n, 3);
-        let degree: usize = (0..n).map(|i| g.neighbours(i).len()).sum();
-        let expected = 0.05 * (n * (n - 1)) as f64;
-        assert!(
-            (degree as f64 - expected).abs() < 0.1 * expected,
-            "{degree} vs {expected}"
-        );
-        assert!((0..n).all(|i| !g.linked(i, i)));
-    }
-
-    #[test]
-    fn federation_links_are_one_way_views_of_another_group() {
-        let mut r = Regime {
-            visibility: Visibility::Federated,
-            federation_link: 1.0,
-            ..Regime::default()
-        };
-        let mut links = Vec::new();
-        federation_links(&r, 5, 1, 3, &mut links);
-        assert_eq!(links.len(), 5);
-        assert!(
-            links
-                .iter()
-                .enumerate()
-                .all(|(g, &l)| l != NO_LINK && l as usize != g && l < 5)
-        );
-        let sight = Sight::new(&r, 10, 1);
-        // Producer 0 (group 0) sees its group and the group it is linked to, no other.
-        for holder in 0..5u32 {
-            let sees = sight.sees_holder(0, 0, holder, &links);
-            assert_eq!(sees, holder == 0 || holder == links[0], "holder {holder}");
-        }
-        // Another step, other links; none at probability 0; none outside `federated`.
-        let mut later = Vec::new();
-        federation_links(&r, 50, 1, 4, &mut later);
-        let mut again = Vec::new();
-        federation_links(&r, 50, 1, 4, &mut again);
-        assert_eq!(later, again);
-        r.federation_link = 0.0;
-        federation_links(&r, 5, 1, 3, &mut links);
-        assert!(links.iter().all(|&l| l == NO_LINK));
-        r.visibility = Visibility::Groups;
-        federation_links(&r, 5, 1, 3, &mut links);
-        assert!(links.is_empty());
-    }
-
-    #[test]
-    fn small_world_keeps_degree_about_2k() {
-        let n = 500;
-        let g = Graph::build(&regime(NetworkKind::SmallWorld, 2, 0.2), n, 4);
-        let degree: usize = (0..n).map(|i| g.neighbours(i).len()).sum();
-        assert!((degree as f64 / n as f64 - 4.0).abs() < 0.2);
-    }
-}
+mod tests;

@@ -360,6 +360,7 @@ impl Config {
     /// the size of its state (which must be countable in 64 bits).
     pub fn check(&self) -> Vec<ConfigError> {
         let mut errors: Vec<ConfigError> = all().filter_map(|p| p.check(self)).collect();
+        errors.extend(super::populations::check(self));
         if errors.is_empty() && super::footprint::estimate(self).is_none() {
             errors.push(ConfigError {
                 parameter: "world.producers".to_string(),

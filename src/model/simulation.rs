@@ -1,6 +1,6 @@
 //! One run: its state, its flows, and the rules of a step in their order.
 
-use super::config::Config;
+use super::config::{Config, Regime};
 use super::flows::{Flows, Ledger};
 use super::landscape::Landscapes;
 use super::metrics::Metrics;
@@ -46,6 +46,8 @@ use super::state::{Problems, Producers, Setting};
 /// ```
 pub struct Simulation {
     pub(super) config: Config,
+    /// Each population's regime (one without populations).
+    pub(super) regimes: Vec<Regime>,
     pub(super) clock: Clock,
     pub(super) search_trials: u64,
     /// The NK landscapes of the problems.
@@ -155,6 +157,7 @@ const STEP: [(&str, Rule); 9] = [
             &mut f.problems.sales,
             &mut f.holder_revenue,
             &mut f.ledger,
+            &mut f.pools,
         );
     }),
     ("reward", |s| {
@@ -166,13 +169,21 @@ const STEP: [(&str, Rule); 9] = [
             &mut f.producers,
             &f.holder_revenue,
             &mut f.ledger,
+            &mut f.pools,
             w,
         );
     }),
     ("governance", |s| {
         let (cx, p) = s.parts();
         let (f, w) = (p.flows, &mut p.workspaces.governance);
-        governance(cx, p.producers, &mut f.producers, &mut f.ledger, w);
+        governance(
+            cx,
+            p.producers,
+            &mut f.producers,
+            &mut f.ledger,
+            &mut f.pools,
+            w,
+        );
     }),
     ("adaptation", |s| {
         let (cx, p) = s.parts();
@@ -186,6 +197,7 @@ impl Simulation {
     fn parts(&mut self) -> (Context<'_>, Parts<'_>) {
         let Simulation {
             config,
+            regimes,
             clock,
             search_trials,
             landscapes,
@@ -197,7 +209,7 @@ impl Simulation {
         } = self;
         let cx = Context {
             world: &config.world,
-            regime: &config.regime,
+            regimes,
             clock: *clock,
             setting,
         };
@@ -254,6 +266,9 @@ impl Simulation {
     fn begin_step(&mut self) {
         // Fines and monitoring costs of the last step settle through this step's pool.
         self.flows.ledger = self.flows.ledger.next();
+        for pool in &mut self.flows.pools {
+            *pool = pool.next();
+        }
     }
 
     fn end_step(&mut self) -> Metrics {
@@ -286,6 +301,11 @@ impl Simulation {
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Each population's regime, in population order (one in a single-regime run).
+    pub fn regimes(&self) -> &[Regime] {
+        &self.regimes
     }
 
     pub fn seed(&self) -> u64 {

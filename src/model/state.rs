@@ -8,6 +8,7 @@ use std::hint::select_unpredictable;
 
 use super::heads::Heads;
 use super::network::Sight;
+use super::populations::Layout;
 use crate::model::csr::Csr;
 
 /// Marks "no lineage" and "no producer".
@@ -66,6 +67,8 @@ pub struct Producers {
     pub fresh: Vec<bool>,
     /// Rank in its planned team (plan allocation).
     pub team_rank: Vec<u32>,
+    /// The population it lives under (spec §5): an index into the regimes.
+    pub population: Vec<u8>,
 }
 
 impl Producers {
@@ -100,6 +103,9 @@ pub struct Problems {
     pub frontier: Vec<f64>,
     /// Best freely usable solution.
     pub open: Vec<Option<Solution>>,
+    /// The population whose work the open solution is (spec §5: it is
+    /// credited with the surplus the open solution delivers).
+    pub open_population: Vec<u8>,
     /// `M x S` records; the first `record_count[j]` of row `j` are used.
     pub records: Vec<Record>,
     pub record_count: Vec<u32>,
@@ -109,6 +115,8 @@ pub struct Problems {
     pub plan_lineage: Vec<u64>,
     /// Best private improvement of each of the last P steps, `M x P`.
     pub patent_ring: Vec<Option<Solution>>,
+    /// The population of each improvement in the ring (mixed worlds).
+    pub patent_population: Vec<u8>,
     /// Values of the last `plan_lag + 1` steps, oldest first: the planner's
     /// stale view (plan allocation only).
     pub past_values: VecDeque<Vec<f64>>,
@@ -219,6 +227,31 @@ pub struct Setting {
     pub peer_key: Vec<u32>,
     /// Divides raw Pareto draws so that initial values have mean 1.
     pub value_scale: f64,
+    /// Where the populations started: blocks of slots and groups, each
+    /// group's slots and population (spec §5; one block in a single-regime run).
+    pub layout: Layout,
+    /// The holder number of group 0: 0 with one population (a group holds as
+    /// its number), the number of producers in a mixed world.
+    pub group_base: u32,
+}
+
+impl Setting {
+    /// The producers of group `g` (contiguous slots).
+    #[inline]
+    pub fn group_members(&self, g: usize) -> std::ops::Range<usize> {
+        self.layout.group_first[g]..self.layout.group_first[g + 1]
+    }
+
+    /// The group a holder stands for, if it is a group (holders are producers
+    /// or groups: a group under group visibility).
+    #[inline]
+    pub fn holder_group(&self, holder: usize, by_group: bool) -> Option<usize> {
+        if self.sight.mixed.is_some() {
+            holder.checked_sub(self.group_base as usize)
+        } else {
+            by_group.then_some(holder)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod cli;
 mod fuzz;
 mod imitation;
 mod merges;
+mod mixed;
 mod model;
 mod reliability;
 mod report;

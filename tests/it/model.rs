@@ -18,6 +18,7 @@ fn config(regime: Regime) -> Config {
     Config {
         world: small_world(),
         regime,
+        populations: Vec::new(),
     }
 }
 
@@ -30,7 +31,7 @@ fn run_checking(cfg: &Config, seed: u64, steps: u32, mut check: impl FnMut(&Simu
     }
 }
 
-fn any_regime() -> impl Strategy<Value = Regime> {
+pub(crate) fn any_regime() -> impl Strategy<Value = Regime> {
     (
         prop_oneof![
             Just(Visibility::Private),
@@ -296,6 +297,7 @@ fn same_run_on_one_and_two_threads_is_bit_identical() {
         let cfg = Config {
             world: world.clone(),
             regime: Regime::preset(preset).unwrap(),
+            populations: Vec::new(),
         };
         let run = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()

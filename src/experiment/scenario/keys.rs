@@ -141,6 +141,10 @@ fn setting(value: &Value, param: &Param) -> Option<params::Value> {
         }
         _ => return None,
     };
+    // A population's share is not a `Config` path; its range is the model's check.
+    if param.path.starts_with("populations.") {
+        return Some(typed);
+    }
     // The Rust type may be narrower than the declared range (u32 keys).
     Config::default()
         .set(param.path, typed)

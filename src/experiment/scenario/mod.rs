@@ -11,6 +11,7 @@
 mod charts;
 mod checks;
 mod keys;
+mod mixed;
 mod overrides;
 mod reader;
 mod writer;
@@ -22,12 +23,14 @@ use std::path::Path;
 use toml::{Table, Value};
 
 use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
+use crate::model::populations::Population;
 use crate::model::{Config, Regime, World, params};
 
 // Tables and `explain` name it through the scenario format.
 pub use crate::experiment::chart_spec::CUMULATIVE_WELFARE;
 pub use checks::{DEFAULT_MAX_MEMORY, Limits, MAX_RUNS, bytes};
 use keys::Reader;
+use mixed::population_order;
 pub use overrides::Override;
 use overrides::{apply_overrides, attribute};
 use reader::sweep_order;
@@ -41,13 +44,31 @@ pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
 /// Regimes compared when a scenario lists none: the three of the default scenario.
 const DEFAULT_REGIMES: &[&str] = &["enclosure", "commons", "collectivist"];
 
-/// One regime of a scenario: a preset, possibly with some axes changed.
+/// One regime of a scenario: a preset, possibly with some axes changed; or
+/// the mixed world of a scenario's `[populations]` (spec §5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RegimeEntry {
-    /// Name in the tables (the preset's, unless the scenario names a variant).
+    /// Name in the tables (the preset's, unless the scenario names a variant;
+    /// [`MIXED`] for a mixed world).
     pub name: String,
     /// The preset it starts from (`None`: the default regime axes).
     pub preset: Option<String>,
+    pub regime: Regime,
+    /// A mixed world's populations, in file order (empty for one regime).
+    pub populations: Vec<PopulationEntry>,
+}
+
+/// The name in the tables of a scenario's mixed world.
+pub const MIXED: &str = "mixed";
+
+/// One `[populations.NAME]` table: a share of the producers under a regime
+/// written as a variant is (`regime = "PRESET"` and axes changed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PopulationEntry {
+    pub name: String,
+    pub preset: Option<String>,
+    /// Its share; `None` for the one population that takes the rest.
+    pub share: Option<f64>,
     pub regime: Regime,
 }
 
@@ -208,9 +229,10 @@ impl Scenario {
             .parse()
             .map_err(|e| InputError::new(format!("{origin}: malformed TOML: {e}")))?;
         let order = sweep_order(text);
+        let population_order = population_order(text);
         apply_overrides(&mut doc, overrides).map_err(|m| InputError::new(format!("--set {m}")))?;
         let mut reader = Reader::default();
-        let scenario = reader.scenario(&doc, default_name, &order, limits);
+        let scenario = reader.scenario(&doc, default_name, &order, &population_order, limits);
         let set_paths: Vec<&str> = overrides.iter().map(|o| o.path.as_str()).collect();
         // One line per distinct problem, in order (a value swept in many points is one line).
         let mut seen = HashSet::new();
@@ -238,17 +260,89 @@ impl Scenario {
 
     /// The model configuration of regime `regime` at sweep point `point`: the
     /// scenario's world and the regime, with each swept parameter set to its value.
+    ///
+    /// In a mixed world a `regime.KEY` path sets that key in every population,
+    /// `populations.NAME.KEY` in one, `populations.NAME.share` its share; the
+    /// population without a share then takes what the others leave.
     pub fn config(&self, point: usize, regime: usize) -> Result<Config, String> {
+        let entry = &self.regimes[regime];
         let mut config = Config {
             world: self.world.clone(),
-            regime: self.regimes[regime].regime.clone(),
+            regime: entry.regime.clone(),
+            populations: (entry.populations.iter())
+                .map(|p| Population {
+                    name: p.name.clone(),
+                    share: p.share.unwrap_or(0.0),
+                    regime: p.regime.clone(),
+                })
+                .collect(),
         };
         let mut rest = point;
         for axis in self.sweep.iter().rev() {
             let value = axis.settings[rest % axis.settings.len()];
             rest /= axis.settings.len();
-            config.set(&axis.path, value).map_err(|e| e.to_string())?;
+            set_in_world(&mut config, &axis.path, value)?;
+        }
+        if let Some(k) = entry.populations.iter().position(|p| p.share.is_none()) {
+            let others: f64 = (config.populations.iter().enumerate())
+                .filter(|&(i, _)| i != k)
+                .map(|(_, p)| p.share)
+                .sum();
+            // Clamped at 0: shares of the others above 1 are reported by the check.
+            config.populations[k].share = (1.0 - others).max(0.0);
         }
         Ok(config)
+    }
+}
+
+/// Sets a parameter path in a run's configuration: `world.KEY` and
+/// `regime.KEY` (in every population of a mixed world) as [`Config::set`]
+/// does, `populations.NAME.KEY` and `populations.NAME.share` in one population.
+fn set_in_world(config: &mut Config, path: &str, value: params::Value) -> Result<(), String> {
+    if let Some(rest) = path.strip_prefix("populations.") {
+        let (name, key) = rest
+            .split_once('.')
+            .ok_or_else(|| format!("`{path}`: allowed populations.NAME.KEY"))?;
+        let pop = (config.populations.iter_mut())
+            .find(|p| p.name == name)
+            .ok_or_else(|| format!("`{path}`: no population `{name}`"))?;
+        if key == "share" {
+            pop.share = value
+                .as_f64()
+                .ok_or_else(|| format!("`{path}` cannot take {value}: allowed a share"))?;
+            return Ok(());
+        }
+        let mut alone = Config {
+            world: config.world.clone(),
+            regime: pop.regime.clone(),
+            populations: Vec::new(),
+        };
+        alone
+            .set(&format!("regime.{key}"), value)
+            .map_err(|e| e.to_string())?;
+        pop.regime = alone.regime;
+        return Ok(());
+    }
+    config.set(path, value).map_err(|e| e.to_string())?;
+    if let Some(key) = path.strip_prefix("regime.") {
+        for pop in &mut config.populations {
+            let mut alone = Config {
+                world: config.world.clone(),
+                regime: pop.regime.clone(),
+                populations: Vec::new(),
+            };
+            alone
+                .set(&format!("regime.{key}"), value)
+                .map_err(|e| e.to_string())?;
+            pop.regime = alone.regime;
+        }
+    }
+    Ok(())
+}
+
+impl Scenario {
+    /// Whether the scenario runs a mixed world.
+    pub fn is_mixed(&self) -> bool {
+        self.regimes.iter().any(|r| !r.populations.is_empty())
     }
 }

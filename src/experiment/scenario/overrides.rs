@@ -79,6 +79,25 @@ pub(super) fn apply_overrides(doc: &mut Table, overrides: &[Override]) -> Result
                     world.insert(key.to_string(), o.value.clone());
                 }
             }
+            Some(("regime", key))
+                if params::find(&o.path).is_some() && doc.contains_key("populations") =>
+            {
+                // A mixed world: every population.
+                let pops = doc.get_mut("populations").and_then(Value::as_table_mut);
+                for (_, pop) in pops.into_iter().flat_map(|t| t.iter_mut()) {
+                    if let Some(t) = pop.as_table_mut() {
+                        t.insert(key.to_string(), o.value.clone());
+                    }
+                }
+            }
+            Some(("populations", rest)) if rest.split_once('.').is_some() => {
+                let (name, key) = rest.split_once('.').expect("matched above");
+                let pop = (doc.get_mut("populations").and_then(Value::as_table_mut))
+                    .and_then(|t| t.get_mut(name))
+                    .and_then(Value::as_table_mut)
+                    .ok_or_else(|| format!("{o}: the scenario has no [populations.{name}]"))?;
+                pop.insert(key.to_string(), o.value.clone());
+            }
             Some(("regime", key)) if params::find(&o.path).is_some() => {
                 let list = doc.entry("regimes").or_insert_with(|| {
                     Value::Array(
@@ -107,7 +126,7 @@ pub(super) fn apply_overrides(doc: &mut Table, overrides: &[Override]) -> Result
                     .collect();
                 let hint = suggest::hint(&o.path, known.iter().map(String::as_str));
                 return Err(format!(
-                    "{o}: unknown path `{}`{hint}; allowed: {}, world.KEY or regime.KEY (see docs/SCENARIOS.md)",
+                    "{o}: unknown path `{}`{hint}; allowed: {}, world.KEY, regime.KEY or populations.NAME.KEY (see docs/SCENARIOS.md)",
                     o.path,
                     SETTABLE.join(", ")
                 ));

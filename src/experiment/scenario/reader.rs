@@ -9,6 +9,7 @@ use toml::{Table, Value};
 
 use super::checks::{Limits, MAX_NAME};
 use super::keys::Reader;
+use super::mixed::population_param;
 use super::{DEFAULT_REGIMES, RegimeEntry, Scenario, SweepAxis};
 use crate::experiment::chart_spec::ChartsMode;
 use crate::experiment::suggest;
@@ -28,6 +29,7 @@ const TOP_KEYS: &[&str] = &[
     "charts_mode",
     "world",
     "regimes",
+    "populations",
     "sweep",
     "charts",
 ];
@@ -55,6 +57,7 @@ impl Reader {
         doc: &Table,
         default_name: &str,
         order: &BTreeMap<String, usize>,
+        population_order: &BTreeMap<String, usize>,
         limits: &Limits,
     ) -> Option<Scenario> {
         for (key, value) in doc {
@@ -98,8 +101,20 @@ impl Reader {
             }
         };
         let world = self.world(doc.get("world"));
-        let regimes = self.regimes(doc.get("regimes"));
-        let sweep = self.sweep(doc.get("sweep"), order);
+        let regimes = match doc.get("populations") {
+            None => self.regimes(doc.get("regimes")),
+            Some(pops) => {
+                if let Some(v) = doc.get("regimes") {
+                    self.fail(
+                        "regimes",
+                        Some(v),
+                        "a scenario with [populations] runs one mixed world: remove `regimes`",
+                    );
+                }
+                self.mixed(pops, population_order)
+            }
+        };
+        let sweep = self.sweep(doc.get("sweep"), order, &regimes);
         let charts = self.charts(doc.get("charts"), &sweep, &regimes);
         let baseline = self.baseline(doc.get("baseline"), &regimes);
         let scenario = Scenario {
@@ -187,6 +202,7 @@ impl Reader {
                     name: name.clone(),
                     preset: Some(name.clone()),
                     regime,
+                    populations: Vec::new(),
                 }),
                 Value::Table(t) => self.regime_table(&at, t),
                 other => {
@@ -212,7 +228,7 @@ impl Reader {
         entries
     }
 
-    fn preset(&mut self, at: &str, value: &Value, name: &str) -> Option<Regime> {
+    pub(super) fn preset(&mut self, at: &str, value: &Value, name: &str) -> Option<Regime> {
         let names: Vec<&str> = PRESETS.iter().map(|p| p.name).collect();
         if !self.one_of(at, value, &names, "preset") {
             return None;
@@ -220,7 +236,7 @@ impl Reader {
         Regime::preset(name)
     }
 
-    fn regime_table(&mut self, at: &str, t: &Table) -> Option<RegimeEntry> {
+    pub(super) fn regime_table(&mut self, at: &str, t: &Table) -> Option<RegimeEntry> {
         let before = self.problems.len();
         let preset = match t.get("preset") {
             None => None,
@@ -285,10 +301,16 @@ impl Reader {
             name,
             preset,
             regime,
+            populations: Vec::new(),
         })
     }
 
-    fn sweep(&mut self, value: Option<&Value>, order: &BTreeMap<String, usize>) -> Vec<SweepAxis> {
+    fn sweep(
+        &mut self,
+        value: Option<&Value>,
+        order: &BTreeMap<String, usize>,
+        regimes: &[RegimeEntry],
+    ) -> Vec<SweepAxis> {
         let Some(table) = self.table(
             "sweep",
             value,
@@ -299,12 +321,20 @@ impl Reader {
         let mut axes = Vec::new();
         for (path, v) in table {
             let at = format!("sweep.{path:?}");
-            let Some(param) = params::find(path) else {
+            let param = match population_param(path, regimes) {
+                Some(Ok(p)) => Some(p),
+                Some(Err(message)) => {
+                    self.fail(&at, Some(v), message);
+                    continue;
+                }
+                None => params::find(path),
+            };
+            let Some(param) = param else {
                 let hint = suggest::hint(path, params::all().map(|p| p.path));
                 self.fail(
                     &at,
                     Some(v),
-                    format!("unknown parameter path{hint}; allowed: world.KEY or regime.KEY (a regime path applies to every regime)"),
+                    format!("unknown parameter path{hint}; allowed: world.KEY, regime.KEY (a regime path applies to every regime) or, with [populations], populations.NAME.KEY and populations.NAME.share"),
                 );
                 continue;
             };

@@ -32,6 +32,7 @@ impl Scenario {
             baseline: Option<&'a str>,
             charts_mode: ChartsMode,
             world: &'a World,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
             regimes: Vec<Entry<'a>>,
             charts: &'a [ChartSpec],
         }
@@ -49,6 +50,7 @@ impl Scenario {
             regimes: self
                 .regimes
                 .iter()
+                .filter(|r| r.populations.is_empty())
                 .map(|r| Entry {
                     name: &r.name,
                     preset: r.preset.as_deref(),
@@ -58,6 +60,25 @@ impl Scenario {
             charts: &self.charts,
         };
         let mut text = toml::to_string(&resolved).expect("a scenario serialises to TOML");
+        // A mixed world's populations, in their order (a TOML table would sort them).
+        #[derive(Serialize)]
+        struct Population<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            regime: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            share: Option<f64>,
+            #[serde(flatten)]
+            axes: &'a Regime,
+        }
+        for p in self.regimes.iter().flat_map(|r| &r.populations) {
+            let table = Population {
+                regime: p.preset.as_deref(),
+                share: p.share,
+                axes: &p.regime,
+            };
+            let body = toml::to_string(&table).expect("a population serialises to TOML");
+            text.push_str(&format!("\n[populations.{}]\n{body}", p.name));
+        }
         // The sweep is written by hand: a TOML table would sort its keys, and their
         // order is the order of the sweep points.
         text.push_str("\n[sweep]\n");

@@ -32,7 +32,7 @@ pub fn adaptation(
     ledger: &mut Ledger,
     space: &mut Workspace,
 ) {
-    let (w, r) = (cx.world, cx.regime);
+    let w = cx.world;
     let (t, seed) = (cx.clock.time, cx.clock.seed);
     let n = producers.len();
     let p = producers;
@@ -46,18 +46,22 @@ pub fn adaptation(
     let (fine, granted) = (&flows.fine[..n], &flows.granted[..n]);
     let (intrinsic, share) = (&p.intrinsic[..n], &p.invest_share[..n]);
     let (payoffs, wealth, budget) = (&mut p.payoff[..n], &mut p.wealth[..n], &mut p.budget[..n]);
-    let (capital, price) = (r.invest_rate > 0.0, r.compute_price);
+    let population = &p.population[..n];
+    // Each population's capital rule (spec §5): on when its invest rate is positive.
+    let capital = |k: u8| cx.regime(k).invest_rate > 0.0;
     let extra = w.max_budget - w.base_budget;
     let mut compute = 0.0;
     for i in 0..n {
         let money = income[i] + outside[i] - fine[i];
         wealth[i] += money - w.upkeep;
-        let bought = if capital {
+        let r = cx.regime(population[i]);
+        let bought = if r.invest_rate > 0.0 {
+            let price = r.compute_price;
             (share[i] * wealth[i].max(0.0) / price).min(extra - granted[i])
         } else {
             0.0
         };
-        let spent = bought * price;
+        let spent = bought * r.compute_price;
         wealth[i] -= spent;
         compute += spent;
         budget[i] = w.base_budget + granted[i] + bought;
@@ -92,7 +96,7 @@ pub fn adaptation(
         }
         let z: f64 = StandardNormal.sample(&mut rng);
         let propensity = (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0);
-        let share = if capital {
+        let share = if capital(p_ro.population[i]) {
             let z: f64 = StandardNormal.sample(&mut rng);
             (p_ro.invest_share[peer] + w.mutation * z).clamp(0.0, 1.0)
         } else {
@@ -112,8 +116,14 @@ pub fn adaptation(
     if bankrupt.is_empty() {
         return;
     }
-    if !r.visibility.by_group() {
-        let mut gone = vec![false; n];
+    // Records held by a producer go with it (a group's stay with the group).
+    let held_alone = match cx.single() {
+        Some(r) => !r.visibility.by_group(),
+        None => true,
+    };
+    if held_alone {
+        // Holders are producers and, in a mixed world, groups after them.
+        let mut gone = vec![false; n + cx.setting.layout.groups()];
         for &i in &bankrupt {
             gone[i] = true;
         }
@@ -126,7 +136,7 @@ pub fn adaptation(
     }
     for &i in &bankrupt {
         draw_producer(p, i, w, seed, t, Phase::Entry);
-        p.invest_share[i] = r.invest_rate;
+        p.invest_share[i] = cx.regime(p.population[i]).invest_rate;
     }
 }
 

@@ -29,7 +29,7 @@ use crate::model::kernels::fork::fork_choice;
 use crate::model::kernels::par::map_into;
 use crate::model::kernels::view::{HeadsSeen, View};
 use crate::model::landscape::Landscapes;
-use crate::model::network::federation_links;
+use crate::model::network::{federation_links, federation_links_mixed};
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Stream, Streams};
 use crate::model::state::{Problems, Producers, Solution};
 
@@ -66,6 +66,8 @@ pub struct Workspace {
     lineages: Vec<u64>,
     /// Members of each planned team slot (`M x plan_lineages`).
     slot_members: Vec<u32>,
+    /// Each population's draw of `adopt_prob`.
+    adopts: Vec<Bernoulli>,
 }
 
 /// The better of a visible solution and a visible head (the head on ties: it
@@ -94,15 +96,26 @@ pub fn adoption(
     problem_flows
         .frontier_start
         .copy_from_slice(&problems.frontier);
-    let (t, r, w, nk) = (cx.clock.time, cx.regime, cx.world, &landscapes.nk);
+    let (t, w, nk) = (cx.clock.time, cx.world, &landscapes.nk);
     // Under `federated`, this step's one-way views between groups (spec §2.3).
     let links = &mut problem_flows.federation;
-    federation_links(r, cx.world.groups, cx.clock.seed, t, links);
+    match cx.single() {
+        Some(r) => federation_links(r, cx.world.groups, cx.clock.seed, t, links),
+        None => {
+            let blocks = &cx.setting.layout.group_blocks;
+            federation_links_mixed(cx.regimes, blocks, cx.clock.seed, t, links);
+        }
+    }
     let (p, q) = (&*producers, &*problems);
     let frontier_start = &problem_flows.frontier_start;
     let switched = &producer_flows.switched;
-    let plan = r.allocation == Allocation::Plan;
-    let k = r.plan_lineages as usize;
+    // The planner's population, if one plans (spec §5: at most one).
+    let planner = cx
+        .regimes
+        .iter()
+        .position(|r| r.allocation == Allocation::Plan);
+    let k = planner.map_or(1, |at| cx.regimes[at].plan_lineages as usize);
+    let planned = |i: usize| planner == Some(p.population[i] as usize);
     let (sight, teams) = (&cx.setting.sight, &problem_flows.teams);
     let links = &problem_flows.federation[..];
     let view = View {
@@ -114,25 +127,32 @@ pub fn adoption(
         teams,
     };
     let (loci, flip_bits) = (nk.loci(), w.flip_bits);
-    if r.adopt == Adopt::Fork && !plan {
+    if cx.any(|r| r.adopt == Adopt::Fork && r.allocation != Allocation::Plan) {
         count_crowds(p, q.len(), switched, teams, space);
     }
-    if plan {
+    if planner.is_some() {
         let sizes = &mut space.slot_members;
         sizes.clear();
         sizes.resize(q.len() * k, 0);
-        for i in 0..p.len() {
+        for i in (0..p.len()).filter(|&i| planned(i)) {
             sizes[p.target[i] as usize * k + p.team_rank[i] as usize % k] += 1;
         }
     }
+    // Built once per population, drawn like `random_bool(adopt_prob)`.
+    space.adopts.clear();
+    space.adopts.extend(
+        (cx.regimes.iter()).map(|r| Bernoulli::new(r.adopt_prob).expect("validated probability")),
+    );
     let Workspace {
         starts,
         crowds,
         crowd_start,
         slot_members,
+        adopts,
         ..
     } = &mut *space;
     let (crowds, crowd_start, slot_members) = (&*crowds, &*crowd_start, &*slot_members);
+    let adopts = &adopts[..];
     let crowd = |j: usize, lineage: u64| {
         let row = &crowds[crowd_start[j] as usize..crowd_start[j + 1] as usize];
         row.binary_search_by_key(&lineage, |c| c.0)
@@ -142,11 +162,12 @@ pub fn adoption(
     let streams = Streams::new(cx.clock.seed, t, Phase::Adoption);
     let explore_streams = Streams::new(cx.clock.seed, t, Phase::Explore);
     // Built once, drawn like `random_bool(p)`.
-    let adopts = Bernoulli::new(r.adopt_prob).expect("validated probability");
     let explores = Bernoulli::new(w.explore_rate).expect("validated probability");
     let explore = |rng: &mut Stream| w.explore_rate > 0.0 && rng.sample(explores);
     map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
+        // The producer's own population's rule (spec §5).
+        let (r, adopts) = (cx.regime(p.population[i]), adopts[p.population[i] as usize]);
         let mut rng = streams.get(i as u64);
         let heads = HeadsSeen::new(q, sight, links, p, i, j);
         let best = better(view.best(i, j), heads.best());
@@ -189,7 +210,7 @@ pub fn adoption(
             copied: false,
         };
 
-        if plan {
+        if planned(i) {
             let slot = j * k + p.team_rank[i] as usize % k;
             let lineage = q.plan_lineage[slot];
             let lineage_best = if lineage != 0 {
@@ -282,7 +303,7 @@ pub fn adoption(
         start
     });
 
-    let lineage_credit = r.credit_rule == CreditRule::Lineage;
+    let lineage_credit = |k: u8| cx.regime(k).credit_rule == CreditRule::Lineage;
     let starts = &space.starts;
     let p = producers;
     // Arrays cut to `n`, so that the loop's indices need no bounds checks.
@@ -304,24 +325,28 @@ pub fn adoption(
         copied[i] = s.copied;
         new_lineages += (s.new_lineage & !s.new_team_lineage) as u32;
     }
-    if lineage_credit {
+    if cx.any(|r| r.credit_rule == CreditRule::Lineage) {
         // The head of the lineage each producer starts in, as it saw it (its
-        // start for a lineage started this step).
+        // start for a lineage started this step); for those credited by lineage.
         let (q, sight, heads_start) = (
             &*problems,
             &cx.setting.sight,
             &mut producer_flows.lineage_head,
         );
         for (i, s) in starts.iter().enumerate() {
+            if !lineage_credit(p.population[i]) {
+                continue;
+            }
             let j = p.target[i] as usize;
             let head = HeadsSeen::new(q, sight, links, p, i, j).lineage(s.solution.lineage);
             let h = head.map_or(s.solution.quality, |h| h.solution.quality);
             heads_start[i] = h.max(s.solution.quality);
         }
     }
-    if plan {
+    if let Some(planner) = planner {
         // A team lineage started this step is the slot's from now on.
-        for (i, s) in starts.iter().enumerate() {
+        let members = starts.iter().enumerate();
+        for (i, s) in members.filter(|&(i, _)| p.population[i] as usize == planner) {
             let slot = p.target[i] as usize * k + p.team_rank[i] as usize % k;
             let row = &mut problems.plan_lineage;
             // Counted once per slot, on its first member.

@@ -10,7 +10,7 @@ use rand::distr::Bernoulli;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::{Context, matching};
-use crate::model::config::Allocation;
+use crate::model::config::{Allocation, Regime};
 use crate::model::csr::Csr;
 use crate::model::flows::{ProblemFlows, ProducerFlows};
 use crate::model::kernels::par::map_into;
@@ -34,63 +34,76 @@ pub fn allocation(
     problem_flows: &mut ProblemFlows,
     space: &mut Workspace,
 ) {
-    let r = cx.regime;
     // Last step's teams are this step's registry claims and market sellers (none
     // before the first step).
-    if r.allocation == Allocation::Registry && cx.clock.time > 0 {
+    let uses = |a: Allocation| cx.any(|r| r.allocation == a);
+    if uses(Allocation::Registry) && cx.clock.time > 0 {
         let ProblemFlows { teams, claims, .. } = problem_flows;
         for (j, claims) in claims.iter_mut().enumerate() {
             *claims = teams.size(j);
         }
     }
-    if r.allocation == Allocation::Market && cx.clock.time > 0 {
+    if uses(Allocation::Market) && cx.clock.time > 0 {
         let ProblemFlows { teams, sellers, .. } = problem_flows;
         count_sellers(cx, &producers.group, teams, sellers);
     }
     let switched = &mut producer_flows.switched;
-    match r.allocation {
-        Allocation::Market | Allocation::Registry => {
-            let crowd = match r.allocation {
-                Allocation::Registry => &problem_flows.claims,
-                _ => &problem_flows.sellers,
-            };
-            perceive_values(cx, &problems.value, &mut space.perceived);
-            choose(
-                cx,
-                producers,
-                problems,
-                crowd,
-                &space.perceived,
-                &mut space.choices,
-            );
-            let p = &mut *producers;
-            let changes = (switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
-            for (((switched, target), fresh), &j) in changes.zip(space.choices.iter()) {
+    // Each population allocates by its own rule (spec §5): producers choose
+    // under `market` and `registry`, a planner assigns its own members.
+    if uses(Allocation::Market) || uses(Allocation::Registry) {
+        perceive_values(cx, &problems.value, &mut space.perceived);
+        let crowds = (&problem_flows.claims[..], &problem_flows.sellers[..]);
+        choose(
+            cx,
+            producers,
+            problems,
+            crowds,
+            &space.perceived,
+            &mut space.choices,
+        );
+        let p = &mut *producers;
+        let changes = (switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
+        let choosers = changes.zip(space.choices.iter()).zip(&p.population);
+        for ((((switched, target), fresh), &j), &k) in choosers {
+            if cx.regime(k).allocation != Allocation::Plan {
                 *switched = *fresh || j != *target;
                 *target = j;
                 *fresh = false;
             }
         }
-        Allocation::Plan => {
-            remember_values(
-                r.plan_lag as usize + 1,
-                &problems.value,
-                &mut problems.past_values,
-            );
-            if cx.clock.time.is_multiple_of(r.plan_interval) {
-                let stale = problems.past_values.front().unwrap_or(&problems.value);
-                let (target, rank) = plan(cx, producers, problems, stale);
-                let p = &mut *producers;
-                for i in 0..p.len() {
-                    switched[i] = p.fresh[i] || p.target[i] != target[i];
-                    p.fresh[i] = false;
-                    p.target[i] = target[i];
-                    p.team_rank[i] = rank[i];
+    }
+    if let Some(planner) = cx
+        .regimes
+        .iter()
+        .position(|r| r.allocation == Allocation::Plan)
+    {
+        let r = &cx.regimes[planner];
+        let planner = planner as u8;
+        remember_values(
+            r.plan_lag as usize + 1,
+            &problems.value,
+            &mut problems.past_values,
+        );
+        if cx.clock.time.is_multiple_of(r.plan_interval) {
+            let stale = problems.past_values.front().unwrap_or(&problems.value);
+            let (target, rank) = plan(cx, r, planner, producers, problems, stale);
+            let p = &mut *producers;
+            for i in 0..p.len() {
+                if p.population[i] != planner {
+                    continue;
                 }
-                reset_team_lineages(r.plan_lineages as usize, problems);
-            } else {
-                // Targets stay; entrants take over their slot's assignment as newcomers.
-                for (switched, fresh) in switched.iter_mut().zip(&mut producers.fresh) {
+                switched[i] = p.fresh[i] || p.target[i] != target[i];
+                p.fresh[i] = false;
+                p.target[i] = target[i];
+                p.team_rank[i] = rank[i];
+            }
+            reset_team_lineages(r.plan_lineages as usize, problems);
+        } else {
+            // Targets stay; entrants take over their slot's assignment as newcomers.
+            let p = &mut *producers;
+            let members = switched.iter_mut().zip(&mut p.fresh).zip(&p.population);
+            for ((switched, fresh), &k) in members {
+                if k == planner {
                     *switched = *fresh;
                     *fresh = false;
                 }
@@ -119,21 +132,43 @@ fn count_sellers(cx: Context, group: &[u32], teams: &Csr, sellers: &mut [u32]) {
 
 /// The values market producers perceive through prices (spec §2.2):
 /// `v_j exp(market_noise Z_j)`, one `Z_j` per problem and step. Without noise
-/// (the default) they are the values themselves, and nothing is drawn.
+/// (the default) they are the values themselves, and nothing is drawn. In a
+/// mixed world the draws `Z_j` are the same for every market population and
+/// each scales them by its own noise: `perceived` holds `Z_j` then
+/// (see [`perceived_value`]), and the values themselves if no market
+/// population has noise.
 pub(crate) fn perceive_values(cx: Context, value: &[f64], perceived: &mut Vec<f64>) {
-    let noise = cx.regime.market_noise;
     perceived.clear();
-    if cx.regime.allocation != Allocation::Market || noise == 0.0 {
+    let noisy = |r: &Regime| r.allocation == Allocation::Market && r.market_noise != 0.0;
+    if !cx.any(noisy) {
         perceived.extend_from_slice(value);
         return;
     }
     let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Allocation);
+    let single = cx.single().map(|r| r.market_noise);
     perceived.extend(value.iter().enumerate().map(|(j, &v)| {
         let z: f64 = streams
             .get(PROBLEM_ENTITY + j as u64)
             .sample(StandardNormal);
-        v * (noise * z).exp()
+        match single {
+            Some(noise) => v * (noise * z).exp(),
+            None => z,
+        }
     }));
+}
+
+/// How a producer of regime `r` reads what [`perceive_values`] left: as the
+/// values (`None`), or, in a mixed world with noisy prices, as the draws
+/// `Z_j` to scale by its noise (0 if it does not see prices).
+#[inline]
+fn own_noise(cx: &Context, r: &Regime, draws: bool) -> Option<f64> {
+    if cx.single().is_some() || !draws {
+        None
+    } else if r.allocation == Allocation::Market {
+        Some(r.market_noise)
+    } else {
+        Some(0.0)
+    }
 }
 
 /// Market and registry: each producer compares its target with `consider`
@@ -145,20 +180,25 @@ fn choose(
     cx: Context,
     p: &Producers,
     q: &Problems,
-    crowd: &[u32],
-    value: &[f64],
+    (claims, sellers): (&[u32], &[u32]),
+    perceived: &[f64],
     choices: &mut Vec<u32>,
 ) {
     let w = cx.world;
-    let registry = cx.regime.allocation == Allocation::Registry;
     let by_domain = &cx.setting.domain_problems;
     let m = q.len();
-    let score = |i: usize, j: usize| -> f64 {
+    // In a mixed world with noisy prices `perceived` holds the draws `Z_j`.
+    let draws = cx.any(|r| r.allocation == Allocation::Market && r.market_noise != 0.0);
+    let score = |registry: bool, noise: Option<f64>, i: usize, j: usize| -> f64 {
         let fit = matching(p.skill[i], p.domain[i], q.domain[j], w.cross_domain);
+        let value = match noise {
+            None => perceived[j],
+            Some(sigma) => q.value[j] * (sigma * perceived[j]).exp(),
+        };
         let s = if registry {
-            value[j] * fit * (1.0 - q.open_quality(j)) / (1.0 + crowd[j] as f64)
+            value * fit * (1.0 - q.open_quality(j)) / (1.0 + claims[j] as f64)
         } else {
-            value[j] * fit * (1.0 - q.frontier[j]) / (1.0 + crowd[j] as f64)
+            value * fit * (1.0 - q.frontier[j]) / (1.0 + sellers[j] as f64)
         };
         s.ln()
     };
@@ -173,6 +213,11 @@ fn choose(
         if !must && !rng.sample(switches) {
             return current as u32;
         }
+        // The producer's own population's rule (spec §5).
+        let r = cx.regime(p.population[i]);
+        let registry = r.allocation == Allocation::Registry;
+        let noise = own_noise(&cx, r, draws);
+        let score = |i, j| score(registry, noise, i, j);
         let mut best = current;
         let mut best_score = if must {
             f64::NEG_INFINITY
@@ -214,9 +259,18 @@ fn remember_values(keep: usize, values: &[f64], past: &mut VecDeque<Vec<f64>>) {
 /// problem's domain first, then with the rest. Returns each producer's target
 /// and rank in its team. `O(N log N + M log M)`: producers are sorted once per
 /// domain, never per problem.
-fn plan(cx: Context, p: &Producers, q: &Problems, stale: &[f64]) -> (Vec<u32>, Vec<u32>) {
-    let (r, w) = (cx.regime, cx.world);
+fn plan(
+    cx: Context,
+    r: &Regime,
+    planner: u8,
+    p: &Producers,
+    q: &Problems,
+    stale: &[f64],
+) -> (Vec<u32>, Vec<u32>) {
+    let w = cx.world;
     let (n, m) = (p.len(), q.len());
+    // A planner plans its own population only (spec §5).
+    let members = p.population.iter().filter(|&&k| k == planner).count();
     let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Plan);
     let priority: Vec<f64> = (0..m)
         .map(|j| {
@@ -227,7 +281,7 @@ fn plan(cx: Context, p: &Producers, q: &Problems, stale: &[f64]) -> (Vec<u32>, V
         .collect();
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| priority[b].total_cmp(&priority[a]).then(a.cmp(&b)));
-    let sizes = team_sizes(&priority, n);
+    let sizes = team_sizes(&priority, members);
 
     // Estimated skills: the planner sees each producer's skill with noise.
     let estimate: Vec<f64> = (0..n)
@@ -244,7 +298,7 @@ fn plan(cx: Context, p: &Producers, q: &Problems, stale: &[f64]) -> (Vec<u32>, V
     };
     // Free producers of each domain, best estimate first (popped from the front).
     let mut pools: Vec<Vec<u32>> = vec![Vec::new(); w.domains as usize];
-    for i in 0..n {
+    for i in (0..n).filter(|&i| p.population[i] == planner) {
         pools[p.domain[i] as usize].push(i as u32);
     }
     for pool in &mut pools {
@@ -268,7 +322,9 @@ fn plan(cx: Context, p: &Producers, q: &Problems, stale: &[f64]) -> (Vec<u32>, V
         }
     }
     // Pass 2: the remaining places go to the remaining producers, best estimate first.
-    let mut rest: Vec<u32> = (0..n as u32).filter(|&i| !taken[i as usize]).collect();
+    let mut rest: Vec<u32> = (0..n as u32)
+        .filter(|&i| !taken[i as usize] && p.population[i as usize] == planner)
+        .collect();
     rest.sort_by(by_estimate);
     let mut next = rest.into_iter();
     for &j in &order {
@@ -333,19 +389,5 @@ pub fn reset_team_lineages(k: usize, q: &mut Problems) {
                 used += 1;
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn team_sizes_are_proportional_and_sum_to_n() {
-        let s = team_sizes(&[3.0, 1.0, 0.0, 6.0], 10);
-        assert_eq!(s, vec![3, 1, 0, 6]);
-        let s = team_sizes(&[1.0, 1.0, 1.0], 10);
-        assert_eq!(s.iter().sum::<u32>(), 10);
-        assert_eq!(team_sizes(&[0.0, 0.0], 3).iter().sum::<u32>(), 3);
     }
 }

@@ -97,7 +97,7 @@ fn publish(
 ) -> f64 {
     let (t, flip_bits) = (cx.clock.time, cx.world.flip_bits);
     let originals = Originals::new(cx.clock.seed, t);
-    let lineage_credit = cx.regime.credit_rule == CreditRule::Lineage;
+    let lineage_credit = cx.any(|r| r.credit_rule == CreditRule::Lineage);
     let Workspace {
         live,
         ranked,
@@ -111,7 +111,13 @@ fn publish(
     let mut live_total = 0u64;
     let sight = &cx.setting.sight;
     let open_at_once = sight.visibility == Visibility::Open;
-    let term = cx.regime.patent_term.map(|p| p as usize);
+    // One term for every population that has one (checked with the config).
+    let term = cx
+        .regimes
+        .iter()
+        .find_map(|r| r.patent_term)
+        .map(|p| p as usize);
+    let mixed = sight.mixed.as_deref();
     let start_quality = &producer_flows.start_quality;
     let ProblemFlows {
         teams,
@@ -166,7 +172,37 @@ fn publish(
         }
         let improvement = (improver != NONE).then(|| p.solution(improver as usize));
         winners[j] = winner;
-        if open_at_once {
+        if let Some(m) = mixed {
+            // A mixed world (spec §5): open populations publish at once, and
+            // patents follow the term of their holder's population.
+            if let Some(rec) = q.records(j).iter().find(|r| m.is_open(r.holder)).copied()
+                && rec.solution.quality > q.open_quality(j)
+            {
+                q.open[j] = Some(rec.solution);
+                q.open_population[j] = m.holder_population(rec.holder);
+            }
+            if let Some(term) = term {
+                let patented = |i: &&u32| {
+                    let k = p.population[**i as usize];
+                    cx.regime(k).patent_term.is_some() && !m.is_open(**i)
+                };
+                let improvement = (members.iter().filter(patented))
+                    .filter(|&&i| p.quality[i as usize] > start_quality[i as usize])
+                    .fold(None, |best: Option<u32>, &i| match best {
+                        Some(b) if p.quality[b as usize] >= p.quality[i as usize] => Some(b),
+                        _ => Some(i),
+                    });
+                let slot = j * term + t as usize % term;
+                if let Some(expired) = q.patent_ring[slot]
+                    && expired.quality > q.open_quality(j)
+                {
+                    q.open[j] = Some(expired);
+                    q.open_population[j] = q.patent_population[slot];
+                }
+                q.patent_ring[slot] = improvement.map(|i| p.solution(i as usize));
+                q.patent_population[slot] = improvement.map_or(0, |i| p.population[i as usize]);
+            }
+        } else if open_at_once {
             if let Some(best) = q.records(j).first().map(|r| r.solution)
                 && best.quality > q.open_quality(j)
             {
@@ -249,7 +285,8 @@ fn account(
     space: &mut Workspace,
 ) {
     let sight = &cx.setting.sight;
-    let lineage_credit = cx.regime.credit_rule == CreditRule::Lineage;
+    let population = &p.population[..p.len()];
+    let lineage_credit = |i: usize| cx.regime(population[i]).credit_rule == CreditRule::Lineage;
     let (frontier_start, winners) = (&problem_flows.frontier_start, &problem_flows.winner);
     let links = &problem_flows.federation[..];
     let ProducerFlows {
@@ -289,7 +326,7 @@ fn account(
         // Priority rule: only value added above the old frontier earns credit,
         // and a shared end genome only for its original; or under the lineage
         // rule value added above one's lineage head, by the lineage's best.
-        let above = if !lineage_credit {
+        let above = if !lineage_credit(i) {
             w
         } else if lineage_best[i] {
             lineage_head[i]

@@ -9,7 +9,7 @@ use rand::RngExt;
 use rand::distr::Bernoulli;
 
 use super::Context;
-use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::flows::{Ledger, Pool, ProducerFlows};
 use crate::model::kernels::par::map_into;
 use crate::model::rng::{Phase, Streams};
 use crate::model::state::Producers;
@@ -21,6 +21,8 @@ type Verdict = (bool, u32, f64);
 #[derive(Default)]
 pub struct Workspace {
     verdicts: Vec<Verdict>,
+    /// Each population's draw of `monitoring`.
+    observes: Vec<Bernoulli>,
 }
 
 /// Monitors every producer and fines the observed shirkers.
@@ -29,19 +31,31 @@ pub fn governance(
     producers: &mut Producers,
     flows: &mut ProducerFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
-    let r = cx.regime;
-    if r.monitoring <= 0.0 {
+    // Each population monitors its own members by its own rule (spec §5).
+    if !cx.any(|r| r.monitoring > 0.0) {
         flows.fine.iter_mut().for_each(|f| *f = 0.0);
         return;
     }
     let (p, f) = (&*producers, &*flows);
     let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Governance);
-    // Built once, drawn like `random_bool(monitoring)`.
-    let observes = Bernoulli::new(r.monitoring).expect("validated probability");
+    // Built once per population, drawn like `random_bool(monitoring)`.
+    let observers = &mut space.observes;
+    observers.clear();
+    observers.extend(
+        cx.regimes
+            .iter()
+            .map(|r| Bernoulli::new(r.monitoring.max(0.0)).expect("validated probability")),
+    );
     let verdicts = &mut space.verdicts;
     map_into(p.len(), verdicts, |i| {
+        let k = p.population[i];
+        let (r, observes) = (cx.regime(k), observers[k as usize]);
+        if r.monitoring <= 0.0 {
+            return (false, p.offences[i], 0.0);
+        }
         let mut rng = streams.get(i as u64);
         if !rng.sample(observes) {
             return (false, p.offences[i], 0.0);
@@ -67,5 +81,19 @@ pub fn governance(
     }
     ledger.fines = fines;
     ledger.sanctions = sanctions;
-    ledger.monitoring_cost = observed as f64 * r.monitoring_cost;
+    if let Some(r) = cx.single() {
+        ledger.monitoring_cost = observed as f64 * r.monitoring_cost;
+        return;
+    }
+    // A mixed world: each population's fines and costs go to its own pool.
+    let mut cost = 0.0;
+    for (i, &(seen, _, fine)) in verdicts.iter().enumerate() {
+        let k = producers.population[i];
+        let pool = &mut pools[k as usize];
+        pool.fines += fine;
+        let each = cx.regime(k).monitoring_cost * seen as u8 as f64;
+        pool.monitoring_cost += each;
+        cost += each;
+    }
+    ledger.monitoring_cost = cost;
 }

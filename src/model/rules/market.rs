@@ -8,7 +8,8 @@
 
 use super::Context;
 use crate::model::config::Visibility;
-use crate::model::flows::{Ledger, Sale};
+use crate::model::flows::{Ledger, Pool, Sale};
+use crate::model::network::MixedSight;
 use crate::model::state::Problems;
 
 /// The monopoly-on-a-premium outcome for value `v`, the leader's quality `q1`,
@@ -35,16 +36,22 @@ pub fn sale(v: f64, q1: Option<f64>, q2: f64, open: f64, frontier: f64, exclusiv
     }
 }
 
-/// Every problem's sale, the revenue of each holder and the step's surplus totals.
+/// Every problem's sale, the revenue of each holder and the step's surplus
+/// totals; in a mixed world also the consumer surplus credited to each
+/// population's pool (spec §5).
 pub fn market(
     cx: Context,
     problems: &Problems,
     sales: &mut [Sale],
     holder_revenue: &mut [f64],
     ledger: &mut Ledger,
+    pools: &mut [Pool],
 ) {
+    if let Some(m) = cx.setting.sight.mixed.as_deref() {
+        return mixed_market(cx, m, problems, sales, holder_revenue, ledger, pools);
+    }
     let private = cx.setting.sight.visibility != Visibility::Open;
-    let exclusive = cx.regime.exclusive;
+    let exclusive = cx.regimes[0].exclusive;
     let q = problems;
     holder_revenue.iter_mut().for_each(|r| *r = 0.0);
     let l = ledger;
@@ -66,6 +73,59 @@ pub fn market(
         {
             holder_revenue[leader.holder as usize] += s.revenue;
         }
+        *split = s;
+        l.potential_surplus += s.potential;
+        l.consumer_surplus += s.consumer_surplus;
+        l.revenue += s.revenue;
+        l.deadweight_loss += s.deadweight_loss;
+    }
+}
+
+/// The market of a mixed world (spec §5): one market per problem over every
+/// holder's records, where the records of open populations' holders are free
+/// (they are at most the open solution) and only the others sell; the leader's
+/// population says whether rights are exclusive. The population holding
+/// `Qopen` is credited with `v Qopen / 2` of the consumer surplus, the leader's
+/// population (or, with no private record, the open one) with the rest.
+fn mixed_market(
+    cx: Context,
+    m: &MixedSight,
+    q: &Problems,
+    sales: &mut [Sale],
+    holder_revenue: &mut [f64],
+    l: &mut Ledger,
+    pools: &mut [Pool],
+) {
+    holder_revenue.iter_mut().for_each(|r| *r = 0.0);
+    for (j, split) in sales.iter_mut().enumerate() {
+        let mut private = q.records(j).iter().filter(|r| !m.is_open(r.holder));
+        let leader = private.next();
+        let q2 = private.next().map_or(0.0, |r| r.solution.quality);
+        let leader_population = leader.map(|r| m.holder_population(r.holder));
+        let exclusive = leader_population.is_some_and(|k| cx.regime(k).exclusive);
+        let (v, open) = (q.value[j], q.open_quality(j));
+        let s = sale(
+            v,
+            leader.map(|r| r.solution.quality),
+            q2,
+            open,
+            q.frontier[j],
+            exclusive,
+        );
+        if let Some(leader) = leader
+            && s.revenue > 0.0
+        {
+            holder_revenue[leader.holder as usize] += s.revenue;
+        }
+        let open_population = q.open_population[j] as usize;
+        let open_part = if q.open[j].is_some() {
+            v * open / 2.0
+        } else {
+            0.0
+        };
+        pools[open_population].surplus += open_part;
+        let rest = leader_population.map_or(open_population, |k| k as usize);
+        pools[rest].surplus += s.consumer_surplus - open_part;
         *split = s;
         l.potential_surplus += s.potential;
         l.consumer_surplus += s.consumer_surplus;

@@ -39,9 +39,34 @@ pub struct Clock {
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub world: &'a World,
-    pub regime: &'a Regime,
+    /// The regime of each population (spec §5), in population order: one in a
+    /// single-regime run. A producer lives under `regimes[population[i]]`.
+    pub regimes: &'a [Regime],
     pub clock: Clock,
     pub setting: &'a Setting,
+}
+
+impl<'a> Context<'a> {
+    /// The regime of population `k`.
+    #[inline]
+    pub fn regime(&self, k: u8) -> &'a Regime {
+        &self.regimes[k as usize]
+    }
+
+    /// The one regime of a one-population world, `None` in a mixed world.
+    #[inline]
+    pub fn single(&self) -> Option<&'a Regime> {
+        match self.regimes {
+            [r] => Some(r),
+            _ => None,
+        }
+    }
+
+    /// Whether any population's regime satisfies `f`.
+    #[inline]
+    pub fn any(&self, f: impl Fn(&Regime) -> bool) -> bool {
+        self.regimes.iter().any(f)
+    }
 }
 
 /// Match of a producer to a problem (spec §2.2, §2.4): its skill, reduced

@@ -9,7 +9,8 @@
 
 use super::Context;
 use crate::model::config::{PayCapScope, Split};
-use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::csr::Csr;
+use crate::model::flows::{Ledger, Pool, ProducerFlows};
 use crate::model::kernels::water_fill::{self, water_fill};
 use crate::model::state::Producers;
 
@@ -28,6 +29,12 @@ pub struct Workspace {
     /// Earnings before the cap.
     pay: Vec<f64>,
     water_fill: water_fill::Workspace,
+    /// Mixed worlds: producers by population and by group, and one
+    /// population's (or group's) income gathered for the cap.
+    keys: Vec<u32>,
+    members: Csr,
+    groups: Csr,
+    gathered: Vec<f64>,
 }
 
 /// Updates credit, then pays every producer its revenue, pool share and
@@ -38,9 +45,13 @@ pub fn reward(
     flows: &mut ProducerFlows,
     holder_revenue: &[f64],
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
-    let (w, r) = (cx.world, cx.regime);
+    let Some(r) = cx.single() else {
+        return mixed_reward(cx, producers, flows, holder_revenue, ledger, pools, space);
+    };
+    let w = cx.world;
     let n = producers.len();
     let ProducerFlows {
         income,
@@ -124,6 +135,147 @@ pub fn reward(
                     let members = group_members(g, n, w.groups);
                     let (pay, income) = (&pay[members.clone()], &mut income[members]);
                     cap_pay(pay, income, cap, &mut space.water_fill);
+                }
+            }
+        }
+    }
+    ledger.paid = income.iter().sum();
+}
+
+/// Reward in a mixed world (spec §5): revenue to its holder (a group splits
+/// it by its population's rule), then each population's pool (its levy on
+/// the surplus credited to it, its fines, less its monitoring costs) paid to
+/// its own members by its own rule, the outside wage, and each population's
+/// pay cap over its members (or each of its groups).
+fn mixed_reward(
+    cx: Context,
+    producers: &mut Producers,
+    flows: &mut ProducerFlows,
+    holder_revenue: &[f64],
+    ledger: &mut Ledger,
+    pools: &mut [Pool],
+    space: &mut Workspace,
+) {
+    let w = cx.world;
+    let n = producers.len();
+    let ProducerFlows {
+        income,
+        granted,
+        outside,
+        new_credit,
+        exerted,
+        ..
+    } = flows;
+    let credits = &mut producers.credit;
+    for (credit, &new) in credits.iter_mut().zip(new_credit.iter()) {
+        *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
+    }
+    let credits = &*credits;
+    let Workspace {
+        pay,
+        water_fill: fill,
+        keys,
+        members,
+        groups,
+        gathered,
+    } = space;
+    keys.clear();
+    keys.extend(producers.population.iter().map(|&k| k as u32));
+    members.build(keys, cx.regimes.len());
+    let layout = &cx.setting.layout;
+    groups.build(&producers.group, layout.groups());
+
+    income.iter_mut().for_each(|x| *x = 0.0);
+    for (h, &rev) in holder_revenue.iter().enumerate() {
+        if rev <= 0.0 {
+            continue;
+        }
+        let Some(g) = h.checked_sub(n) else {
+            income[h] += rev;
+            continue;
+        };
+        let group = groups.on(g);
+        let r = cx.regime(layout.group_population[g]);
+        let total: f64 = group.iter().map(|&i| counted(credits[i as usize])).sum();
+        for &i in group {
+            let share = match r.group_share {
+                Split::Contribution if total > 0.0 => counted(credits[i as usize]) / total,
+                _ => 1.0 / group.len() as f64,
+            };
+            income[i as usize] += rev * share;
+        }
+    }
+
+    granted.iter_mut().for_each(|g| *g = 0.0);
+    ledger.levy = 0.0;
+    ledger.credit_compute = 0.0;
+    for (k, account) in pools.iter_mut().enumerate() {
+        let (r, mine) = (&cx.regimes[k], members.on(k));
+        // An empty population levies nothing (spec §5).
+        if mine.is_empty() {
+            continue;
+        }
+        let levy = r.levy * account.surplus;
+        account.levy = levy;
+        ledger.levy += levy;
+        let mut pool = levy + account.fines_carried - account.monitoring_carried;
+        let total: f64 = mine.iter().map(|&i| counted(credits[i as usize])).sum();
+        let equal = 1.0 / mine.len() as f64;
+        let share = |i: u32| match r.pool_rule {
+            Split::Contribution if total > 0.0 => counted(credits[i as usize]) / total,
+            _ => equal,
+        };
+        if r.credit_compute > 0.0 && pool > 0.0 {
+            let room = w.max_budget - w.base_budget;
+            let trials = r.credit_compute * pool / r.compute_price;
+            let mut given = 0.0;
+            for &i in mine {
+                let credit_share = if total > 0.0 {
+                    counted(credits[i as usize]) / total
+                } else {
+                    equal
+                };
+                granted[i as usize] = (trials * credit_share).min(room);
+                given += granted[i as usize];
+            }
+            let spent = given * r.compute_price;
+            ledger.credit_compute += spent;
+            pool -= spent;
+        }
+        if pool != 0.0 {
+            for &i in mine {
+                income[i as usize] += pool * share(i);
+            }
+        }
+        account.paid = pool;
+    }
+
+    let budget = &producers.budget;
+    for ((outside, &budget), &exerted) in outside.iter_mut().zip(budget).zip(exerted.iter()) {
+        let idle = (budget - exerted as f64).clamp(0.0, w.base_budget);
+        *outside = w.outside_wage * idle;
+    }
+
+    for (k, r) in cx.regimes.iter().enumerate() {
+        let Some(cap) = r.pay_cap else { continue };
+        let mut capped = |who: &[u32]| {
+            pay.clear();
+            pay.extend(
+                who.iter()
+                    .map(|&i| income[i as usize] + outside[i as usize]),
+            );
+            gathered.clear();
+            gathered.extend(who.iter().map(|&i| income[i as usize]));
+            cap_pay(pay, gathered, cap, fill);
+            for (&i, &y) in who.iter().zip(gathered.iter()) {
+                income[i as usize] = y;
+            }
+        };
+        match r.pay_cap_scope {
+            PayCapScope::Economy => capped(members.on(k)),
+            PayCapScope::Group => {
+                for g in layout.group_blocks[k].clone() {
+                    capped(groups.on(g));
                 }
             }
         }

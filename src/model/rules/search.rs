@@ -42,14 +42,6 @@ pub fn search(
     problem_flows: &ProblemFlows,
     space: &mut Workspace,
 ) -> u64 {
-    let search = Search {
-        cx,
-        landscapes,
-        q: problems,
-        flows: problem_flows,
-        streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Search),
-        merge_streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Merge),
-    };
     let Producers {
         target,
         propensity,
@@ -62,8 +54,18 @@ pub fn search(
         tried,
         lineage,
         group,
+        population,
         ..
     } = producers;
+    let search = Search {
+        cx,
+        landscapes,
+        q: problems,
+        flows: problem_flows,
+        streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Search),
+        merge_streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Merge),
+        population,
+    };
     let ProducerFlows {
         exerted,
         effective,
@@ -73,7 +75,7 @@ pub fn search(
         merges,
         ..
     } = producer_flows;
-    let skip_copiers = cx.regime.copy_skips_search;
+    let skip_copiers = cx.any(|r| r.copy_skips_search);
     // A producer's search reads its own traits and the problems, and writes only
     // its own solution, so it runs in place. Its traits are handed over as values.
     let n = target.len();
@@ -111,7 +113,7 @@ pub fn search(
         }
     }
     if skip_copiers {
-        imitators_do_not_search(effective, copied);
+        imitators_do_not_search(cx, &search.population[..n], effective, copied);
     }
     // The climbs, chunk by chunk: each chunk of producers writes the genomes its
     // trials evaluate into its own buffer (disclosure counts the redundant ones).
@@ -216,9 +218,10 @@ pub fn search(
 /// Under `copy_skips_search`, a producer that copied a better solution this step spent
 /// it copying: its effort is exerted (and paid for) but makes no search trial (Lazer &
 /// Friedman 2007: imitate or explore). Applied after effort, so every draw stays the same.
-fn imitators_do_not_search(effective: &mut [u32], copied: &[bool]) {
-    for (e, &c) in effective.iter_mut().zip(copied) {
-        if c {
+fn imitators_do_not_search(cx: Context, population: &[u8], effective: &mut [u32], copied: &[bool]) {
+    let skips = effective.iter_mut().zip(copied).zip(population);
+    for ((e, &c), &k) in skips {
+        if c && cx.regime(k).copy_skips_search {
             *e = 0;
         }
     }
@@ -290,6 +293,8 @@ struct Search<'a> {
     flows: &'a ProblemFlows,
     streams: Streams,
     merge_streams: Streams,
+    /// Each producer's population: its rule of coordination overhead.
+    population: &'a [u8],
 }
 
 impl Search<'_> {
@@ -304,7 +309,7 @@ impl Search<'_> {
         effective: &mut u32,
         rng: &mut Stream,
     ) {
-        let (r, j) = (self.cx.regime, j as usize);
+        let (r, j) = (self.cx.regime(self.population[i]), j as usize);
         *rng = self.streams.get(i as u64);
         *exerted = stochastic_round(wanted, rng);
         // Coordination overhead: of the team under the registry, planned under `plan`.

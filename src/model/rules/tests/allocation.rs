@@ -154,3 +154,13 @@ fn market_noise_perturbs_perceived_values_by_one_draw_per_problem() {
     }
     assert_ne!(perceived(0.5, 2), a, "a new draw each step");
 }
+
+#[test]
+fn team_sizes_are_proportional_and_sum_to_n() {
+    use crate::model::rules::allocation::team_sizes;
+    let s = team_sizes(&[3.0, 1.0, 0.0, 6.0], 10);
+    assert_eq!(s, vec![3, 1, 0, 6]);
+    let s = team_sizes(&[1.0, 1.0, 1.0], 10);
+    assert_eq!(s.iter().sum::<u32>(), 10);
+    assert_eq!(team_sizes(&[0.0, 0.0], 3).iter().sum::<u32>(), 3);
+}

@@ -36,6 +36,7 @@ fn the_leader_charges_for_its_premium_over_the_best_alternative() {
         &mut f.problems.sales,
         &mut f.holder_revenue,
         &mut f.ledger,
+        &mut f.pools,
     );
     // Premium 0.2 over the rival's 0.4: revenue v d / 4, deadweight loss v d / 8.
     let s = f.problems.sales[0];
@@ -57,6 +58,7 @@ fn the_leader_charges_for_its_premium_over_the_best_alternative() {
         &mut f.problems.sales,
         &mut f.holder_revenue,
         &mut f.ledger,
+        &mut f.pools,
     );
     let s = f.problems.sales[0];
     assert_eq!((s.revenue, s.consumer_surplus), (0.0, s.potential));
@@ -173,6 +175,7 @@ fn sanctions_grow_with_offences_and_contributors_are_forgiven() {
         &mut p,
         &mut f.producers,
         &mut f.ledger,
+        &mut f.pools,
         &mut space,
     );
     // Producer 0 shirks (2 of 10 trials): a second offence, fined 0.25 x 2 of

@@ -1,0 +1,114 @@
+//! Visibility in a mixed world (spec §5, docs/MODEL.md §11): what a holder
+//! holds follows the rule of the holder's population, and the federation links
+//! of each federated population join its own groups.
+
+use rand::RngExt;
+
+use super::{GROUP_ENTITY, Graph, NO_LINK};
+use crate::model::config::{Regime, Visibility};
+use crate::model::rng::{Phase, stream};
+
+/// Visibility in a mixed world (spec §5): what a holder holds follows the
+/// rule of the holder's population; open work is visible to everyone. Group
+/// holders are numbered after the producers (`group_base + g`) so that the
+/// two kinds of holders never share a number.
+#[derive(Clone, Debug)]
+pub struct MixedSight {
+    /// Each population's rule.
+    pub visibility: Vec<Visibility>,
+    /// Each producer's population (kept equal to `Producers::population`).
+    pub population: Vec<u8>,
+    /// Each group's population.
+    pub group_population: Vec<u8>,
+    /// The holder number of group 0: the number of producers.
+    pub group_base: u32,
+}
+
+impl MixedSight {
+    /// The rule producer `i` lives under.
+    #[inline]
+    pub fn rule(&self, i: usize) -> Visibility {
+        self.visibility[self.population[i] as usize]
+    }
+
+    /// The population of a holder (a producer or a group).
+    #[inline]
+    pub fn holder_population(&self, holder: u32) -> u8 {
+        match holder.checked_sub(self.group_base) {
+            Some(g) => self.group_population[g as usize],
+            None => self.population[holder as usize],
+        }
+    }
+
+    /// Is what `holder` holds open to all (its population's rule is `open`)?
+    #[inline]
+    pub fn is_open(&self, holder: u32) -> bool {
+        self.visibility[self.holder_population(holder) as usize] == Visibility::Open
+    }
+
+    #[inline]
+    pub(super) fn holder(&self, i: usize, group: u32) -> u32 {
+        if self.rule(i).by_group() {
+            self.group_base + group
+        } else {
+            i as u32
+        }
+    }
+
+    #[inline]
+    pub(super) fn sees(
+        &self,
+        graph: Option<&Graph>,
+        i: usize,
+        group: u32,
+        holder: u32,
+        links: &[u32],
+    ) -> bool {
+        if let Some(g) = holder.checked_sub(self.group_base) {
+            // Federation links join groups of one federated population only.
+            return group == g || links.get(group as usize) == Some(&g);
+        }
+        let h = holder as usize;
+        match self.rule(h) {
+            Visibility::Open => true,
+            Visibility::Network => h == i || graph.is_some_and(|g| g.linked(i, h)),
+            _ => h == i,
+        }
+    }
+}
+
+/// This step's federation links in a mixed world: each federated
+/// population's groups (`group_blocks[k]`) as [`federation_links`] draws them,
+/// linked within the population, from the streams of their world-wide group
+/// numbers; [`NO_LINK`] for every other group. Empty if no population is
+/// federated.
+pub fn federation_links_mixed(
+    regimes: &[Regime],
+    group_blocks: &[std::ops::Range<usize>],
+    seed: u64,
+    step: u32,
+    links: &mut Vec<u32>,
+) {
+    links.clear();
+    if !regimes
+        .iter()
+        .any(|r| r.visibility == Visibility::Federated)
+    {
+        return;
+    }
+    for (regime, block) in regimes.iter().zip(group_blocks) {
+        let groups = block.len();
+        links.extend(block.clone().map(|g| {
+            if regime.visibility != Visibility::Federated {
+                return NO_LINK;
+            }
+            let mut rng = stream(seed, step, Phase::Adoption, GROUP_ENTITY + g as u64);
+            if groups < 2 || !rng.random_bool(regime.federation_link) {
+                return NO_LINK;
+            }
+            let local = g - block.start;
+            let other = rng.random_range(0..groups - 1);
+            (block.start + other + (other >= local) as usize) as u32
+        }));
+    }
+}
