@@ -180,6 +180,8 @@ pub struct Ledger {
     pub new_lineages: u32,
     /// Lineages with at least one worker, summed over problems (disclosure).
     pub live_lineages: u64,
+    /// Producers who joined another population this step (spec §5).
+    pub migrants: u32,
     /// Money paid out as income this step (revenue plus the pool, less the
     /// compute it bought for social credit).
     pub paid: f64,

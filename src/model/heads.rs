@@ -31,11 +31,10 @@ pub fn head_holder(sight: &Sight, i: usize, group: u32) -> u32 {
     if sight.visibility == Visibility::Open {
         return OPEN_HOLDER;
     }
-    let holder = sight.holder(i, group);
     match &sight.mixed {
         // In a mixed world, the heads of an open population's producers are open.
-        Some(m) if m.is_open(holder) => OPEN_HOLDER,
-        _ => holder,
+        Some(m) => m.head_holder(i, group),
+        None => sight.holder(i, group),
     }
 }
 
@@ -126,7 +125,9 @@ impl Heads {
     /// its `tie` draw is lower). A new (lineage, holder) enters a full table
     /// only in place of the worst entry whose lineage is not `live` (no worker
     /// on `j` this step), and only if better than it.
+    /// (Always inlined into disclosure's loop over a problem's producers.)
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     pub fn offer(
         &mut self,
         j: usize,

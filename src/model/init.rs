@@ -11,7 +11,7 @@ use super::flows::{Flows, Ledger, Pool, ProblemFlows, ProducerFlows};
 use super::heads::Heads;
 use super::landscape::{Landscapes, Nk};
 use super::network::Sight;
-use super::populations::Layout;
+use super::populations::{Layout, peer_keys};
 use super::rng::{PROBLEM_ENTITY, Phase, stream};
 use super::rules::Clock;
 use super::rules::adaptation::draw_producer;
@@ -118,27 +118,15 @@ impl Simulation {
         // Peers: same intrinsic type and population, and same group under group
         // visibility.
         let group_count = layout.groups();
-        let units = if mixed {
-            group_count + regimes.len()
-        } else if regimes[0].visibility.by_group() {
-            w.groups
-        } else {
-            1
-        };
-        let peer_key: Vec<u32> = (0..n)
-            .map(|i| {
-                let k = population[i] as usize;
-                let by_group = regimes[k].visibility.by_group();
-                let unit = match (mixed, by_group) {
-                    (_, true) => producers.group[i],
-                    (true, false) => (group_count + k) as u32,
-                    (false, false) => 0,
-                };
-                2 * unit + (producers.intrinsic[i] > 0.0) as u32
-            })
-            .collect();
+        let (peer_key, key_count) = peer_keys(
+            &regimes,
+            &population,
+            &producers.group,
+            &producers.intrinsic,
+            group_count,
+        );
         let mut peers = Csr::default();
-        peers.build(&peer_key, 2 * units);
+        peers.build(&peer_key, key_count);
         let domains: Vec<u32> = problems.domain.iter().map(|&d| d as u32).collect();
         let mut domain_problems = Csr::default();
         domain_problems.build(&domains, w.domains as usize);

@@ -159,6 +159,39 @@ pub fn apportion(shares: &[f64], total: usize) -> Vec<usize> {
     sizes
 }
 
+/// The imitation peers' keys of each producer (spec §2.9, §5): its intrinsic
+/// type, and its group under group visibility; in a mixed world also its
+/// population (one key per population for those who do not learn within a
+/// group). Returns the keys and how many there may be.
+pub fn peer_keys(
+    regimes: &[Regime],
+    population: &[u8],
+    group: &[u32],
+    intrinsic: &[f64],
+    groups: usize,
+) -> (Vec<u32>, usize) {
+    let mixed = regimes.len() > 1;
+    let units = if mixed {
+        groups + regimes.len()
+    } else if regimes[0].visibility.by_group() {
+        groups
+    } else {
+        1
+    };
+    let keys = (0..population.len())
+        .map(|i| {
+            let k = population[i] as usize;
+            let unit = match (mixed, regimes[k].visibility.by_group()) {
+                (_, true) => group[i],
+                (true, false) => (groups + k) as u32,
+                (false, false) => 0,
+            };
+            2 * unit + (intrinsic[i] > 0.0) as u32
+        })
+        .collect();
+    (keys, 2 * units)
+}
+
 /// Where each population lives at the start: its block of slots and its groups.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {

@@ -84,6 +84,8 @@ pub enum Phase {
     /// Merges (spec §2.4): their own streams, so that search's draws stay the
     /// same whatever `merge_rate`.
     Merge = 14,
+    /// Migration between populations (spec §5).
+    Migration = 15,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mix with full avalanche.

@@ -10,6 +10,7 @@ use super::rules::allocation::{self, allocation};
 use super::rules::disclosure::{self, disclosure};
 use super::rules::governance::{self, governance};
 use super::rules::market::market;
+use super::rules::migration::{self, migration};
 use super::rules::observation::{self, observation};
 use super::rules::reward::{self, reward};
 use super::rules::search::{self, search};
@@ -69,6 +70,7 @@ pub(super) struct Workspaces {
     reward: reward::Workspace,
     governance: governance::Workspace,
     adaptation: adaptation::Workspace,
+    migration: migration::Workspace,
     observation: observation::Workspace,
 }
 
@@ -88,7 +90,7 @@ type Rule = fn(&mut Simulation);
 
 /// The rules of a step before observation, in the order of spec §2, named for
 /// profiles (`Simulation::step_timed`).
-const STEP: [(&str, Rule); 9] = [
+const STEP: [(&str, Rule); 10] = [
     ("shocks", |s| {
         let (cx, p) = s.parts();
         shocks(cx, p.landscapes, p.producers, p.problems);
@@ -189,6 +191,30 @@ const STEP: [(&str, Rule); 9] = [
         let (cx, p) = s.parts();
         let (f, w) = (p.flows, &mut p.workspaces.adaptation);
         adaptation(cx, p.producers, p.problems, &f.producers, &mut f.ledger, w);
+    }),
+    ("migration", |s| {
+        // Migration changes who learns from whom and who sees what: the setting.
+        let Simulation {
+            config,
+            regimes,
+            clock,
+            producers,
+            problems,
+            setting,
+            flows,
+            workspaces,
+            ..
+        } = s;
+        migration(
+            &config.world,
+            regimes,
+            *clock,
+            producers,
+            problems,
+            setting,
+            &mut flows.ledger,
+            &mut workspaces.migration,
+        );
     }),
 ];
 

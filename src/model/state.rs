@@ -158,7 +158,7 @@ impl Problems {
     /// records, sorted best first with ties kept in order of creation. Inlined
     /// into disclosure's loop over producers: a call per producer, with the
     /// solution passed through memory, cost more than the rejected offers.
-    #[inline]
+    #[inline(always)]
     pub fn offer(&mut self, j: usize, holder: u32, solution: Solution, now: u32) {
         let s = self.max_records;
         let count = self.record_count[j] as usize;
@@ -236,12 +236,6 @@ pub struct Setting {
 }
 
 impl Setting {
-    /// The producers of group `g` (contiguous slots).
-    #[inline]
-    pub fn group_members(&self, g: usize) -> std::ops::Range<usize> {
-        self.layout.group_first[g]..self.layout.group_first[g + 1]
-    }
-
     /// The group a holder stands for, if it is a group (holders are producers
     /// or groups: a group under group visibility).
     #[inline]

@@ -187,6 +187,42 @@ fn any_mix() -> impl Strategy<Value = Vec<Population>> {
     })
 }
 
+#[test]
+fn migration_keeps_every_producer_in_one_population_with_its_groups_and_peers() {
+    let mut cfg = mixed(
+        world(150, 30),
+        vec![
+            population("open", 0.5, Regime::preset("open_access").unwrap()),
+            population("closed", 0.5, Regime::preset("cooperative").unwrap()),
+        ],
+    );
+    cfg.world.migration_rate = 0.3;
+    let mut sim = Simulation::new(&cfg, 9).unwrap();
+    let mut migrants = 0;
+    for _ in 0..40 {
+        sim.step();
+        migrants += sim.ledger().migrants;
+        let (p, setting) = (sim.producers(), sim.setting());
+        // The shares are the members: they sum to 1 by construction, and each
+        // producer's group is of its own population.
+        let counts = [0u8, 1].map(|k| p.population.iter().filter(|&&x| x == k).count());
+        assert_eq!(counts[0] + counts[1], p.len());
+        for i in 0..p.len() {
+            let g = p.group[i] as usize;
+            assert_eq!(setting.layout.group_population[g], p.population[i], "{i}");
+            // Imitation peers are of the same population.
+            let pool = setting.peers.on(setting.peer_key[i] as usize);
+            assert!(
+                pool.iter()
+                    .all(|&b| p.population[b as usize] == p.population[i])
+            );
+        }
+        let m = setting.sight.mixed.as_ref().unwrap();
+        assert_eq!(m.population, p.population);
+    }
+    assert!(migrants > 0, "no producer migrated in 40 steps");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -197,6 +233,7 @@ proptest! {
     fn identities_hold_world_wide_under_random_mixes(populations in any_mix(), seed: u64) {
         let mut cfg = mixed(world(120, 30), populations);
         cfg.world.upkeep = 0.01;
+        cfg.world.migration_rate = (seed % 3) as f64 * 0.2;
         cfg.world.shock_rate = 0.3;
         prop_assert!(cfg.check().is_empty(), "{:?}", cfg.check());
         let mut sim = Simulation::new(&cfg, seed).unwrap();

@@ -46,7 +46,8 @@ impl MixedSight {
         self.visibility[self.holder_population(holder) as usize] == Visibility::Open
     }
 
-    #[inline]
+    // Out of line, so that a single-regime run's visibility stays small enough to inline.
+    #[inline(never)]
     pub(super) fn holder(&self, i: usize, group: u32) -> u32 {
         if self.rule(i).by_group() {
             self.group_base + group
@@ -55,7 +56,19 @@ impl MixedSight {
         }
     }
 
-    #[inline]
+    /// The holder of producer `i`'s heads: open in an open population, else
+    /// the holder of its records.
+    #[inline(never)]
+    pub fn head_holder(&self, i: usize, group: u32) -> u32 {
+        let holder = self.holder(i, group);
+        if self.is_open(holder) {
+            crate::model::heads::OPEN_HOLDER
+        } else {
+            holder
+        }
+    }
+
+    #[inline(never)]
     pub(super) fn sees(
         &self,
         graph: Option<&Graph>,

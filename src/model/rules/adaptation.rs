@@ -48,13 +48,13 @@ pub fn adaptation(
     let (payoffs, wealth, budget) = (&mut p.payoff[..n], &mut p.wealth[..n], &mut p.budget[..n]);
     let population = &p.population[..n];
     // Each population's capital rule (spec §5): on when its invest rate is positive.
-    let capital = |k: u8| cx.regime(k).invest_rate > 0.0;
+    let capital = |population: &[u8], i: usize| cx.regime_of(population, i).invest_rate > 0.0;
     let extra = w.max_budget - w.base_budget;
     let mut compute = 0.0;
     for i in 0..n {
         let money = income[i] + outside[i] - fine[i];
         wealth[i] += money - w.upkeep;
-        let r = cx.regime(population[i]);
+        let r = cx.regime_of(population, i);
         let bought = if r.invest_rate > 0.0 {
             let price = r.compute_price;
             (share[i] * wealth[i].max(0.0) / price).min(extra - granted[i])
@@ -96,7 +96,7 @@ pub fn adaptation(
         }
         let z: f64 = StandardNormal.sample(&mut rng);
         let propensity = (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0);
-        let share = if capital(p_ro.population[i]) {
+        let share = if capital(&p_ro.population, i) {
             let z: f64 = StandardNormal.sample(&mut rng);
             (p_ro.invest_share[peer] + w.mutation * z).clamp(0.0, 1.0)
         } else {

@@ -20,7 +20,7 @@
 use rand::RngExt;
 use rand::distr::Bernoulli;
 
-use super::Context;
+use super::{Context, per_population};
 use crate::model::config::{Adopt, Allocation, CreditRule};
 use crate::model::csr::Csr;
 use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
@@ -115,7 +115,10 @@ pub fn adoption(
         .iter()
         .position(|r| r.allocation == Allocation::Plan);
     let k = planner.map_or(1, |at| cx.regimes[at].plan_lineages as usize);
-    let planned = |i: usize| planner == Some(p.population[i] as usize);
+    let planned = |i: usize| match cx.single() {
+        Some(_) => planner.is_some(),
+        None => planner == Some(p.population[i] as usize),
+    };
     let (sight, teams) = (&cx.setting.sight, &problem_flows.teams);
     let links = &problem_flows.federation[..];
     let view = View {
@@ -167,7 +170,8 @@ pub fn adoption(
     map_into(p.len(), starts, |i| {
         let j = p.target[i] as usize;
         // The producer's own population's rule (spec §5).
-        let (r, adopts) = (cx.regime(p.population[i]), adopts[p.population[i] as usize]);
+        let r = cx.regime_of(&p.population, i);
+        let adopts = *per_population(adopts, &p.population, i);
         let mut rng = streams.get(i as u64);
         let heads = HeadsSeen::new(q, sight, links, p, i, j);
         let best = better(view.best(i, j), heads.best());
@@ -333,8 +337,9 @@ pub fn adoption(
             &cx.setting.sight,
             &mut producer_flows.lineage_head,
         );
+        let mixed = cx.single().is_none();
         for (i, s) in starts.iter().enumerate() {
-            if !lineage_credit(p.population[i]) {
+            if mixed && !lineage_credit(p.population[i]) {
                 continue;
             }
             let j = p.target[i] as usize;

@@ -23,6 +23,8 @@ pub struct Workspace {
     choices: Vec<u32>,
     /// The values market producers perceive through prices (market only).
     perceived: Vec<f64>,
+    /// One team's holders, sorted (sellers in a mixed world).
+    holders: Vec<u32>,
 }
 
 /// Sets every producer's target, who switched, and the teams.
@@ -45,7 +47,7 @@ pub fn allocation(
     }
     if uses(Allocation::Market) && cx.clock.time > 0 {
         let ProblemFlows { teams, sellers, .. } = problem_flows;
-        count_sellers(cx, &producers.group, teams, sellers);
+        count_sellers(cx, &producers.group, teams, sellers, &mut space.holders);
     }
     let switched = &mut producer_flows.switched;
     // Each population allocates by its own rule (spec §5): producers choose
@@ -63,9 +65,10 @@ pub fn allocation(
         );
         let p = &mut *producers;
         let changes = (switched.iter_mut()).zip(&mut p.target).zip(&mut p.fresh);
-        let choosers = changes.zip(space.choices.iter()).zip(&p.population);
-        for ((((switched, target), fresh), &j), &k) in choosers {
-            if cx.regime(k).allocation != Allocation::Plan {
+        let choosers = changes.zip(space.choices.iter()).enumerate();
+        let single = cx.single().is_some();
+        for (i, (((switched, target), fresh), &j)) in choosers {
+            if single || cx.regime(p.population[i]).allocation != Allocation::Plan {
                 *switched = *fresh || j != *target;
                 *target = j;
                 *fresh = false;
@@ -117,8 +120,17 @@ pub fn allocation(
 /// producer, or its group under group visibility) among last step's team. A
 /// team is in slot order and groups are contiguous blocks of slots, so holders
 /// come sorted and each new one starts a run. Not capped by `S`.
-fn count_sellers(cx: Context, group: &[u32], teams: &Csr, sellers: &mut [u32]) {
+fn count_sellers(
+    cx: Context,
+    group: &[u32],
+    teams: &Csr,
+    sellers: &mut [u32],
+    holders: &mut Vec<u32>,
+) {
     let sight = &cx.setting.sight;
+    if sight.mixed.is_some() {
+        return count_sellers_mixed(cx, group, teams, sellers, holders);
+    }
     for (j, sellers) in sellers.iter_mut().enumerate() {
         let mut last = None;
         *sellers = 0;
@@ -127,6 +139,26 @@ fn count_sellers(cx: Context, group: &[u32], teams: &Csr, sellers: &mut [u32]) {
             *sellers += (last != Some(holder)) as u32;
             last = Some(holder);
         }
+    }
+}
+
+/// [`count_sellers`] in a mixed world, where migrants leave a group's members
+/// out of slot order: each team's holders are sorted, then counted.
+#[inline(never)]
+fn count_sellers_mixed(
+    cx: Context,
+    group: &[u32],
+    teams: &Csr,
+    sellers: &mut [u32],
+    holders: &mut Vec<u32>,
+) {
+    let sight = &cx.setting.sight;
+    for (j, sellers) in sellers.iter_mut().enumerate() {
+        holders.clear();
+        holders.extend((teams.on(j).iter()).map(|&i| sight.holder(i as usize, group[i as usize])));
+        holders.sort_unstable();
+        holders.dedup();
+        *sellers = holders.len() as u32;
     }
 }
 
@@ -214,7 +246,7 @@ fn choose(
             return current as u32;
         }
         // The producer's own population's rule (spec §5).
-        let r = cx.regime(p.population[i]);
+        let r = cx.regime_of(&p.population, i);
         let registry = r.allocation == Allocation::Registry;
         let noise = own_noise(&cx, r, draws);
         let score = |i, j| score(registry, noise, i, j);

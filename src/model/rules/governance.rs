@@ -8,7 +8,8 @@
 use rand::RngExt;
 use rand::distr::Bernoulli;
 
-use super::Context;
+use super::{Context, per_population};
+use crate::model::config::Regime;
 use crate::model::flows::{Ledger, Pool, ProducerFlows};
 use crate::model::kernels::par::map_into;
 use crate::model::rng::{Phase, Streams};
@@ -50,9 +51,7 @@ pub fn governance(
             .map(|r| Bernoulli::new(r.monitoring.max(0.0)).expect("validated probability")),
     );
     let verdicts = &mut space.verdicts;
-    map_into(p.len(), verdicts, |i| {
-        let k = p.population[i];
-        let (r, observes) = (cx.regime(k), observers[k as usize]);
+    let verdict = |i: usize, r: &Regime, observes: Bernoulli| {
         if r.monitoring <= 0.0 {
             return (false, p.offences[i], 0.0);
         }
@@ -69,7 +68,15 @@ pub fn governance(
         } else {
             (true, p.offences[i].saturating_sub(1), 0.0)
         }
-    });
+    };
+    // One regime: its rule is the same for every producer (a loop of its own).
+    match cx.single() {
+        Some(r) => map_into(p.len(), verdicts, |i| verdict(i, r, observers[0])),
+        None => map_into(p.len(), verdicts, |i| {
+            let observes = *per_population(observers, &p.population, i);
+            verdict(i, cx.regime_of(&p.population, i), observes)
+        }),
+    }
     let (mut observed, mut fines, mut sanctions) = (0u32, 0.0, 0u32);
     let records = producers.offences.iter_mut().zip(&mut flows.fine);
     for ((offences_now, fine_now), &(seen, offences, fine)) in records.zip(verdicts.iter()) {

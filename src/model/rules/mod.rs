@@ -19,6 +19,7 @@ pub mod allocation;
 pub mod disclosure;
 pub mod governance;
 pub mod market;
+pub mod migration;
 pub mod observation;
 pub mod reward;
 pub mod search;
@@ -53,6 +54,14 @@ impl<'a> Context<'a> {
         &self.regimes[k as usize]
     }
 
+    /// The regime of producer `i` (of `population`). With one population it
+    /// is the one regime without a look at `population`: a test of the
+    /// number of regimes that does not change inside a loop.
+    #[inline]
+    pub fn regime_of(&self, population: &[u8], i: usize) -> &'a Regime {
+        per_population(self.regimes, population, i)
+    }
+
     /// The one regime of a one-population world, `None` in a mixed world.
     #[inline]
     pub fn single(&self) -> Option<&'a Regime> {
@@ -66,6 +75,16 @@ impl<'a> Context<'a> {
     #[inline]
     pub fn any(&self, f: impl Fn(&Regime) -> bool) -> bool {
         self.regimes.iter().any(f)
+    }
+}
+
+/// Producer `i`'s entry of a per-population table (`xs[population[i]]`),
+/// read without a look at `population` when there is one population.
+#[inline]
+pub fn per_population<'x, T>(xs: &'x [T], population: &[u8], i: usize) -> &'x T {
+    match xs {
+        [x] => x,
+        _ => &xs[population[i] as usize],
     }
 }
 

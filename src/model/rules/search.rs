@@ -309,7 +309,7 @@ impl Search<'_> {
         effective: &mut u32,
         rng: &mut Stream,
     ) {
-        let (r, j) = (self.cx.regime(self.population[i]), j as usize);
+        let (r, j) = (self.cx.regime_of(self.population, i), j as usize);
         *rng = self.streams.get(i as u64);
         *exerted = stochastic_round(wanted, rng);
         // Coordination overhead: of the team under the registry, planned under `plan`.

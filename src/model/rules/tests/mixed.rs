@@ -148,3 +148,49 @@ fn what_a_holder_holds_follows_its_populations_rule() {
     }
     assert!(sight.is_open(3) && !sight.is_open(4) && !sight.is_open(group_holder));
 }
+
+#[test]
+fn a_migrant_joins_the_group_it_compared_with_and_opens_what_it_holds() {
+    use crate::model::flows::Ledger;
+    use crate::model::rules::migration::{self, migration};
+    let w = World {
+        migration_rate: 1.0,
+        temperature: 1e-6,
+        ..world(4)
+    };
+    let fx = Fixture::mixed(w, enclosed_and_open(), &[0.5, 0.5]);
+    let mut p = fx.producers();
+    // The open population is paid far better: the enclosed producers join it.
+    p.payoff = vec![0.0, 0.0, 10.0, 10.0];
+    let mut q = fx.problems();
+    q.offer(0, 0, solution(0.7, 1), 0);
+    q.offer(0, 1, solution(0.6, 2), 0);
+    q.recompute_frontier(0);
+    let mut setting = fx.setting.clone();
+    let (mut ledger, mut space) = (Ledger::default(), migration::Workspace::default());
+    let regimes = fx.regimes.clone();
+    migration(
+        &fx.world,
+        &regimes,
+        fx.cx(1).clock,
+        &mut p,
+        &mut q,
+        &mut setting,
+        &mut ledger,
+        &mut space,
+    );
+    assert_eq!(ledger.migrants, 2);
+    assert_eq!(p.population, vec![1, 1, 1, 1]);
+    // Each joined the group of an open producer; the open stayed.
+    let open_group = setting.layout.group_blocks[1].clone();
+    assert!(p.group.iter().all(|&g| open_group.contains(&(g as usize))));
+    // Its best record is now the open solution, credited to the open population,
+    // and what it holds is visible to all.
+    assert_eq!(q.open[0], Some(solution(0.7, 1)));
+    assert_eq!(q.open_population[0], 1);
+    assert!(setting.sight.is_open(0) && setting.sight.sees_holder(3, p.group[3], 0, &[]));
+    // Imitation peers are of one population: now everyone's.
+    let pool = setting.peers.on(setting.peer_key[0] as usize);
+    assert!(pool.iter().all(|&i| p.population[i as usize] == 1));
+    assert_eq!(p.invest_share[0], 0.0);
+}
