@@ -15,7 +15,7 @@ use crate::model::csr::Csr;
 #[cfg(test)]
 use crate::model::heads::sees_head;
 use crate::model::heads::{Head, OPEN_HOLDER, merge_tried};
-use crate::model::network::{Graph, Sight};
+use crate::model::network::{Graph, NO_LINK, Sight};
 use crate::model::state::{Problems, Producers, Record, Solution};
 
 /// At most this many workers on a problem are looked at through a complete graph,
@@ -257,8 +257,13 @@ impl<'a> HeadsSeen<'a> {
     #[inline]
     pub fn of(row: &'a [Head], sight: &'a Sight, links: &[u32], i: usize, group: u32) -> Self {
         let v = sight.visibility;
-        let link = match v {
-            Visibility::Federated => links.get(group as usize).copied().unwrap_or(OPEN_HOLDER),
+        let link = match (v, &sight.mixed) {
+            (Visibility::Federated, _) => links.get(group as usize).copied().unwrap_or(OPEN_HOLDER),
+            // A mixed world (spec §5): a federated group's link, as a group holder.
+            (_, Some(m)) => match links.get(group as usize) {
+                Some(&l) if l != NO_LINK => m.group_base + l,
+                _ => OPEN_HOLDER,
+            },
             _ => OPEN_HOLDER,
         };
         HeadsSeen {
@@ -268,7 +273,7 @@ impl<'a> HeadsSeen<'a> {
             all: v == Visibility::Open,
             mine: sight.holder(i, group),
             link,
-            network: v == Visibility::Network && sight.graph.is_some(),
+            network: v == Visibility::Network && (sight.graph.is_some() || sight.mixed.is_some()),
         }
     }
 
@@ -282,11 +287,22 @@ impl<'a> HeadsSeen<'a> {
             || (self.network && self.linked(holder))
     }
 
-    /// Under network visibility, is the producer linked to `holder`?
+    /// Under network visibility, is the producer linked to `holder`? In a
+    /// mixed world (spec §5), may it see a producer holder by that holder's
+    /// population's rule (group holders are `mine` or `link`)?
     #[cold]
     fn linked(&self, holder: u32) -> bool {
         let graph = self.sight.graph.as_ref();
-        graph.is_some_and(|g| g.linked(self.i, holder as usize))
+        let linked = || graph.is_some_and(|g| g.linked(self.i, holder as usize));
+        match self.sight.mixed.as_deref() {
+            None => linked(),
+            Some(m) if holder >= m.group_base => false,
+            Some(m) => match m.rule(holder as usize) {
+                Visibility::Open => true,
+                Visibility::Network => holder as usize == self.i || linked(),
+                _ => holder as usize == self.i,
+            },
+        }
     }
 
     /// The visible heads, best first.
@@ -307,9 +323,8 @@ impl<'a> HeadsSeen<'a> {
     #[inline(always)]
     #[allow(clippy::manual_find)] // `find` was left out of line (callgrind: +15 % in adoption)
     pub fn lineage(&self, lineage: u64) -> Option<&'a Head> {
-        let (sight, links, i, group) = (self.sight, self.links, self.i, self.group);
         for h in self.row {
-            if h.solution.lineage == lineage && sees_head(sight, links, i, group, h.holder) {
+            if h.solution.lineage == lineage && self.sees(h.holder) {
                 return Some(h);
             }
         }

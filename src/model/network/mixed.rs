@@ -79,7 +79,9 @@ impl MixedSight {
     ) -> bool {
         if let Some(g) = holder.checked_sub(self.group_base) {
             // Federation links join groups of one federated population only.
-            return group == g || links.get(group as usize) == Some(&g);
+            // Only a population that holds by group has group holders.
+            let holds = self.visibility[self.group_population[g as usize] as usize].by_group();
+            return holds && (group == g || links.get(group as usize) == Some(&g));
         }
         let h = holder as usize;
         match self.rule(h) {

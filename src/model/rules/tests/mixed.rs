@@ -3,6 +3,9 @@
 
 use super::{Fixture, close, solution};
 use crate::model::config::{Regime, Split, Visibility, World};
+use crate::model::heads::{Head, OPEN_HOLDER, sees_head};
+use crate::model::kernels::view::HeadsSeen;
+use crate::model::network::NO_LINK;
 use crate::model::rules::market::market;
 
 fn world(producers: usize) -> World {
@@ -112,10 +115,10 @@ fn each_levy_pool_is_paid_to_its_own_population_only() {
 
 #[test]
 fn what_a_holder_holds_follows_its_populations_rule() {
-    // Population 0 holds by group, population 1 is open, population 2 private.
+    // Population 0 holds by (federated) group, population 1 is open, 2 private.
     let regimes = vec![
         Regime {
-            visibility: Visibility::Groups,
+            visibility: Visibility::Federated,
             ..Regime::default()
         },
         Regime {
@@ -125,7 +128,7 @@ fn what_a_holder_holds_follows_its_populations_rule() {
         Regime::default(),
     ];
     let w = World {
-        groups: 3,
+        groups: 4, // apportioned 2, 1, 1
         ..world(6)
     };
     let fx = Fixture::mixed(w, regimes, &[2.0 / 6.0, 2.0 / 6.0, 2.0 / 6.0]);
@@ -135,18 +138,49 @@ fn what_a_holder_holds_follows_its_populations_rule() {
     // Group holders are numbered after the producers.
     let group_holder = sight.holder(0, p.group[0]);
     assert_eq!(group_holder, 6 + p.group[0]);
-    assert_eq!(sight.holder(1, p.group[1]), group_holder);
+    assert_ne!(p.group[0], p.group[1]);
+    assert_eq!(sight.holder(1, p.group[1]), 6 + p.group[1]);
     assert_eq!(sight.holder(4, p.group[4]), 4);
     for viewer in 0..6 {
         let sees = |holder: u32| sight.sees_holder(viewer, p.group[viewer], holder, &[]);
         // The group's record: its members only.
-        assert_eq!(sees(group_holder), viewer < 2, "viewer {viewer}");
+        assert_eq!(sees(group_holder), viewer == 0, "viewer {viewer}");
         // The open population's records: everyone.
         assert!(sees(2) && sees(3));
         // A private record: its holder only.
         assert_eq!(sees(4), viewer == 4);
     }
     assert!(sight.is_open(3) && !sight.is_open(4) && !sight.is_open(group_holder));
+    // The heads a producer sees are those the rule lets it see (`sees_head`),
+    // a federation link included.
+    let holders = [
+        group_holder,
+        6 + p.group[1],
+        6 + p.group[4],
+        2,
+        4,
+        5,
+        OPEN_HOLDER,
+    ];
+    let row: Vec<Head> = (holders.iter())
+        .map(|&holder| Head {
+            holder,
+            last_improved: 0,
+            tried: 0,
+            solution: solution(0.5, 1),
+        })
+        .collect();
+    let mut links = vec![NO_LINK; fx.setting.layout.groups()];
+    links[p.group[0] as usize] = p.group[1];
+    for viewer in 0..6 {
+        let g = p.group[viewer];
+        let seen = HeadsSeen::of(&row, sight, &links, viewer, g);
+        let visible: Vec<u32> = seen.visible().map(|h| h.holder).collect();
+        let expected: Vec<u32> = (holders.iter().copied())
+            .filter(|&h| sees_head(sight, &links, viewer, g, h))
+            .collect();
+        assert_eq!(visible, expected, "viewer {viewer}");
+    }
 }
 
 #[test]
