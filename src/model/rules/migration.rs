@@ -30,6 +30,8 @@ pub struct Workspace {
     moves: Vec<u32>,
     /// Each migrant with the population and group it joins.
     joins: Vec<(usize, u8, u32)>,
+    /// Members of each group after the moves.
+    sizes: Vec<u32>,
 }
 
 /// Moves producers between populations; returns nothing, counts migrants in
@@ -58,6 +60,7 @@ pub fn migration(
         members,
         moves,
         joins,
+        sizes,
     } = space;
     keys.clear();
     keys.extend(p.population.iter().map(|&k| k as u32));
@@ -124,6 +127,13 @@ pub fn migration(
     if migrants == 0 {
         return;
     }
+    close_empty_groups(
+        producers,
+        problems,
+        setting.group_base,
+        setting.layout.groups(),
+        sizes,
+    );
     if let Some(m) = setting.sight.mixed.as_deref_mut() {
         m.population.copy_from_slice(&producers.population);
     }
@@ -132,6 +142,35 @@ pub fn migration(
     let (keys, key_count) = peer_keys(regimes, &p.population, &p.group, &p.intrinsic, groups);
     setting.peer_key = keys;
     setting.peers.build(&setting.peer_key, key_count);
+}
+
+/// A group that migration left without members closes: its records and heads
+/// go, as an exiting producer's do (nobody is left to sell or to see them).
+fn close_empty_groups(
+    p: &Producers,
+    q: &mut Problems,
+    group_base: u32,
+    groups: usize,
+    sizes: &mut Vec<u32>,
+) {
+    sizes.clear();
+    sizes.resize(groups, 0);
+    for &g in &p.group {
+        sizes[g as usize] += 1;
+    }
+    if sizes.iter().all(|&s| s > 0) {
+        return;
+    }
+    let base = group_base as usize;
+    let mut gone = vec![false; base + groups];
+    for (g, &s) in sizes.iter().enumerate() {
+        gone[base + g] = s == 0;
+    }
+    for j in 0..q.len() {
+        q.drop_holders(j, &gone);
+        q.heads.drop_holders(j, &gone);
+        q.recompute_frontier(j);
+    }
 }
 
 /// A producer who joins an open population opens what it holds: each of its
