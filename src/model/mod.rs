@@ -16,6 +16,7 @@
 //! let config = Config {
 //!     world: World { producers: 200, problems: 40, ..World::default() },
 //!     regime: Regime::preset("commons").expect("a preset"),
+//!     populations: Vec::new(), // one regime; `populations` mixes several (spec §5)
 //! };
 //! let mut sim = Simulation::new(&config, 42).expect("a valid configuration");
 //! for _ in 0..10 {
@@ -37,7 +38,8 @@
 //! - [`config`]: parameters, regimes, presets, declared once and catalogued
 //!   by [`params`]; [`footprint`]: a run's memory. [`landscape`] (NK fitness),
 //!   [`rng`] (keyed random streams), [`network`] (who sees whom), [`csr`]
-//!   (items grouped by key: producers by target, problems by domain).
+//!   (items grouped by key: producers by target, problems by domain);
+//!   [`populations`]: mixed worlds (spec §5).
 //! - [`state`]: what persists from step to step (producers, problems, records,
 //!   what the run fixes at its start) and [`heads`] (lineage heads); [`flows`]:
 //!   what one step produces (effort, income, sales, the [`Ledger`] of totals).
