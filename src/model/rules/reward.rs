@@ -209,12 +209,18 @@ fn mixed_reward(
     granted.iter_mut().for_each(|g| *g = 0.0);
     ledger.levy = 0.0;
     ledger.credit_compute = 0.0;
+    // What the pools settle of last step's fines and costs: a population that
+    // migration emptied has nobody to settle them (docs/MODEL.md D50).
+    ledger.fines_carried = 0.0;
+    ledger.monitoring_carried = 0.0;
     for (k, account) in pools.iter_mut().enumerate() {
         let (r, mine) = (&cx.regimes[k], members.on(k));
         // An empty population levies nothing (spec §5).
         if mine.is_empty() {
             continue;
         }
+        ledger.fines_carried += account.fines_carried;
+        ledger.monitoring_carried += account.monitoring_carried;
         let levy = r.levy * account.surplus;
         account.levy = levy;
         ledger.levy += levy;
