@@ -1,0 +1,189 @@
+//! One producer's search (spec §2.4): its effort, then its trials, each a flip
+//! (hill climbing) or, with probability `merge_rate`, a merge with another
+//! visible lineage's head.
+
+use rand::RngExt;
+
+use super::super::{Context, matching};
+use crate::model::config::Allocation;
+use crate::model::flows::ProblemFlows;
+use crate::model::heads::Head;
+use crate::model::kernels::climb::{Climb, climb_many, climb_one};
+use crate::model::kernels::view::HeadsSeen;
+use crate::model::landscape::{Landscape, Landscapes};
+use crate::model::rng::{Stream, Streams, stochastic_round};
+use crate::model::state::Problems;
+
+/// Who climbs: a producer's index, group and lineage (what merges may see).
+#[derive(Clone, Copy)]
+pub(super) struct Who {
+    pub(super) i: usize,
+    pub(super) group: u32,
+    pub(super) lineage: u64,
+}
+
+/// What every producer's search reads: the rules, the landscapes and the problems.
+pub(super) struct Search<'a> {
+    pub(super) cx: Context<'a>,
+    pub(super) landscapes: &'a Landscapes,
+    pub(super) q: &'a Problems,
+    pub(super) flows: &'a ProblemFlows,
+    pub(super) streams: Streams,
+    pub(super) merge_streams: Streams,
+    /// Each producer's population: its rule of coordination overhead.
+    pub(super) population: &'a [u8],
+}
+
+impl Search<'_> {
+    /// Producer `i`'s exerted and effective trials, and its search stream after
+    /// drawing them.
+    #[inline(always)]
+    pub(super) fn effort(
+        &self,
+        i: usize,
+        (j, wanted, skill, domain): (u32, f64, f64, u16),
+        exerted: &mut u32,
+        effective: &mut u32,
+        rng: &mut Stream,
+    ) {
+        let (r, j) = (self.cx.regime_of(self.population, i), j as usize);
+        *rng = self.streams.get(i as u64);
+        *exerted = stochastic_round(wanted, rng);
+        // Coordination overhead: of the team under the registry, planned under `plan`.
+        let overhead = match r.allocation {
+            Allocation::Registry => {
+                (r.integration_cost * (self.flows.teams.size(j) as f64 - 1.0)).min(0.9)
+            }
+            Allocation::Plan => r.plan_overhead,
+            Allocation::Market => 0.0,
+        };
+        let fit = matching(skill, domain, self.q.domain[j], self.cx.world.cross_domain);
+        *effective = stochastic_round(*exerted as f64 * fit * (1.0 - overhead), rng);
+    }
+
+    /// The `effective` trials of a producer on problem `j`, pushing the genome
+    /// each trial evaluates on `evaluated`. With probability `merge_rate` a trial
+    /// is a merge (spec §2.4) when another lineage's head is visible; the flips
+    /// between merges run as one climb. Returns how many flips were made from a
+    /// genome that is a one-bit local optimum (`stuck_share`, spec §2.10), and how
+    /// many trials were merges. Inlined into the loop of a chunk, so that what
+    /// does not change from producer to producer is looked up once.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn climb(
+        &self,
+        who: Who,
+        j: u32,
+        effective: u32,
+        rng: &mut Stream,
+        genome: &mut u64,
+        fitness: &mut u64,
+        quality: &mut f64,
+        tried: &mut u64,
+        climb: &mut Climb,
+        evaluated: &mut Vec<u64>,
+    ) -> (u32, u32) {
+        let (j, nk) = (j as usize, &self.landscapes.nk);
+        let seed = self.q.landscape[j];
+        let landscape = self.landscapes.get(j, seed);
+        let rate = self.cx.world.merge_rate;
+        // The heads in sight are looked at only when a merge is drawn.
+        let (row, sight) = (self.q.heads.row(j), &self.cx.setting.sight);
+        let seen = || HeadsSeen::of(row, sight, &self.flows.federation, who.i, who.group);
+        let other = |h: &&Head| h.solution.lineage != who.lineage;
+        if rate == 0.0 {
+            let stuck = self.flips(
+                seed, &landscape, effective, rng, genome, fitness, tried, climb, evaluated,
+            );
+            *quality = nk.quality(*fitness);
+            return (stuck, 0);
+        }
+        // A drawn merge with no other lineage in sight is a flip. Splitting the flips
+        // into runs changes nothing: the climb's draws and its stuck count are the same.
+        let mut draws = self.merge_streams.get(who.i as u64);
+        let (mut stuck, mut merged, mut batch) = (0, 0, 0);
+        for _ in 0..effective {
+            let count = if draws.random::<f64>() < rate {
+                seen().visible().filter(other).count()
+            } else {
+                0
+            };
+            if count == 0 {
+                batch += 1;
+                continue;
+            }
+            stuck += self.flips(
+                seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
+            );
+            batch = 0;
+            // A uniform crossover with a head drawn among the other lineages' visible heads.
+            let partner = seen()
+                .visible()
+                .filter(other)
+                .nth(draws.random_range(0..count))
+                .expect("counted above")
+                .solution
+                .genome;
+            let mask = draws.random::<u64>() & nk.genome_mask();
+            let child = (*genome & !mask) | (partner & mask);
+            evaluated.push(child);
+            merged += 1;
+            let f = landscape.fitness(child);
+            if f > *fitness {
+                // The merge stays in the producer's lineage; nothing is known of the new genome.
+                (*genome, *fitness, *tried) = (child, f, 0);
+            }
+        }
+        stuck += self.flips(
+            seed, &landscape, batch, rng, genome, fitness, tried, climb, evaluated,
+        );
+        *quality = nk.quality(*fitness);
+        (stuck, merged)
+    }
+
+    /// `trials` flips from the producer's genome (hill climbing). Returns how many
+    /// of them were made from a genome that is a one-bit local optimum.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn flips(
+        &self,
+        seed: u64,
+        landscape: &Landscape,
+        trials: u32,
+        rng: &mut Stream,
+        genome: &mut u64,
+        fitness: &mut u64,
+        tried: &mut u64,
+        climb: &mut Climb,
+        evaluated: &mut Vec<u64>,
+    ) -> u32 {
+        if trials == 0 {
+            return 0;
+        }
+        let (nk, flip_bits) = (&self.landscapes.nk, self.cx.world.flip_bits);
+        // Trials made from a genome before it improved, if that genome was a local optimum.
+        let mut stuck = 0;
+        let since = if flip_bits == 1 {
+            // Only the final genome can be a local optimum: the others improved.
+            climb_one(
+                landscape, nk, trials, rng, genome, fitness, tried, evaluated,
+            )
+        } else {
+            // A multi-bit flip may leave a one-bit local optimum.
+            let left = |g, f, since| {
+                if climb.local_optimum(seed, landscape, nk, g, f, 0) {
+                    stuck += since;
+                }
+            };
+            climb_many(
+                landscape, nk, flip_bits, trials, rng, genome, fitness, tried, evaluated, left,
+            )
+        };
+        // With one-bit flips what is known to fail need not be tried again.
+        let known = if flip_bits == 1 { *tried } else { 0 };
+        if since > 0 && climb.local_optimum(seed, landscape, nk, *genome, *fitness, known) {
+            stuck += since;
+        }
+        stuck
+    }
+}
