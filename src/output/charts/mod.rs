@@ -133,7 +133,11 @@ impl Ctx<'_> {
             .names
             .get(path)
             .cloned()
-            .unwrap_or_else(|| path.rsplit('.').next().unwrap_or(path).replace('_', " "))
+            .unwrap_or_else(|| match population_key(path) {
+                // "open share", "open levy": whose share or levy it is.
+                Some((population, key)) => format!("{population} {}", key.replace('_', " ")),
+                None => path.rsplit('.').next().unwrap_or(path).replace('_', " "),
+            })
     }
 
     /// A point's panel title in its two forms, "problems = 25, switch rate =
@@ -171,10 +175,24 @@ impl Ctx<'_> {
     }
 }
 
+/// `populations.NAME.KEY` as `(NAME, KEY)`.
+fn population_key(path: &str) -> Option<(&str, &str)> {
+    path.strip_prefix("populations.")?.split_once('.')
+}
+
 /// A parameter path in words, from its meaning in `regimes explain`:
 /// "world.problems" reads "number of problems (M)", "regime.patent_term" reads
 /// "patent term".
 pub fn param_words(path: &str) -> String {
+    // A population's setting reads as that population's: "open population's
+    // share of producers", "closed population's levy ..." (spec §5).
+    if let Some((population, key)) = population_key(path) {
+        let words = match key {
+            "share" => "share of producers".to_string(),
+            key => param_words(&format!("regime.{key}")),
+        };
+        return format!("{population} population's {words}");
+    }
     let key = path.rsplit('.').next().unwrap_or(path);
     let plain = key.replace('_', " ");
     let Some(param) = crate::model::params::find(path) else {
@@ -308,6 +326,19 @@ pub fn warn(drawing: &Drawing, quiet: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_populations_setting_reads_as_that_populations() {
+        assert_eq!(
+            param_words("populations.open.share"),
+            "open population's share of producers"
+        );
+        assert_eq!(
+            param_words("populations.closed.patent_term"),
+            format!("closed population's {}", param_words("regime.patent_term"))
+        );
+        assert_eq!(population_key("world.problems"), None);
+    }
 
     #[test]
     fn titles_and_panels() {
