@@ -312,31 +312,34 @@ fn set_in_world(config: &mut Config, path: &str, value: params::Value) -> Result
                 .ok_or_else(|| format!("`{path}` cannot take {value}: allowed a share"))?;
             return Ok(());
         }
-        let mut alone = Config {
-            world: config.world.clone(),
-            regime: pop.regime.clone(),
-            populations: Vec::new(),
-        };
-        alone
-            .set(&format!("regime.{key}"), value)
-            .map_err(|e| e.to_string())?;
-        pop.regime = alone.regime;
-        return Ok(());
+        return set_regime_key(&config.world, &mut pop.regime, key, value);
     }
     config.set(path, value).map_err(|e| e.to_string())?;
     if let Some(key) = path.strip_prefix("regime.") {
         for pop in &mut config.populations {
-            let mut alone = Config {
-                world: config.world.clone(),
-                regime: pop.regime.clone(),
-                populations: Vec::new(),
-            };
-            alone
-                .set(&format!("regime.{key}"), value)
-                .map_err(|e| e.to_string())?;
-            pop.regime = alone.regime;
+            set_regime_key(&config.world, &mut pop.regime, key, value)?;
         }
     }
+    Ok(())
+}
+
+/// Sets `regime.KEY` on one population's regime, through the single-regime
+/// `Config::set` (its checks and conversions), in that population's world.
+fn set_regime_key(
+    world: &World,
+    regime: &mut Regime,
+    key: &str,
+    value: params::Value,
+) -> Result<(), String> {
+    let mut alone = Config {
+        world: world.clone(),
+        regime: regime.clone(),
+        populations: Vec::new(),
+    };
+    alone
+        .set(&format!("regime.{key}"), value)
+        .map_err(|e| e.to_string())?;
+    *regime = alone.regime;
     Ok(())
 }
 

@@ -48,6 +48,12 @@ pub fn reward(
     pools: &mut [Pool],
     space: &mut Workspace,
 ) {
+    // Credit: moving average of the value added to the frontier. (The loop
+    // zips its vectors: no bounds checks, so it vectorises.)
+    let decay = cx.world.credit_decay;
+    for (credit, &new) in producers.credit.iter_mut().zip(flows.new_credit.iter()) {
+        *credit = decay * *credit + (1.0 - decay) * new;
+    }
     let Some(r) = cx.single() else {
         return mixed_reward(cx, producers, flows, holder_revenue, ledger, pools, space);
     };
@@ -57,17 +63,11 @@ pub fn reward(
         income,
         granted,
         outside,
-        new_credit,
         exerted,
         ..
     } = flows;
 
-    // Credit: moving average of the value added to the frontier. (The loops
-    // over producers zip their vectors: no bounds checks, so they vectorise.)
-    let credits = &mut producers.credit;
-    for (credit, &new) in credits.iter_mut().zip(new_credit.iter()) {
-        *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
-    }
+    let credits = &producers.credit;
 
     income.iter_mut().for_each(|x| *x = 0.0);
     let groups = r.visibility.by_group();
@@ -162,15 +162,10 @@ fn mixed_reward(
         income,
         granted,
         outside,
-        new_credit,
         exerted,
         ..
     } = flows;
-    let credits = &mut producers.credit;
-    for (credit, &new) in credits.iter_mut().zip(new_credit.iter()) {
-        *credit = w.credit_decay * *credit + (1.0 - w.credit_decay) * new;
-    }
-    let credits = &*credits;
+    let credits = &producers.credit;
     let Workspace {
         pay,
         water_fill: fill,
