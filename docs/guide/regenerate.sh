@@ -17,7 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SCENARIOS=(rent ai_labs long_tail shocks tragedy inequality collaboration calculation monoculture duplication)
+SCENARIOS=(rent ai_labs long_tail shocks tragedy inequality collaboration calculation monoculture duplication
+    open_vs_closed unplugging federation)
 [ -n "${ONLY:-}" ] && read -r -a SCENARIOS <<<"$ONLY"
 NICE="nice -n ${NICE_LEVEL:-10}"
 BIN=target/release/regimes
@@ -31,6 +32,7 @@ seed_of() { sed -n 's/^seed = \([0-9]*\)$/\1/p' "scenarios/$1.toml"; }
 
 if [ -z "${SKIP_RUN:-}" ]; then
     for s in "${SCENARIOS[@]}"; do
+        [ -f "scenarios/$s.toml" ] || { echo "$s: no scenarios/$s.toml, skipped"; continue; }
         a=$(seed_of "$s")
         b=$((a + 1000))
         for label in A B; do
@@ -72,6 +74,8 @@ chart ai_labs sweep_approach_diversity_by_world-interactions ai_labs
 chart ai_labs sweep_duplicated_share_by_world-interactions ai_labs_duplication
 chart collaboration sweep_duplicated_share_by_world-problems collaboration
 chart collaboration sweep_approach_diversity_by_world-problems collaboration_diversity
+chart open_vs_closed sweep_producer_revenue_by_populations-open-share open_vs_closed
+chart open_vs_closed sweep_welfare_by_populations-open-share open_vs_closed_welfare
 
 cargo build --release --quiet --example guide_claims
 $NICE target/release/examples/guide_claims "$OUT" docs/guide/claims.csv docs/guide/GUIDE.in.md docs/GUIDE.md

@@ -1,13 +1,28 @@
 //! What the claims table holds for each guide scenario: the metrics the guide may quote.
 
-/// Per scenario: the metrics quoted as levels, the (regime, baseline) pairs, and the
-/// metrics of the paired differences.
+/// Per scenario: the metrics quoted as levels (world-wide and per population), the
+/// differences, and the metrics of the differences.
 pub struct Spec {
     pub scenario: &'static str,
     pub levels: &'static [&'static str],
+    /// (regime, baseline): paired run by run at the same point and replicate.
     pub pairs: &'static [(&'static str, &'static str)],
+    /// (population, baseline population) of a mixed world: paired within each run.
+    pub population_pairs: &'static [(&'static str, &'static str)],
+    /// (swept setting, value, base value): unpaired, other settings equal.
+    pub across: &'static [(&'static str, &'static str, &'static str)],
     pub paired: &'static [&'static str],
 }
+
+/// A spec without differences, to fill in.
+const NONE: Spec = Spec {
+    scenario: "",
+    levels: &[],
+    pairs: &[],
+    population_pairs: &[],
+    across: &[],
+    paired: &[],
+};
 
 pub const SPECS: &[Spec] = &[
     Spec {
@@ -29,6 +44,7 @@ pub const SPECS: &[Spec] = &[
             ("enclosure", "collectivist"),
         ],
         paired: &["welfare", "duplicated_share", "frontier_quality"],
+        ..NONE
     },
     Spec {
         scenario: "rent",
@@ -45,6 +61,7 @@ pub const SPECS: &[Spec] = &[
         ],
         pairs: &[("patents", "open_access")],
         paired: &["welfare", "frontier_quality", "real_costs"],
+        ..NONE
     },
     Spec {
         scenario: "inequality",
@@ -64,6 +81,7 @@ pub const SPECS: &[Spec] = &[
             ("cooperative", "enclosure"),
         ],
         paired: &["gini_wealth", "hhi_revenue", "welfare", "top1_share"],
+        ..NONE
     },
     Spec {
         scenario: "calculation",
@@ -75,6 +93,7 @@ pub const SPECS: &[Spec] = &[
             ("enclosure", "open_access"),
         ],
         paired: &["welfare", "misallocation"],
+        ..NONE
     },
     Spec {
         scenario: "monoculture",
@@ -98,6 +117,7 @@ pub const SPECS: &[Spec] = &[
             ("commons_frontier_credit", "commons"),
         ],
         paired: &["approach_diversity", "heads", "frontier_quality", "welfare"],
+        ..NONE
     },
     Spec {
         scenario: "tragedy",
@@ -111,6 +131,7 @@ pub const SPECS: &[Spec] = &[
         ],
         pairs: &[("commons", "open_access")],
         paired: &["contribution", "welfare"],
+        ..NONE
     },
     Spec {
         scenario: "long_tail",
@@ -121,6 +142,7 @@ pub const SPECS: &[Spec] = &[
             ("enclosure", "open_access"),
         ],
         paired: &["tail_coverage", "welfare"],
+        ..NONE
     },
     Spec {
         scenario: "shocks",
@@ -136,6 +158,7 @@ pub const SPECS: &[Spec] = &[
             ("commons", "collectivist"),
         ],
         paired: &["welfare", "cumulative_welfare"],
+        ..NONE
     },
     Spec {
         scenario: "ai_labs",
@@ -163,6 +186,7 @@ pub const SPECS: &[Spec] = &[
             "duplicated_share",
             "approach_diversity",
         ],
+        ..NONE
     },
     Spec {
         scenario: "collaboration",
@@ -195,5 +219,37 @@ pub const SPECS: &[Spec] = &[
             "gini_wealth",
             "approach_diversity",
         ],
+        ..NONE
+    },
+    Spec {
+        scenario: "open_vs_closed",
+        levels: &[
+            "population_share",
+            "producer_revenue",
+            "deadweight_loss",
+            "consumer_surplus",
+            "access_quality",
+            "frontier_quality",
+            "welfare",
+            "real_costs",
+            "trials",
+            "duplicated_share",
+            "approach_diversity",
+            "contribution",
+            "gini_wealth",
+        ],
+        population_pairs: &[("open", "closed")],
+        across: &[
+            ("populations.open.levy", "0.1", "0"),
+            ("populations.open.share", "0.1", "0"),
+        ],
+        paired: &[
+            "producer_revenue",
+            "deadweight_loss",
+            "consumer_surplus",
+            "welfare",
+            "gini_wealth",
+        ],
+        ..NONE
     },
 ];
