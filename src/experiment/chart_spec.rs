@@ -2,13 +2,14 @@
 //! format (read and checked here, drawn by `output::charts`), with the controls a
 //! publisher needs (labels, names, scales, facets, size) in [`Look`].
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use toml::Value;
 
 use super::suggest;
 use crate::model::METRICS;
+
+mod look;
+pub use look::{Look, YAxes, YScale};
 
 /// A metric only `runs.parquet` has, which per-run charts may use.
 pub const CUMULATIVE_WELFARE: &str = "cumulative_welfare";
@@ -25,110 +26,20 @@ pub enum ChartKind {
     Bars,
 }
 
-/// How the value axis maps numbers to lengths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+/// What a chart's lines or bars stand for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum YScale {
-    Linear,
-    /// Powers of ten evenly spaced: one huge value no longer squashes the rest.
-    Log,
+pub enum By {
+    /// One per regime, each over its whole world.
+    #[default]
+    Regime,
+    /// One per population of a mixed world (spec §5), beside the world (`all`).
+    Population,
 }
 
-/// Whether the panels of one chart share their value axis.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum YAxes {
-    /// One scale for every panel: heights compare across panels.
-    Shared,
-    /// Each panel its own scale: small panels are not flattened by big ones.
-    PerPanel,
-}
-
-/// How a chart looks, as a publisher sets it: every field is optional and falls
-/// back to the chart's default. The same controls are options of `regimes plot`,
-/// which override the scenario's.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Look {
-    /// The horizontal axis' description (default: the parameter's name in words, or "step").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub x_label: Option<String>,
-    /// The value axis' description (default: the metric's label with its unit).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub y_label: Option<String>,
-    /// Display names of regimes (by regime name) and parameters (by path).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub names: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub y_scale: Option<YScale>,
-    /// Start the value axis at zero (default: only bars do).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub y_zero: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub y_axes: Option<YAxes>,
-    /// Rows and columns of the grid of panels (default: chosen from their number).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rows: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cols: Option<u32>,
-    /// Printed size in centimetres (default 16 x 10) and resolution of the PNG (default 254).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width_cm: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height_cm: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dpi: Option<u32>,
-    /// Multiplies every text size (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub font_scale: Option<f64>,
-    /// Draw the title and subtitle (default true; off when the essay has its own caption).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub show_title: Option<bool>,
-}
-
-impl Look {
-    /// `self` with every control that `over` sets replaced by it (names merge).
-    pub fn overridden_by(&self, over: &Look) -> Look {
-        let mut names = self.names.clone();
-        names.extend(over.names.clone());
-        Look {
-            x_label: over.x_label.clone().or_else(|| self.x_label.clone()),
-            y_label: over.y_label.clone().or_else(|| self.y_label.clone()),
-            names,
-            y_scale: over.y_scale.or(self.y_scale),
-            y_zero: over.y_zero.or(self.y_zero),
-            y_axes: over.y_axes.or(self.y_axes),
-            rows: over.rows.or(self.rows),
-            cols: over.cols.or(self.cols),
-            width_cm: over.width_cm.or(self.width_cm),
-            height_cm: over.height_cm.or(self.height_cm),
-            dpi: over.dpi.or(self.dpi),
-            font_scale: over.font_scale.or(self.font_scale),
-            show_title: over.show_title.or(self.show_title),
-        }
-    }
-
-    /// Every problem of the numeric controls, as (key, allowed).
-    pub fn problems(&self) -> Vec<(&'static str, &'static str)> {
-        let mut out = Vec::new();
-        let within = |v: Option<f64>, lo: f64, hi: f64| v.is_none_or(|v| (lo..=hi).contains(&v));
-        if !within(self.width_cm, 2.0, 100.0) {
-            out.push(("width_cm", "allowed a number in 2..=100"));
-        }
-        if !within(self.height_cm, 2.0, 100.0) {
-            out.push(("height_cm", "allowed a number in 2..=100"));
-        }
-        if !within(self.dpi.map(f64::from), 50.0, 1200.0) {
-            out.push(("dpi", "allowed an integer in 50..=1200"));
-        }
-        if !within(self.font_scale, 0.5, 3.0) {
-            out.push(("font_scale", "allowed a number in 0.5..=3"));
-        }
-        for (key, v) in [("rows", self.rows), ("cols", self.cols)] {
-            if !within(v.map(f64::from), 1.0, 16.0) {
-                out.push((key, "allowed an integer in 1..=16"));
-            }
-        }
-        out
+impl By {
+    fn is_regime(&self) -> bool {
+        *self == By::Regime
     }
 }
 
@@ -147,7 +58,11 @@ pub struct ChartSpec {
     /// Optional title replacing the default one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    /// The regimes drawn, in this order (default: all, in the scenario's order).
+    /// Lines or bars per regime (default) or per population of a mixed world.
+    #[serde(default, skip_serializing_if = "By::is_regime")]
+    pub by: By,
+    /// The regimes drawn, in this order (default: all, in the scenario's
+    /// order); by population, the populations drawn (`all` for the world).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub regimes: Option<Vec<String>>,
     #[serde(flatten)]
@@ -172,6 +87,7 @@ pub const CHART_KEYS: &[&str] = &[
     "x",
     "facet",
     "title",
+    "by",
     "regimes",
     "x_label",
     "y_label",
@@ -200,6 +116,17 @@ pub struct Problem {
 /// Checks one `[[charts]]` entry against the scenario's swept parameter paths
 /// and regime names, and reads it. Every problem is reported, not just the first.
 pub fn check(item: &Value, swept: &[&str], regimes: &[&str]) -> Result<ChartSpec, Vec<Problem>> {
+    check_in(item, swept, regimes, &[])
+}
+
+/// [`check`] in a scenario whose mixed world has `populations` (by name, in
+/// order; empty for one regime): an entry `by = "population"` names them.
+pub fn check_in(
+    item: &Value,
+    swept: &[&str],
+    regimes: &[&str],
+    populations: &[&str],
+) -> Result<ChartSpec, Vec<Problem>> {
     let mut problems = Vec::new();
     let Some(t) = item.as_table() else {
         fail(
@@ -303,6 +230,31 @@ pub fn check(item: &Value, swept: &[&str], regimes: &[&str]) -> Result<ChartSpec
             fail(&mut problems, key, Some(v), format!("allowed {allowed}"));
         }
     }
+    // By population, the rows are the world (`all`) and the populations.
+    let by_population = t.get("by").and_then(Value::as_str) == Some("population");
+    match t.get("by").map(|v| (v, v.as_str())) {
+        None | Some((_, Some("regime"))) => {}
+        Some((_, Some("population"))) if !populations.is_empty() => {}
+        Some((v, _)) => {
+            let allowed = if populations.is_empty() {
+                "allowed \"regime\" (\"population\" needs a mixed world: [populations])"
+            } else {
+                "allowed \"regime\" or \"population\""
+            };
+            fail(&mut problems, "by", Some(v), allowed.into());
+        }
+    }
+    let world_and_populations: Vec<&str> = std::iter::once("all")
+        .chain(populations.iter().copied())
+        .collect();
+    let (rows, what) = if by_population {
+        (
+            world_and_populations.as_slice(),
+            "populations (all: the world)",
+        )
+    } else {
+        (regimes, "regimes")
+    };
     if let Some(list) = t.get("regimes") {
         let items = list.as_array().map(Vec::as_slice).unwrap_or_default();
         if items.is_empty() || !list.is_array() {
@@ -311,22 +263,22 @@ pub fn check(item: &Value, swept: &[&str], regimes: &[&str]) -> Result<ChartSpec
                 "regimes",
                 Some(list),
                 format!(
-                    "allowed a non-empty list of the scenario's regimes: {}",
-                    regimes.join(", ")
+                    "allowed a non-empty list of the scenario's {what}: {}",
+                    rows.join(", ")
                 ),
             );
         }
         for (j, v) in items.iter().enumerate() {
             let name = v.as_str().unwrap_or("");
-            if !regimes.contains(&name) {
-                let hint = suggest::hint(name, regimes.iter().copied());
+            if !rows.contains(&name) {
+                let hint = suggest::hint(name, rows.iter().copied());
                 fail(
                     &mut problems,
                     &format!("regimes[{j}]"),
                     Some(v),
                     format!(
-                        "allowed one of the scenario's regimes{hint}: {}",
-                        regimes.join(", ")
+                        "allowed one of the scenario's {what}{hint}: {}",
+                        rows.join(", ")
                     ),
                 );
             }
@@ -342,7 +294,10 @@ pub fn check(item: &Value, swept: &[&str], regimes: &[&str]) -> Result<ChartSpec
             ),
             Some(table) => {
                 for (key, v) in table {
-                    let known = swept.contains(&key.as_str()) || regimes.contains(&key.as_str());
+                    let key_str = key.as_str();
+                    let known = swept.contains(&key_str)
+                        || regimes.contains(&key_str)
+                        || (!populations.is_empty() && world_and_populations.contains(&key_str));
                     if !known {
                         let hint = suggest::hint(key, swept.iter().chain(regimes).copied());
                         fail(

@@ -56,3 +56,21 @@ fn plot_options_override_the_scenario() {
     let l = scenario.overridden_by(&plot);
     assert_eq!((l.y_zero, l.dpi, l.names.len()), (Some(true), Some(100), 2));
 }
+
+#[test]
+fn charts_by_population_need_a_mixed_world_and_name_its_populations() {
+    let by = "metric = \"welfare\"\nkind = \"bars\"\nby = \"population\"";
+    let problems = check(&entry(by), &[], &["enclosure"]).unwrap_err();
+    assert_eq!(problems[0].key, "by");
+    assert!(problems[0].message.contains("needs a mixed world"));
+    let spec = check_in(&entry(by), &[], &["mixed"], &["open", "closed"]).unwrap();
+    assert_eq!(spec.by, By::Population);
+    let listed = format!("{by}\nregimes = [\"all\", \"opn\"]\nnames = {{ open = \"Commoners\" }}");
+    let problems = check_in(&entry(&listed), &[], &["mixed"], &["open", "closed"]).unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].key, "regimes[1]");
+    assert!(problems[0].message.contains("did you mean `open`"));
+    // By regime, the default, the list names regimes.
+    let spec = check(&entry("metric = \"welfare\"\nkind = \"bars\""), &[], &[]).unwrap();
+    assert_eq!(spec.by, By::Regime);
+}

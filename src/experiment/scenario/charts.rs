@@ -20,9 +20,12 @@ impl Reader {
         };
         let swept: Vec<&str> = sweep.iter().map(|a| a.path.as_str()).collect();
         let names: Vec<&str> = regimes.iter().map(|r| r.name.as_str()).collect();
+        let populations: Vec<&str> = (regimes.iter().flat_map(|r| &r.populations))
+            .map(|p| p.name.as_str())
+            .collect();
         let mut charts = Vec::new();
         for (i, item) in list.iter().enumerate() {
-            match chart_spec::check(item, &swept, &names) {
+            match chart_spec::check_in(item, &swept, &names, &populations) {
                 Ok(spec) => charts.push(spec),
                 Err(problems) => {
                     for p in problems {

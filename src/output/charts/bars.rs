@@ -6,6 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::data::By;
 use super::frame::{self, Frame, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::scale::{self, YRule};
@@ -159,10 +160,10 @@ pub fn draw<DB: DrawingBackend>(
     let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
     let label = ctx.y_label();
     let (points, shown) = pick_panels(out.points.len());
-    let title = job
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("{} by regime", title_case(&label)));
+    let title = job.title.clone().unwrap_or_else(|| match job.by {
+        By::Regime => format!("{} by regime", title_case(&label)),
+        By::Population => format!("{} by population", title_case(&label)),
+    });
     let mut subtitle = format!(
         "Scenario {} · {} · {}",
         out.name,
@@ -203,6 +204,7 @@ pub fn draw<DB: DrawingBackend>(
         subtitle: &subtitle,
         caption: &caption,
         regimes: ctx.styles,
+        legend_title: ctx.legend_title(),
         legend: LegendKind::Swatch,
     };
     let content = frame::draw_frame(root, &frame)?;

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use polars::prelude::{DataFrame, ParquetReader, SerReader};
 
+pub use crate::experiment::chart_spec::By;
 use crate::experiment::chart_spec::{ChartSpec, ChartsMode};
 use crate::model::METRICS;
 use columns::{column_names, f64_column, read_parquet, str_codes, str_column};
@@ -24,11 +25,21 @@ pub use points::{Param, Values};
 use points::{decode, encode, point_codes, sweep_lists};
 pub use reduce::TimeSeries;
 
-/// Which regime and sweep point each row of a table belongs to (and, for the
-/// time series, which recorded step).
+/// The `population` column of a mixed world's tables (spec §5): [`ALL`] for the
+/// world, else a population's name. Tables without it hold the world alone.
+pub const POPULATION: &str = "population";
+/// The `population` of the world's rows.
+pub const ALL: &str = "all";
+/// The metric of each population's share of the producers (1 for the world).
+pub const POPULATION_SHARE: &str = "population_share";
+
+/// Which regime, population and sweep point each row of a table belongs to
+/// (and, for the time series, which recorded step). A population is 0 for
+/// `all` and `k` for `populations[k - 1]`.
 #[derive(Clone, Debug, Default)]
 struct RowKeys {
     regime: Vec<u32>,
+    population: Vec<u32>,
     point: Vec<u32>,
     step: Vec<u32>,
 }
@@ -55,6 +66,13 @@ pub struct Outputs {
     pub regimes: Vec<String>,
     /// The preset each regime of the scenario starts from, by regime name.
     pub regime_presets: BTreeMap<String, String>,
+    /// A mixed world's populations (without `all`), in the order of their
+    /// first row (the scenario's); empty when every row is the world's.
+    pub populations: Vec<String>,
+    /// The preset each population's regime starts from, by population name.
+    pub population_presets: BTreeMap<String, String>,
+    /// The regime whose rows are split by population (the mixed world).
+    pub mixed: Option<usize>,
     pub params: Vec<Param>,
     /// Sweep points present, as value indices per parameter, in grid order.
     pub points: Vec<Vec<usize>>,
@@ -116,6 +134,18 @@ impl Outputs {
                     .collect()
             })
             .unwrap_or_default();
+        let population_presets = scenario
+            .get("populations")
+            .and_then(toml::Value::as_table)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(name, p)| {
+                        let preset = p.get("regime")?.as_str()?.to_string();
+                        Some((name.clone(), preset))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
 
         let runs = read_parquet(&runs_path, None)?;
         if runs.height() == 0 {
@@ -136,12 +166,14 @@ impl Outputs {
         let ts_columns = ts_head.as_ref().map(column_names).unwrap_or_default();
 
         // Swept columns lie between `seed` and `step` (time series) or between
-        // `seed` and the first metric (runs).
+        // `seed` and the first metric (runs); a mixed world's `population`
+        // column and its share metric are never swept, wherever they stand.
         let after_seed = |cols: &[String], end: &dyn Fn(&str) -> bool| -> Vec<String> {
             let start = cols.iter().position(|c| c == "seed").map_or(0, |i| i + 1);
             cols[start..]
                 .iter()
                 .take_while(|c| !end(c))
+                .filter(|c| *c != POPULATION && *c != POPULATION_SHARE)
                 .cloned()
                 .collect()
         };
@@ -163,6 +195,16 @@ impl Outputs {
         }
 
         let params = points::params(&runs, &swept, &lists)?;
+
+        // Populations in the order of their first row.
+        let mut populations: Vec<String> = Vec::new();
+        if run_cols.iter().any(|c| c == POPULATION) {
+            for p in str_column(&runs, POPULATION)? {
+                if p != ALL && !populations.contains(&p) {
+                    populations.push(p);
+                }
+            }
+        }
 
         // Regimes in order of their first run.
         let regime_col = str_column(&runs, "regime")?;
@@ -205,6 +247,9 @@ impl Outputs {
             spec_errors,
             regimes,
             regime_presets,
+            populations,
+            population_presets,
+            mixed: None,
             params,
             points,
             runs,
@@ -214,6 +259,11 @@ impl Outputs {
             ts_keys: None,
         };
         out.run_keys = out.keys(&out.runs, false)?;
+        let keys = &out.run_keys;
+        out.mixed = (0..keys.regime.len())
+            .find(|&i| keys.population[i] != 0 && keys.population[i] != u32::MAX)
+            .map(|i| keys.regime[i] as usize)
+            .filter(|&r| r < out.regimes.len());
         if out.replicates.is_none() && run_cols.iter().any(|c| c == "replicate") {
             let max = f64_column(&out.runs, "replicate")?
                 .into_iter()
@@ -240,6 +290,17 @@ impl Outputs {
             .into_iter()
             .map(|r| r.map_or(u32::MAX, |r| r as u32))
             .collect();
+        let population = if df.column(POPULATION).is_ok() {
+            let names: Vec<String> = std::iter::once(ALL.to_string())
+                .chain(self.populations.iter().cloned())
+                .collect();
+            str_codes(df, POPULATION, &names)?
+                .into_iter()
+                .map(|p| p.map_or(u32::MAX, |p| p as u32))
+                .collect()
+        } else {
+            vec![0; df.height()]
+        };
         let step = if with_step {
             f64_column(df, "step")?
                 .into_iter()
@@ -250,9 +311,39 @@ impl Outputs {
         };
         Ok(RowKeys {
             regime,
+            population,
             point,
             step,
         })
+    }
+
+    /// The names of the rows a chart `by` draws: the regimes, or `all` and
+    /// the populations.
+    pub fn row_names(&self, by: By) -> Vec<String> {
+        match by {
+            By::Regime => self.regimes.clone(),
+            By::Population => std::iter::once(ALL.to_string())
+                .chain(self.populations.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// Whether the tables split a mixed world by population.
+    pub fn has_populations(&self) -> bool {
+        self.mixed.is_some() && !self.populations.is_empty()
+    }
+
+    /// The chart row of table row `i` for a chart `by`: its regime when it is
+    /// a world's row, its population (0 for `all`) when it is the mixed world's.
+    fn row_of(&self, keys: &RowKeys, i: usize, by: By) -> Option<usize> {
+        let (r, p) = (keys.regime[i], keys.population[i]);
+        if r == u32::MAX || p == u32::MAX || keys.point[i] == u32::MAX {
+            return None;
+        }
+        match by {
+            By::Regime => (p == 0).then_some(r as usize),
+            By::Population => (Some(r as usize) == self.mixed).then_some(p as usize),
+        }
     }
 
     /// "10 replicates", for subtitles and captions.
@@ -283,6 +374,7 @@ impl Outputs {
         let kept = recorded.map_or(window, |r| window.min(r));
         match self.steps {
             Some(steps) if recorded == Some(kept) => format!("the whole run ({steps} steps)"),
+            _ if every == 1 && kept == 1 => "the last step".to_string(),
             _ if every == 1 => format!("the last {kept} steps"),
             _ => format!(
                 "the last {kept} recorded steps (one every {every}: {} steps)",

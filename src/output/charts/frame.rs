@@ -31,6 +31,8 @@ pub struct Frame<'a> {
     pub subtitle: &'a str,
     pub caption: &'a str,
     pub regimes: &'a [RegimeStyle],
+    /// The legend's heading: what its entries are ("Regime", "Population").
+    pub legend_title: &'a str,
     pub legend: LegendKind,
 }
 
@@ -192,7 +194,7 @@ pub fn draw_frame<DB: DrawingBackend>(
     let head_px = page.text(pt::LEGEND + 0.5);
     let head = font(head_px, true, INK).pos(pos(HPos::Left, VPos::Top));
     let legend_top = top + page.len(8);
-    root.draw_text("Regime", &head, (x0, legend_top))
+    root.draw_text(frame.legend_title, &head, (x0, legend_top))
         .map_err(err)?;
     let line_h = (entry_px * 1.2) as i32;
     let row_h = (entry_px * 1.8) as i32;

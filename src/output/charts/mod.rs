@@ -3,9 +3,10 @@
 //!
 //! [`data`] reads the tables and reduces them to means and 95 % intervals;
 //! [`style`] holds the font and palette; [`frame`] lays out title,
-//! legend, caption and panels; [`timeseries`], [`sweep`], [`bars`] and
-//! [`overview`] draw the four kinds ([`panel`], [`titles`] and [`ticks`] lay out
-//! their panels); [`svg`] makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
+//! legend, caption and panels; [`timeseries`], [`sweep`], [`bars`],
+//! [`overview`] and [`shares`] (a mixed world's populations) draw the five
+//! kinds ([`panel`], [`titles`] and [`ticks`] lay out their panels); [`svg`]
+//! makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
 
 pub mod bars;
 pub mod data;
@@ -16,6 +17,7 @@ pub mod panel;
 pub mod plan;
 pub mod render;
 pub mod scale;
+pub mod shares;
 pub mod style;
 pub mod svg;
 pub mod sweep;
@@ -30,7 +32,7 @@ use anyhow::Result;
 use crate::experiment::chart_spec::{Look, YScale};
 use crate::model::{Unit, metric_info};
 use crate::output::stats::Stats;
-use data::Outputs;
+use data::{By, Outputs};
 use page::Page;
 pub use render::{Drawing, Drawn, Want, draw, kept_look};
 use style::RegimeStyle;
@@ -74,6 +76,8 @@ pub enum JobKind {
         facet: Option<usize>,
     },
     Bars,
+    /// A mixed world's population shares over time, stacked.
+    Shares,
 }
 
 /// One chart to draw, written as `charts/<stem>.png` and `.svg`.
@@ -83,8 +87,11 @@ pub struct Job {
     pub kind: JobKind,
     pub metric: String,
     pub title: Option<String>,
-    /// Regimes drawn, by name, in order (`None`: all).
+    /// Rows drawn, by name, in order (`None`: all): regimes, or, `by`
+    /// population, `all` and populations.
     pub regimes: Option<Vec<String>>,
+    /// Whether the rows are regimes or a mixed world's populations.
+    pub by: By,
     pub look: Look,
 }
 
@@ -104,6 +111,22 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The legend's heading: what a line, bar or area stands for.
+    pub fn legend_title(&self) -> &'static str {
+        match self.job.by {
+            By::Regime => "Regime",
+            By::Population => "Population",
+        }
+    }
+
+    /// A default title, with " by population" when the rows are populations.
+    pub fn titled(&self, title: String) -> String {
+        match self.job.by {
+            By::Regime => title,
+            By::Population => format!("{title} by population"),
+        }
+    }
+
     /// The value axis' description: the look's, or the metric's label.
     pub fn y_label(&self) -> String {
         self.job

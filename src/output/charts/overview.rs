@@ -114,6 +114,7 @@ pub fn draw<DB: DrawingBackend>(
         subtitle: &subtitle,
         caption: &caption,
         regimes: ctx.styles,
+        legend_title: ctx.legend_title(),
         legend: if swept {
             LegendKind::Line
         } else {

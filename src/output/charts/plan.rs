@@ -4,8 +4,9 @@
 
 use crate::experiment::chart_spec::{ChartKind, ChartsMode, Look};
 
-use super::data::Outputs;
+use super::data::{By, Outputs, POPULATION_SHARE};
 use super::{CHART_METRICS, Job, JobKind};
+use crate::model::HEADLINE;
 
 /// A file-name-safe form of a parameter path.
 pub fn slug(s: &str) -> String {
@@ -20,9 +21,10 @@ pub fn slug(s: &str) -> String {
         .collect()
 }
 
-/// The charts to draw: the overview, the defaults unless the scenario replaces
-/// them, then its `[[charts]]` (a scenario chart with a default's file name
-/// replaces it). Entries that cannot be drawn become warnings. Display names
+/// The charts to draw: the overview (and a mixed world's population shares),
+/// the defaults unless the scenario replaces them (with a mixed world's
+/// headline metrics by population), then its `[[charts]]` (a scenario chart
+/// with a default's file name replaces it). Entries that cannot be drawn become warnings. Display names
 /// given in any entry apply to every chart; `over` (the options of `regimes
 /// plot`) overrides every chart's look.
 pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
@@ -38,9 +40,23 @@ pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
         metric: metric.to_string(),
         title: None,
         regimes: None,
+        by: By::Regime,
         look: base.clone(),
     };
+    let by_population = |j: Job| Job {
+        stem: format!("population_{}", j.stem),
+        by: By::Population,
+        ..j
+    };
+    let mixed = out.has_populations();
     let mut jobs = vec![job("overview".into(), JobKind::Overview, "")];
+    if mixed && out.has_series_metric(POPULATION_SHARE) {
+        jobs.push(by_population(job(
+            "shares".into(),
+            JobKind::Shares,
+            POPULATION_SHARE,
+        )));
+    }
     if out.mode == ChartsMode::Add {
         for m in CHART_METRICS.iter().filter(|m| out.has_series_metric(m)) {
             jobs.push(job(format!("timeseries_{m}"), JobKind::Timeseries, m));
@@ -49,6 +65,20 @@ pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
             for m in CHART_METRICS.iter().filter(|m| out.has_run_metric(m)) {
                 let stem = format!("sweep_{m}_by_{}", slug(&out.params[0].name));
                 jobs.push(job(stem, JobKind::Sweep { x: 0, facet: None }, m));
+            }
+        }
+        // The headline metrics of each population beside the world's: against
+        // the first swept parameter, or as bars without a sweep.
+        if mixed {
+            for m in HEADLINE.iter().filter(|m| out.has_run_metric(m)) {
+                let (stem, kind) = match out.params.first() {
+                    Some(p) => (
+                        format!("sweep_{m}_by_{}", slug(&p.name)),
+                        JobKind::Sweep { x: 0, facet: None },
+                    ),
+                    None => (format!("bars_{m}"), JobKind::Bars),
+                };
+                jobs.push(by_population(job(stem, kind, m)));
             }
         }
     }
@@ -86,17 +116,22 @@ pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
                 Ok((stem, JobKind::Sweep { x, facet }))
             }),
         };
-        let unknown = spec
-            .regimes
-            .iter()
-            .flatten()
-            .find(|r| !out.regimes.contains(r));
-        let kind = match unknown {
-            Some(r) => Err(format!("the tables have no regime `{r}`")),
-            None => kind,
+        let rows = out.row_names(spec.by);
+        let unknown = spec.regimes.iter().flatten().find(|r| !rows.contains(r));
+        let kind = match (unknown, spec.by) {
+            (_, By::Population) if !mixed => Err(
+                "the tables have no populations (`by = \"population\"` needs a mixed world)".into(),
+            ),
+            (Some(r), By::Regime) => Err(format!("the tables have no regime `{r}`")),
+            (Some(r), By::Population) => Err(format!("the tables have no population `{r}`")),
+            (None, _) => kind,
         };
         match kind {
             Ok((stem, kind)) => {
+                let stem = match spec.by {
+                    By::Regime => stem,
+                    By::Population => format!("population_{stem}"),
+                };
                 // Names merge: the scenario's, the entry's, then the options'.
                 let look = names.overridden_by(&spec.look).overridden_by(over);
                 let job = Job {
@@ -105,6 +140,7 @@ pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
                     metric: m.clone(),
                     title: spec.title.clone(),
                     regimes: spec.regimes.clone(),
+                    by: spec.by,
                     look,
                 };
                 match jobs.iter_mut().find(|j| j.stem == job.stem) {

@@ -15,17 +15,18 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::experiment::chart_spec::Look;
+use crate::experiment::scenario::MIXED;
 use crate::output::files::{sync_dir, write_renamed};
 use crate::output::stats::Stats;
 
-use super::data::{Outputs, TimeSeries};
+use super::data::{ALL, By, Outputs, TimeSeries};
 use super::frame::err;
 use super::page::Page;
 use super::plan::plan;
 use super::style::{self, RegimeStyle};
 use super::{
     CHART_METRICS, Ctx, Format, Job, JobKind, MAX_STEPS, Text, bars, clip, metric_bounds, overview,
-    svg, sweep, timeseries,
+    shares, svg, sweep, timeseries,
 };
 
 /// A chart's numbers, computed once for both formats; rows are the regimes drawn.
@@ -56,26 +57,30 @@ pub struct Drawing {
     pub look: Look,
 }
 
-/// The indices of the regimes a job draws, in its order.
+/// The indices of the rows (regimes or populations) a job draws, in its
+/// order. Stacked shares leave out the world (`all`, row 0): it is their sum.
 fn shown(out: &Outputs, job: &Job) -> Vec<usize> {
+    let names = out.row_names(job.by);
+    let first = usize::from(job.kind == JobKind::Shares);
     match &job.regimes {
-        None => (0..out.regimes.len()).collect(),
-        Some(names) => names
+        None => (first..names.len()).collect(),
+        Some(wanted) => wanted
             .iter()
-            .filter_map(|n| out.regimes.iter().position(|r| r == n))
+            .filter_map(|n| names.iter().position(|r| r == n))
+            .filter(|&r| r >= first)
             .collect(),
     }
 }
 
 fn prepare(out: &mut Outputs, job: &Job, rows: &[usize]) -> Result<Prepared> {
     let runs = |out: &Outputs, m: &str| -> Result<Vec<Vec<Stats>>> {
-        let mut stats = out.run_stats(m)?;
+        let mut stats = out.run_stats_by(m, job.by)?;
         stats.iter_mut().for_each(|r| clip(r, metric_bounds(m)));
         Ok(rows.iter().map(|&r| stats[r].clone()).collect())
     };
     Ok(match job.kind {
-        JobKind::Timeseries => {
-            let mut ts = out.series(&job.metric, MAX_STEPS)?;
+        JobKind::Timeseries | JobKind::Shares => {
+            let mut ts = out.series_by(&job.metric, MAX_STEPS, job.by)?;
             for s in ts.stats.iter_mut().flatten() {
                 clip(s, metric_bounds(&job.metric));
             }
@@ -105,6 +110,7 @@ fn render<DB: DrawingBackend>(
             sweep::draw(root, ctx, s, (*x, *facet))?
         }
         (JobKind::Bars, Prepared::Runs(s)) => bars::draw(root, ctx, s)?,
+        (JobKind::Shares, Prepared::Series(ts)) => shares::draw(root, ctx, ts)?,
         _ => unreachable!("prepare() matches the job kind"),
     };
     root.present().map_err(err)?;
@@ -284,24 +290,51 @@ fn remove_stale(dir: &Path, written: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
-/// Styles of the regimes a job draws: each keeps its colour, line and marker
-/// (chosen by its name in the tables) and shows its display name.
+/// Styles of the rows a job draws: each keeps its colour, line and marker
+/// (chosen by its name in the tables) and shows its display name. A
+/// population takes the colour of its regime's preset, as that regime would
+/// alone; the world (`all`) one of its own.
 fn styles(out: &Outputs, job: &Job, rows: &[usize]) -> Vec<RegimeStyle> {
-    // Styles are chosen among all the scenario's regimes, so that a chart of a
+    // Styles are chosen among all the scenario's rows, so that a chart of a
     // few keeps the colours of the others.
-    let all = style::regime_styles(&out.regimes, &out.regime_presets);
+    let names = out.row_names(job.by);
+    let all = match job.by {
+        By::Regime => style::regime_styles(&names, &out.regime_presets),
+        By::Population => style::regime_styles(&names, &out.population_presets),
+    };
     rows.iter()
         .map(|&r| RegimeStyle {
-            name: display_regime(&job.look, &out.regimes[r]),
+            name: match job.by {
+                By::Regime => display_regime(&job.look, &names[r]),
+                By::Population => display_population(&job.look, out, &names[r]),
+            },
             ..all[r].clone()
         })
         .collect()
 }
 
-/// A regime's display name: the look's, or its name with spaces for underscores.
+/// A population's display name: the look's, or "all producers" for the
+/// world and "open (commons)" for a population and its regime's preset.
+pub fn display_population(look: &Look, out: &Outputs, name: &str) -> String {
+    if let Some(shown) = look.names.get(name) {
+        return shown.clone();
+    }
+    if name == ALL {
+        return "all producers".to_string();
+    }
+    let plain = name.replace('_', " ");
+    match out.population_presets.get(name) {
+        Some(preset) if preset != name => format!("{plain} ({})", preset.replace('_', " ")),
+        _ => plain,
+    }
+}
+
+/// A regime's display name: the look's, or its name with spaces for
+/// underscores ("mixed world" for a scenario's mixed world).
 pub fn display_regime(look: &Look, name: &str) -> String {
-    look.names
-        .get(name)
-        .cloned()
-        .unwrap_or_else(|| name.replace('_', " "))
+    match look.names.get(name) {
+        Some(shown) => shown.clone(),
+        None if name == MIXED => "mixed world".to_string(),
+        None => name.replace('_', " "),
+    }
 }

@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-use super::data::Values;
+use super::data::{By, Values};
 use super::frame::{self, Frame, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, RegimeStyle};
@@ -242,10 +242,11 @@ pub fn draw<DB: DrawingBackend>(
     let rule = scale::rule(look, metric_bounds(&job.metric), false, means);
     let (axes, per_panel) = scale::panel_axes(&values, &rule, look.y_axes);
 
-    let title = job
-        .title
-        .clone()
-        .unwrap_or_else(|| format!("{} by {}", title_case(&y_label), x_name));
+    let title = job.title.clone().unwrap_or_else(|| match job.by {
+        By::Regime => format!("{} by {}", title_case(&y_label), x_name),
+        // The x axis names the parameter: the title stays one line.
+        By::Population => format!("{} by population", title_case(&y_label)),
+    });
     let mut subtitle = format!(
         "Scenario {} · {} per point · {}",
         out.name,
@@ -275,6 +276,7 @@ pub fn draw<DB: DrawingBackend>(
         subtitle: &subtitle,
         caption: &caption,
         regimes: ctx.styles,
+        legend_title: ctx.legend_title(),
         legend: LegendKind::Line,
     };
     let content = frame::draw_frame(root, &frame)?;

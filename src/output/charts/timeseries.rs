@@ -178,7 +178,7 @@ pub fn draw<DB: DrawingBackend>(
     let title = job
         .title
         .clone()
-        .unwrap_or_else(|| format!("{} over time", title_case(&label)));
+        .unwrap_or_else(|| ctx.titled(format!("{} over time", title_case(&label))));
     let caption = format!(
         "Lines: mean of {}; bands: 95% confidence interval of the mean (t-based). Values with nothing to divide (0/0) are skipped.{warm_note}{}",
         out.replicates_label(),
@@ -190,6 +190,7 @@ pub fn draw<DB: DrawingBackend>(
         subtitle: &subtitle,
         caption: &caption,
         regimes: ctx.styles,
+        legend_title: ctx.legend_title(),
         legend: LegendKind::Line,
     };
     let content = frame::draw_frame(root, &frame)?;

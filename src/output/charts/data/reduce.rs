@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
 
-use super::Outputs;
 use super::columns::{f64_column, read_parquet};
+use super::{By, Outputs, POPULATION};
 use crate::output::stats::{Accumulator, Stats};
 
-/// Per-step statistics of one metric: `stats[regime][point][k]` at `steps[k]`.
+/// Per-step statistics of one metric: `stats[row][point][k]` at `steps[k]`
+/// (a row is a regime, or a population: [`Outputs::row_names`]).
 #[derive(Clone, Debug)]
 pub struct TimeSeries {
     pub steps: Vec<f64>,
@@ -18,14 +19,19 @@ pub struct TimeSeries {
 }
 
 impl Outputs {
-    /// Per-run summary statistics: `[regime][point]`.
+    /// Per-run summary statistics of each regime's world: `[regime][point]`.
     pub fn run_stats(&self, metric: &str) -> Result<Vec<Vec<Stats>>> {
+        self.run_stats_by(metric, By::Regime)
+    }
+
+    /// Per-run summary statistics `[row][point]` of the rows `by` names.
+    pub fn run_stats_by(&self, metric: &str, by: By) -> Result<Vec<Vec<Stats>>> {
         let values = f64_column(&self.runs, metric)?;
-        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
+        let rows = self.row_names(by).len();
+        let mut acc = vec![vec![Accumulator::default(); self.points.len()]; rows];
         for (i, x) in values.into_iter().enumerate() {
-            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
-            if r != u32::MAX && p != u32::MAX {
-                acc[r as usize][p as usize].push(x);
+            if let Some(r) = self.row_of(&self.run_keys, i, by) {
+                acc[r][self.run_keys.point[i] as usize].push(x);
             }
         }
         Ok(acc
@@ -36,25 +42,26 @@ impl Outputs {
 
     /// Paired differences from the regime `baseline`: for every run, its value
     /// minus the baseline's run at the same sweep point and replicate (the same
-    /// seed: common random numbers), summarised per `[regime][point]`. The
-    /// baseline's own row is missing.
+    /// seed: common random numbers), summarised per `[regime][point]`, each
+    /// over its whole world. The baseline's own row is missing.
     pub fn paired_stats(&self, metric: &str, baseline: usize) -> Result<Vec<Vec<Stats>>> {
         let values = f64_column(&self.runs, metric)?;
         let replicate = f64_column(&self.runs, "replicate")?;
         let mut base: HashMap<(u32, u64), f64> = HashMap::new();
+        let world = |i: usize| self.row_of(&self.run_keys, i, By::Regime);
         for (i, x) in values.iter().enumerate() {
-            if self.run_keys.regime[i] == baseline as u32 && self.run_keys.point[i] != u32::MAX {
+            if world(i) == Some(baseline) {
                 base.insert((self.run_keys.point[i], replicate[i] as u64), *x);
             }
         }
         let mut acc = vec![vec![Accumulator::default(); self.points.len()]; self.regimes.len()];
         for (i, x) in values.iter().enumerate() {
-            let (r, p) = (self.run_keys.regime[i], self.run_keys.point[i]);
-            if r == u32::MAX || p == u32::MAX || r == baseline as u32 {
+            let Some(r) = world(i).filter(|&r| r != baseline) else {
                 continue;
-            }
+            };
+            let p = self.run_keys.point[i];
             if let Some(b) = base.get(&(p, replicate[i] as u64)) {
-                acc[r as usize][p as usize].push(x - b);
+                acc[r][p as usize].push(x - b);
             }
         }
         Ok(acc
@@ -74,11 +81,20 @@ impl Outputs {
             .collect())
     }
 
-    /// Per-step statistics across replicates, thinned to at most `max_steps`
-    /// evenly spaced recorded steps (a million-step run still draws quickly).
+    /// Per-step statistics of each regime's world across replicates, thinned
+    /// to at most `max_steps` evenly spaced recorded steps (a million-step run
+    /// still draws quickly).
     pub fn series(&mut self, metric: &str, max_steps: usize) -> Result<TimeSeries> {
+        self.series_by(metric, max_steps, By::Regime)
+    }
+
+    /// [`Self::series`] of the rows `by` names.
+    pub fn series_by(&mut self, metric: &str, max_steps: usize, by: By) -> Result<TimeSeries> {
         if self.ts_keys.is_none() {
             let mut cols = vec!["regime".to_string()];
+            if self.ts_columns.iter().any(|c| c == POPULATION) {
+                cols.push(POPULATION.to_string());
+            }
             cols.extend(self.params.iter().map(|p| p.name.clone()));
             cols.push("step".to_string());
             let df = read_parquet(&self.ts_path, Some(cols))?;
@@ -102,17 +118,17 @@ impl Outputs {
             metric,
         )?;
         let (np, ns) = (self.points.len(), kept.len());
-        let mut acc = vec![Accumulator::default(); self.regimes.len() * np * ns];
+        let rows = self.row_names(by).len();
+        let mut acc = vec![Accumulator::default(); rows * np * ns];
         for (i, x) in values.into_iter().enumerate() {
-            let (r, p) = (keys.regime[i], keys.point[i]);
-            if r == u32::MAX || p == u32::MAX {
+            let Some(r) = self.row_of(keys, i, by) else {
                 continue;
-            }
+            };
             if let Some(&k) = index.get(&keys.step[i]) {
-                acc[(r as usize * np + p as usize) * ns + k].push(x);
+                acc[(r * np + keys.point[i] as usize) * ns + k].push(x);
             }
         }
-        let stats = (0..self.regimes.len())
+        let stats = (0..rows)
             .map(|r| {
                 (0..np)
                     .map(|p| {
