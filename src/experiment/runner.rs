@@ -16,11 +16,26 @@ use crate::model::{METRIC_COUNT, METRICS, Simulation};
 /// One metric row per recorded step.
 pub type Values = [f64; METRIC_COUNT];
 
-/// Recorded rows of one run, a chunk at a time.
+/// Recorded rows of one run, a chunk at a time. A recorded step has one row
+/// for the world and, in a mixed world, one more per population after it
+/// (spec §5 "Observation"): all the rows of a step are in the same chunk.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Rows {
     pub steps: Vec<u32>,
+    /// Whose row: [`WORLD`] for the world, `k + 1` for population `k`.
+    pub population: Vec<u8>,
     pub values: Vec<Values>,
+}
+
+/// The `population` of the world's rows (named `all` in the tables).
+pub const WORLD: u8 = 0;
+
+impl Rows {
+    fn push(&mut self, step: u32, population: u8, values: Values) {
+        self.steps.push(step);
+        self.population.push(population);
+        self.values.push(values);
+    }
 }
 
 /// What a finished run leaves besides its rows.
@@ -35,6 +50,8 @@ pub struct Outcome {
     pub window: Values,
     /// Welfare summed over every step (recorded or not), NaN skipped.
     pub cumulative_welfare: f64,
+    /// The same of each population, in population order (mixed worlds only).
+    pub populations: Vec<(Values, f64)>,
 }
 
 /// Where runs put their results; called from many threads at once.
@@ -136,24 +153,34 @@ pub fn simulate(
         .position(|m| m.name == "welfare")
         .expect("welfare is a metric");
     let window = scenario.window as usize;
-    let mut recent: VecDeque<Values> = VecDeque::with_capacity(window);
+    // The world's, then each population's (none in a one-population world).
+    let kinds = 1 + config.populations.len() * (config.populations.len() > 1) as usize;
+    let mut recent = vec![VecDeque::<Values>::with_capacity(window); kinds];
+    let mut cumulative = vec![0.0f64; kinds];
     let mut rows = Rows::default();
-    let (mut chunks, mut count, mut cumulative) = (0u32, 0u64, 0.0f64);
+    let (mut chunks, mut count) = (0u32, 0u64);
     for t in 0..scenario.steps {
-        let values = sim.step().values();
-        if !values[welfare].is_nan() {
-            cumulative += values[welfare];
+        let world = sim.step().values();
+        let each = sim.population_metrics().iter().map(|m| m.values());
+        let mut kept = 0;
+        for (k, values) in std::iter::once(world).chain(each).enumerate() {
+            if !values[welfare].is_nan() {
+                cumulative[k] += values[welfare];
+            }
+            if t % scenario.record_every != 0 {
+                continue;
+            }
+            if recent[k].len() == window {
+                recent[k].pop_front();
+            }
+            recent[k].push_back(values);
+            rows.push(t, k as u8, values);
+            kept += 1;
         }
-        if t % scenario.record_every != 0 {
+        if kept == 0 {
             continue;
         }
-        if recent.len() == window {
-            recent.pop_front();
-        }
-        recent.push_back(values);
-        rows.steps.push(t);
-        rows.values.push(values);
-        count += 1;
+        count += kept;
         if rows.steps.len() >= chunk_rows {
             sink.chunk(spec, chunks, &rows)?;
             chunks += 1;
@@ -168,8 +195,11 @@ pub fn simulate(
         chunks,
         rows: count,
         trials: sim.search_trials(),
-        window: window_means(&recent),
-        cumulative_welfare: cumulative,
+        window: window_means(&recent[0]),
+        cumulative_welfare: cumulative[0],
+        populations: (recent[1..].iter().map(window_means))
+            .zip(cumulative[1..].iter().copied())
+            .collect(),
     };
     sink.finish(spec, &outcome)?;
     Ok(outcome)

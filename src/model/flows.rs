@@ -39,6 +39,9 @@ pub struct ProducerFlows {
     pub outside: Vec<f64>,
     /// Fine for shirking (governance).
     pub fine: Vec<f64>,
+    /// The population each producer worked in this step, before migration
+    /// (mixed worlds only; empty otherwise): what observation counts it in.
+    pub population: Vec<u8>,
 }
 
 impl ProducerFlows {
@@ -60,6 +63,7 @@ impl ProducerFlows {
             granted: vec![0.0; n],
             outside: vec![0.0; n],
             fine: vec![0.0; n],
+            population: Vec::new(),
         }
     }
 
@@ -216,6 +220,36 @@ pub struct Pool {
     pub monitoring_carried: f64,
     /// Paid out of the pool this step (income from it, before any cap).
     pub paid: f64,
+    /// What observation reads of the population (spec §5 "Observation",
+    /// docs/MODEL.md D52): the population's share of the step's totals, each
+    /// booked where the [`Ledger`]'s total is, so that they add up to it.
+    pub tally: Tally,
+}
+
+/// One population's part of the step's totals of the [`Ledger`] (mixed worlds
+/// only; a one-population world leaves it zero): its members' trials by class,
+/// the lineages they started, the compute they and the pool bought, their
+/// sanctions and exits, and the money of the problems credited to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Tally {
+    pub catchup: u64,
+    pub race: u64,
+    pub redundant: u64,
+    pub exploration: u64,
+    pub frontier: u64,
+    pub new_lineages: u32,
+    /// Frontier gains of the problems whose race its member won (disclosure).
+    pub innovation: f64,
+    /// The surplus split of the problems credited to it (market): potential
+    /// surplus to the population of the frontier's holder, revenue and
+    /// deadweight loss to the leader's population.
+    pub potential_surplus: f64,
+    pub revenue: f64,
+    pub deadweight_loss: f64,
+    pub compute_spent: f64,
+    pub credit_compute: f64,
+    pub sanctions: u32,
+    pub exits: u32,
 }
 
 impl Pool {

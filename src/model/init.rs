@@ -171,6 +171,7 @@ impl Simulation {
                 ledger: Ledger::default(),
             },
             workspaces: Workspaces::default(),
+            population_metrics: Vec::new(),
         })
     }
 }

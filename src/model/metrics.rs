@@ -131,6 +131,8 @@ metrics! {
         "Share of producers who went bankrupt this step and were replaced by entrants.";
     misallocation: Share, "misallocation (share outside own domain)",
         "Share of producers working on a problem outside their own domain.";
+    population_share: Share, "share of producers",
+        "Share of the producers who are members of the population this step (1 for the world, `all`): in a mixed world the populations' shares sum to 1, and migration moves them.";
 }
 
 impl Metrics {

@@ -11,7 +11,7 @@ use super::rules::disclosure::{self, disclosure};
 use super::rules::governance::{self, governance};
 use super::rules::market::market;
 use super::rules::migration::{self, migration};
-use super::rules::observation::{self, observation};
+use super::rules::observation::{self, observation, observe_populations};
 use super::rules::reward::{self, reward};
 use super::rules::search::{self, search};
 use super::rules::shocks::shocks;
@@ -58,6 +58,8 @@ pub struct Simulation {
     pub(super) problems: Problems,
     pub(super) flows: Flows,
     pub(super) workspaces: Workspaces,
+    /// Each population's metrics of the last step (mixed worlds; empty otherwise).
+    pub(super) population_metrics: Vec<Metrics>,
 }
 
 /// Each rule's space, kept between steps so that a step does not allocate.
@@ -72,6 +74,7 @@ pub(super) struct Workspaces {
     adaptation: adaptation::Workspace,
     migration: migration::Workspace,
     observation: observation::Workspace,
+    populations: observation::PopulationsWorkspace,
 }
 
 /// What the rules may change, lent out for one rule at a time.
@@ -119,6 +122,7 @@ const STEP: [(&str, Rule); 10] = [
             &mut f.producers,
             &mut f.problems,
             &mut f.ledger,
+            &mut f.pools,
             w,
         );
     }),
@@ -147,6 +151,7 @@ const STEP: [(&str, Rule); 10] = [
             &mut f.producers,
             &mut f.problems,
             ledger,
+            &mut f.pools,
             w,
         );
     }),
@@ -190,10 +195,16 @@ const STEP: [(&str, Rule); 10] = [
     ("adaptation", |s| {
         let (cx, p) = s.parts();
         let (f, w) = (p.flows, &mut p.workspaces.adaptation);
-        adaptation(cx, p.producers, p.problems, &f.producers, &mut f.ledger, w);
+        let (ledger, pools) = (&mut f.ledger, &mut f.pools);
+        adaptation(cx, p.producers, p.problems, &f.producers, ledger, pools, w);
     }),
     ("migration", |s| {
         // Migration changes who learns from whom and who sees what: the setting.
+        // Observation counts a producer in the population it worked in.
+        if s.regimes.len() > 1 {
+            let worked_in = &mut s.flows.producers.population;
+            worked_in.clone_from(&s.producers.population);
+        }
         let Simulation {
             config,
             regimes,
@@ -232,6 +243,7 @@ impl Simulation {
             problems,
             flows,
             workspaces,
+            ..
         } = self;
         let cx = Context {
             world: &config.world,
@@ -298,12 +310,30 @@ impl Simulation {
     }
 
     fn end_step(&mut self) -> Metrics {
+        let mut each = std::mem::take(&mut self.population_metrics);
         let (cx, p) = self.parts();
         let loci = p.landscapes.nk.loci();
         let space = &mut p.workspaces.observation;
         let metrics = observation(cx, loci, p.producers, p.problems, p.flows, space);
+        if cx.regimes.len() > 1 {
+            // Every metric per population too (spec §5 "Observation").
+            each.resize(cx.regimes.len(), Metrics::default());
+            let space = &mut p.workspaces.populations;
+            let (producers, problems, flows) = (&*p.producers, &*p.problems, &*p.flows);
+            observe_populations(
+                cx, loci, producers, problems, flows, &metrics, space, &mut each,
+            );
+        }
+        self.population_metrics = each;
         self.clock.time += 1;
         metrics
+    }
+
+    /// Each population's metrics of the last step, in population order (spec
+    /// §5 "Observation"); empty in a single-regime run, whose only row is the
+    /// world's that [`Simulation::step`] returns.
+    pub fn population_metrics(&self) -> &[Metrics] {
+        &self.population_metrics
     }
 
     /// Runs `steps` steps, handing each step's index and metrics to `observe`.

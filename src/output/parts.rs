@@ -28,17 +28,19 @@ use crate::model::METRIC_COUNT;
 /// First bytes of a chunk part: its format and version. A parts directory can
 /// outlive the program that wrote it (`--resume` after an upgrade), and a part
 /// laid out otherwise must be refused rather than misread.
-const ROWS_MAGIC: &[u8; 16] = b"regimes rows v1\n";
+/// (v2: each row says whose it is, the world's or a population's.)
+const ROWS_MAGIC: &[u8; 16] = b"regimes rows v2\n";
 
 /// Bytes of a chunk part's header: the magic, the row count (u64) and the
 /// metrics per row (u32).
 const ROWS_HEADER: usize = ROWS_MAGIC.len() + 8 + 4;
 
-/// Bytes per row of a chunk part: its step (u32) and its metrics (f64).
-const ROW_BYTES: usize = 4 + 8 * METRIC_COUNT;
+/// Bytes per row of a chunk part: its step (u32), its population (u8) and its
+/// metrics (f64).
+const ROW_BYTES: usize = 4 + 1 + 8 * METRIC_COUNT;
 
-/// A chunk part: the header, every step, then every row's metrics in the order of
-/// `METRICS`, all little-endian.
+/// A chunk part: the header, every step, every row's population, then every
+/// row's metrics in the order of `METRICS`, all little-endian.
 fn encode_rows(rows: &Rows) -> Vec<u8> {
     let n = rows.steps.len();
     let mut bytes = Vec::with_capacity(ROWS_HEADER + n * ROW_BYTES);
@@ -48,6 +50,7 @@ fn encode_rows(rows: &Rows) -> Vec<u8> {
     for step in &rows.steps {
         bytes.extend_from_slice(&step.to_le_bytes());
     }
+    bytes.extend_from_slice(&rows.population);
     for x in rows.values.iter().flatten() {
         bytes.extend_from_slice(&x.to_le_bytes());
     }
@@ -79,12 +82,14 @@ fn decode_rows(bytes: &[u8]) -> Result<Rows> {
             n as u128 * ROW_BYTES as u128
         );
     }
-    let (steps, values) = body.split_at(4 * n as usize);
+    let (steps, rest) = body.split_at(4 * n as usize);
+    let (population, values) = rest.split_at(n as usize);
     Ok(Rows {
         steps: steps
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
             .collect(),
+        population: population.to_vec(),
         values: values
             .chunks_exact(8 * METRIC_COUNT)
             .map(|row| {
@@ -106,6 +111,35 @@ pub struct Marker {
     /// Window means in the order of `METRICS`, as exact decimal text ("NaN" too).
     pub window: Vec<String>,
     pub cumulative_welfare: String,
+    /// The same of each population in a mixed world, in population order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub populations: Vec<PopulationMarker>,
+}
+
+/// A population's part of a run's marker: its window means and cumulative welfare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PopulationMarker {
+    pub window: Vec<String>,
+    pub cumulative_welfare: String,
+}
+
+/// Exact decimal text of each value (Rust prints the shortest text that
+/// parses back to the same f64), and back.
+fn texts(values: &[f64]) -> Vec<String> {
+    values.iter().map(|x| format!("{x:?}")).collect()
+}
+
+/// Window means then cumulative welfare, checked for their count.
+fn parsed(run: u32, window: &[String], cumulative_welfare: &str) -> Result<Vec<f64>> {
+    let mut v = window
+        .iter()
+        .map(|s| s.parse::<f64>())
+        .collect::<Result<Vec<f64>, _>>()?;
+    if v.len() != METRIC_COUNT {
+        bail!("run {run}: {} metrics, expected {METRIC_COUNT}", v.len());
+    }
+    v.push(cumulative_welfare.parse()?);
+    Ok(v)
 }
 
 impl Marker {
@@ -115,28 +149,29 @@ impl Marker {
             chunks: o.chunks,
             rows: o.rows,
             trials: o.trials,
-            // Rust prints the shortest text that parses back to the same f64.
-            window: o.window.iter().map(|x| format!("{x:?}")).collect(),
+            window: texts(&o.window),
             cumulative_welfare: format!("{:?}", o.cumulative_welfare),
+            populations: (o.populations.iter())
+                .map(|(window, welfare)| PopulationMarker {
+                    window: texts(window),
+                    cumulative_welfare: format!("{welfare:?}"),
+                })
+                .collect(),
         }
     }
 
-    /// Window means, then cumulative welfare: the metric columns of `runs.parquet`.
+    /// Window means, then cumulative welfare: the metric columns of `runs.parquet`
+    /// (the world's row).
     pub fn values(&self) -> Result<Vec<f64>> {
-        let mut v = self
-            .window
-            .iter()
-            .map(|s| s.parse::<f64>())
-            .collect::<Result<Vec<f64>, _>>()?;
-        if v.len() != METRIC_COUNT {
-            bail!(
-                "run {}: {} metrics, expected {METRIC_COUNT}",
-                self.run,
-                v.len()
-            );
-        }
-        v.push(self.cumulative_welfare.parse()?);
-        Ok(v)
+        parsed(self.run, &self.window, &self.cumulative_welfare)
+    }
+
+    /// The same of each population, in population order (none in a
+    /// one-population world): its rows of `runs.parquet` after the world's.
+    pub fn population_values(&self) -> Result<Vec<Vec<f64>>> {
+        (self.populations.iter())
+            .map(|p| parsed(self.run, &p.window, &p.cumulative_welfare))
+            .collect()
     }
 }
 

@@ -34,11 +34,20 @@ pub const SUMMARY: &str = "summary.csv";
 pub const SCENARIO: &str = "scenario.toml";
 pub const MANIFEST: &str = "manifest.json";
 
+/// The `population` of the world's rows in every table (spec §5 "Observation").
+pub const ALL: &str = "all";
+
+/// The `population` column's name.
+pub const POPULATION: &str = "population";
+
 /// The identifier columns of a scenario's tables.
 struct Layout<'a> {
     scenario: &'a Scenario,
     /// Swept parameters: path and whether the column is numeric.
     sweep: Vec<(String, bool)>,
+    /// Each regime entry's row names: [`ALL`], then in a mixed world its
+    /// populations' (a one-population world has only the world's rows).
+    populations: Vec<Vec<String>>,
 }
 
 impl<'a> Layout<'a> {
@@ -50,7 +59,21 @@ impl<'a> Layout<'a> {
                 .iter()
                 .map(|a| (a.path.clone(), a.is_numeric()))
                 .collect(),
+            populations: (scenario.regimes.iter())
+                .map(|r| {
+                    let mixed = r.populations.len() > 1;
+                    let names = r.populations.iter().map(|p| p.name.clone());
+                    std::iter::once(ALL.to_string())
+                        .chain(names.filter(|_| mixed))
+                        .collect()
+                })
+                .collect(),
         }
+    }
+
+    /// The name of the rows of `population` (`runner::WORLD` or `k + 1`).
+    fn population(&self, spec: &RunSpec, population: u8) -> &str {
+        &self.populations[spec.regime][population as usize]
     }
 
     fn cells(&self, point: usize) -> Vec<Cell> {
@@ -66,9 +89,10 @@ impl<'a> Layout<'a> {
         &self.scenario.regimes[spec.regime].name
     }
 
-    /// `run`, `regime`, `replicate`, `seed` and the swept parameters, each run's
-    /// values repeated over its rows (runs in order, with their row counts).
-    fn ids(&self, runs: &[(RunSpec, usize)]) -> Vec<Column> {
+    /// `run`, `regime`, `population`, `replicate`, `seed` and the swept
+    /// parameters, each run's values repeated over its rows (runs in order,
+    /// with their row counts; `population` has one entry per row).
+    fn ids(&self, runs: &[(RunSpec, usize)], population: &[u8]) -> Vec<Column> {
         let each = |f: &dyn Fn(&RunSpec) -> u64| -> Vec<u64> {
             runs.iter()
                 .flat_map(|(s, n)| std::iter::repeat_n(f(s), *n))
@@ -81,6 +105,14 @@ impl<'a> Layout<'a> {
                 "regime".into(),
                 runs.iter()
                     .flat_map(|(s, n)| std::iter::repeat_n(self.regime(s), *n))
+                    .collect::<Vec<&str>>(),
+            ),
+            Column::new(
+                POPULATION.into(),
+                runs.iter()
+                    .flat_map(|(s, n)| std::iter::repeat_n(s, *n))
+                    .zip(population)
+                    .map(|(s, &k)| self.population(s, k))
                     .collect::<Vec<&str>>(),
             ),
             Column::new("replicate".into(), as_u32(each(&|s| s.replicate as u64))),
@@ -120,6 +152,7 @@ impl<'a> Layout<'a> {
 struct Timeseries {
     runs: Vec<(RunSpec, usize)>,
     steps: Vec<u32>,
+    population: Vec<u8>,
     /// One column per metric, in the order of `METRICS`.
     metrics: Vec<Vec<f64>>,
 }
@@ -129,6 +162,7 @@ impl Timeseries {
         self.metrics.resize_with(METRIC_COUNT, Vec::new);
         self.runs.push((*spec, rows.steps.len()));
         self.steps.extend_from_slice(&rows.steps);
+        self.population.extend_from_slice(&rows.population);
         for (k, column) in self.metrics.iter_mut().enumerate() {
             column.extend(rows.values.iter().map(|r| r[k]));
         }
@@ -140,29 +174,32 @@ impl Timeseries {
 
     /// The gathered rows as a table, leaving the buffer empty (its capacity kept).
     fn take(&mut self, layout: &Layout) -> Result<DataFrame> {
-        let mut columns = layout.ids(&self.runs);
+        let mut columns = layout.ids(&self.runs, &self.population);
         columns.push(Column::new("step".into(), self.steps.as_slice()));
         for (m, column) in METRICS.iter().zip(&self.metrics) {
             columns.push(Column::new(m.name.into(), column.as_slice()));
         }
         self.runs.clear();
         self.steps.clear();
+        self.population.clear();
         self.metrics.iter_mut().for_each(Vec::clear);
         Ok(DataFrame::new_infer_height(columns)?)
     }
 }
 
-/// One row per run of `runs.parquet`: the runs and their metric values, flat.
+/// The rows of `runs.parquet`, one per run and population (the world's, then
+/// each population's in a mixed world): the runs and their metric values, flat.
 #[derive(Default)]
 struct RunRows {
     runs: Vec<(RunSpec, usize)>,
-    /// `METRIC_COUNT + 1` values per run: the window means, then cumulative welfare.
+    population: Vec<u8>,
+    /// `METRIC_COUNT + 1` values per row: the window means, then cumulative welfare.
     values: Vec<f64>,
 }
 
 impl RunRows {
     fn take(&mut self, layout: &Layout) -> Result<DataFrame> {
-        let mut columns = layout.ids(&self.runs);
+        let mut columns = layout.ids(&self.runs, &self.population);
         let names = METRICS.iter().map(|m| m.name).chain([CUMULATIVE_WELFARE]);
         let width = METRIC_COUNT + 1;
         for (k, name) in names.enumerate() {
@@ -170,6 +207,7 @@ impl RunRows {
             columns.push(Column::new(name.into(), v));
         }
         self.runs.clear();
+        self.population.clear();
         self.values.clear();
         Ok(DataFrame::new_infer_height(columns)?)
     }
@@ -248,7 +286,8 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
             let mut summary = SummaryCsv::new(Recorder::new(summary_file.writer(), &seen[2]));
             let mut ts_rows = Timeseries::default();
             let mut run_rows = RunRows::default();
-            let mut group: Vec<Accumulator> = vec![Accumulator::default(); metric_names.len()];
+            // One accumulator per metric for each population's rows (the world's first).
+            let mut group: Vec<Vec<Accumulator>> = Vec::new();
             for run in 0..total {
                 let spec = scenario.run_spec(run);
                 let parts = parts
@@ -263,28 +302,48 @@ pub fn assemble(scenario: &Scenario, parts: &dyn Locate, out: &Path) -> Result<A
                         ts.write(&ts_rows.take(&layout)?)?;
                     }
                 }
-                let values = marker.values()?;
                 trials += marker.trials;
-                for (acc, &x) in group.iter_mut().zip(&values) {
-                    acc.push(x);
+                let rows: Vec<Vec<f64>> = std::iter::once(marker.values()?)
+                    .chain(marker.population_values()?)
+                    .collect();
+                if rows.len() != layout.populations[spec.regime].len() {
+                    bail!(
+                        "run {run} has {} populations' rows, its scenario {}",
+                        rows.len(),
+                        layout.populations[spec.regime].len()
+                    );
                 }
-                run_rows.values.extend_from_slice(&values);
-                run_rows.runs.push((spec, 1));
-                if run_rows.runs.len() >= ROW_GROUP {
+                group.resize_with(rows.len(), || {
+                    vec![Accumulator::default(); metric_names.len()]
+                });
+                for (k, values) in rows.iter().enumerate() {
+                    for (acc, &x) in group[k].iter_mut().zip(values) {
+                        acc.push(x);
+                    }
+                    run_rows.values.extend_from_slice(values);
+                    run_rows.population.push(k as u8);
+                }
+                run_rows.runs.push((spec, rows.len()));
+                if run_rows.population.len() >= ROW_GROUP {
                     runs.write(&run_rows.take(&layout)?)?;
                 }
                 // Runs are ordered point x regime x replicate: a group ends with its last replicate.
                 if spec.replicate + 1 == scenario.replicates {
-                    let stats: Vec<_> = group.iter().map(Accumulator::stats).collect();
                     let cells = layout.cells(spec.point);
-                    summary.group(&layout, layout.regime(&spec), &cells, &metric_names, &stats)?;
-                    group = vec![Accumulator::default(); metric_names.len()];
+                    for (k, accumulators) in group.iter().enumerate() {
+                        let stats: Vec<_> = accumulators.iter().map(Accumulator::stats).collect();
+                        let regime = layout.regime(&spec);
+                        let population = layout.population(&spec, k as u8);
+                        let at = (regime, population);
+                        summary.group(&layout, at, &cells, &metric_names, &stats)?;
+                    }
+                    group.clear();
                 }
             }
             if ts_rows.len() > 0 {
                 ts.write(&ts_rows.take(&layout)?)?;
             }
-            if !run_rows.runs.is_empty() {
+            if !run_rows.population.is_empty() {
                 runs.write(&run_rows.take(&layout)?)?;
             }
             ts.finish()?;
@@ -324,17 +383,20 @@ impl<W: Write> SummaryCsv<W> {
         }
     }
 
-    /// The rows of one regime x sweep point: one per metric.
+    /// The rows of one regime x population x sweep point: one per metric.
     fn group(
         &mut self,
         layout: &Layout,
-        regime: &str,
+        (regime, population): (&str, &str),
         cells: &[Cell],
         metrics: &[&str],
         stats: &[super::summary::Stats],
     ) -> Result<()> {
         let n = metrics.len();
-        let mut columns = vec![Column::new("regime".into(), vec![regime; n])];
+        let mut columns = vec![
+            Column::new("regime".into(), vec![regime; n]),
+            Column::new(POPULATION.into(), vec![population; n]),
+        ];
         for ((path, numeric), cell) in layout.sweep.iter().zip(cells) {
             let name = path.as_str().into();
             columns.push(match cell {

@@ -12,7 +12,7 @@ use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
 use rayon::prelude::*;
 
 use super::summary::Stats;
-use super::tables::TIMESERIES;
+use super::tables::{ALL, POPULATION, TIMESERIES};
 use crate::experiment::Scenario;
 use crate::experiment::census::{Census, census};
 use crate::experiment::classics::{Check, Classic, Measure, Rule};
@@ -368,8 +368,16 @@ fn load(path: &Path, metrics: &[&str]) -> Result<Vec<Series>> {
         .iter()
         .map(|&m| Ok((m, numbers(m)?)))
         .collect::<Result<_>>()?;
+    // The world's rows (a mixed world's tables have one more per population).
+    let world: Vec<bool> = match df.column(POPULATION) {
+        Ok(_) => text_column(&df, POPULATION)?
+            .iter()
+            .map(|p| p == ALL)
+            .collect(),
+        Err(_) => vec![true; df.height()],
+    };
     let mut by_run: BTreeMap<u32, Series> = BTreeMap::new();
-    for row in 0..df.height() {
+    for row in (0..df.height()).filter(|&row| world[row]) {
         let run = runs[row] as u32;
         let s = by_run.entry(run).or_insert_with(|| Series {
             run,

@@ -74,13 +74,16 @@ fn default_run_writes_every_table_and_an_overview() {
         .iter()
         .map(|c| c.to_string())
         .collect();
-    assert_eq!(&names[..5], ["run", "regime", "replicate", "seed", "step"]);
+    assert_eq!(
+        &names[..6],
+        ["run", "regime", "population", "replicate", "seed", "step"]
+    );
     let runs = read_parquet(&out.join("runs.parquet"));
     assert_eq!(runs.height(), 6);
     assert!(runs.column("cumulative_welfare").is_ok());
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert!(
-        csv.starts_with("regime,metric,n,mean,sd,ci_low,ci_high\n"),
+        csv.starts_with("regime,population,metric,n,mean,sd,ci_low,ci_high\n"),
         "{csv}"
     );
 

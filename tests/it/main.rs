@@ -15,6 +15,7 @@ mod imitation;
 mod merges;
 mod mixed;
 mod model;
+mod observed;
 mod population_charts;
 mod reliability;
 mod report;

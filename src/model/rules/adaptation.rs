@@ -11,7 +11,7 @@ use rand_distr::{Beta, Distribution, LogNormal, StandardNormal};
 
 use super::Context;
 use crate::model::config::World;
-use crate::model::flows::{Ledger, ProducerFlows};
+use crate::model::flows::{Ledger, Pool, ProducerFlows};
 use crate::model::kernels::par::map_into;
 use crate::model::rng::{Phase, Streams, stream};
 use crate::model::state::{Problems, Producers};
@@ -23,13 +23,15 @@ pub struct Workspace {
     learned: Vec<(f64, f64)>,
 }
 
-/// Wealth, investment, payoffs, learning, exit and entry.
+/// Wealth, investment, payoffs, learning, exit and entry (in a mixed world
+/// each population's compute and exits are also tallied in its pool).
 pub fn adaptation(
     cx: Context,
     producers: &mut Producers,
     problems: &mut Problems,
     flows: &ProducerFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
     let w = cx.world;
@@ -64,6 +66,9 @@ pub fn adaptation(
         let spent = bought * r.compute_price;
         wealth[i] -= spent;
         compute += spent;
+        if let [_, _, ..] = pools {
+            pools[population[i] as usize].tally.compute_spent += spent;
+        }
         budget[i] = w.base_budget + granted[i] + bought;
         let payoff = money + intrinsic[i] * exerted[i] as f64 - spent;
         payoffs[i] = w.payoff_decay * payoffs[i] + (1.0 - w.payoff_decay) * payoff;
@@ -115,6 +120,11 @@ pub fn adaptation(
     ledger.exits = bankrupt.len() as u32;
     if bankrupt.is_empty() {
         return;
+    }
+    if let [_, _, ..] = pools {
+        for &i in &bankrupt {
+            pools[p.population[i] as usize].tally.exits += 1;
+        }
     }
     // Records held by a producer go with it (a group's stay with the group).
     let held_alone = match cx.single() {

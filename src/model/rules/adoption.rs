@@ -23,7 +23,7 @@ use rand::distr::Bernoulli;
 use super::{Context, per_population};
 use crate::model::config::{Adopt, Allocation, CreditRule};
 use crate::model::csr::Csr;
-use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
+use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::{Head, exhausted, merge_tried};
 use crate::model::kernels::fork::fork_choice;
 use crate::model::kernels::par::map_into;
@@ -91,6 +91,7 @@ pub fn adoption(
     producer_flows: &mut ProducerFlows,
     problem_flows: &mut ProblemFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
     problem_flows
@@ -348,17 +349,30 @@ pub fn adoption(
             heads_start[i] = h.max(s.solution.quality);
         }
     }
+    let mixed = cx.single().is_none();
+    if mixed {
+        // Each population's part of the count (spec §5 "Observation").
+        for (i, s) in starts.iter().enumerate() {
+            let started = (s.new_lineage & !s.new_team_lineage) as u32;
+            pools[p.population[i] as usize].tally.new_lineages += started;
+        }
+    }
     if let Some(planner) = planner {
         // A team lineage started this step is the slot's from now on.
         let members = starts.iter().enumerate();
+        let mut team_lineages = 0;
         for (i, s) in members.filter(|&(i, _)| p.population[i] as usize == planner) {
             let slot = p.target[i] as usize * k + p.team_rank[i] as usize % k;
             let row = &mut problems.plan_lineage;
             // Counted once per slot, on its first member.
-            new_lineages += (s.new_team_lineage && row[slot] != s.solution.lineage) as u32;
+            team_lineages += (s.new_team_lineage && row[slot] != s.solution.lineage) as u32;
             if s.new_team_lineage || row[slot] == 0 {
                 row[slot] = s.solution.lineage;
             }
+        }
+        new_lineages += team_lineages;
+        if mixed {
+            pools[planner].tally.new_lineages += team_lineages;
         }
     }
     ledger.new_lineages = new_lineages;

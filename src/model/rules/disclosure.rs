@@ -12,7 +12,7 @@ use std::hint::select_unpredictable;
 
 use super::Context;
 use crate::model::config::{CreditRule, Visibility};
-use crate::model::flows::{Ledger, ProblemFlows, ProducerFlows};
+use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::head_holder;
 use crate::model::kernels::par::{map_into, parallel};
 use crate::model::kernels::redundancy::{Evaluation, redundant};
@@ -54,7 +54,9 @@ pub struct Workspace {
     lineage_best: Vec<bool>,
 }
 
-/// Publishes the step's results, then accounts for its effort.
+/// Publishes the step's results, then accounts for its effort; in a mixed
+/// world also each population's part of both (its `pools` tally).
+#[allow(clippy::too_many_arguments)]
 pub fn disclosure(
     cx: Context,
     producers: &Producers,
@@ -62,6 +64,7 @@ pub fn disclosure(
     producer_flows: &mut ProducerFlows,
     problem_flows: &mut ProblemFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
     ledger.innovation = publish(
@@ -71,6 +74,7 @@ pub fn disclosure(
         producer_flows,
         problem_flows,
         ledger,
+        pools,
         space,
     );
     redundancy(cx, producers, producer_flows, problem_flows, space);
@@ -81,12 +85,15 @@ pub fn disclosure(
         producer_flows,
         problem_flows,
         ledger,
+        pools,
         space,
     );
 }
 
 /// Records, open solutions, patents, the new frontier and the race winners.
-/// Returns the step's innovation: value-weighted gains of the frontier.
+/// Returns the step's innovation: value-weighted gains of the frontier (in a
+/// mixed world each gain is also tallied to the race winner's population).
+#[allow(clippy::too_many_arguments)]
 fn publish(
     cx: Context,
     p: &Producers,
@@ -94,6 +101,7 @@ fn publish(
     producer_flows: &ProducerFlows,
     problem_flows: &mut ProblemFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) -> f64 {
     let (t, flip_bits) = (cx.clock.time, cx.world.flip_bits);
@@ -192,7 +200,17 @@ fn publish(
             q.patent_ring[slot] = improvement;
         }
         q.recompute_frontier(j);
-        innovation += q.value[j] * (q.frontier[j] - w_old).max(0.0);
+        let gain = q.value[j] * (q.frontier[j] - w_old).max(0.0);
+        innovation += gain;
+        if mixed.is_some() {
+            // Only a member's result can raise the frontier: the winner's.
+            let k = if winner == NONE {
+                q.open_population[j]
+            } else {
+                p.population[winner as usize]
+            };
+            pools[k as usize].tally.innovation += gain;
+        }
     }
     ledger.live_lineages = live_total;
     innovation
@@ -292,7 +310,9 @@ fn redundancy(
     }
 }
 
-/// Classifies every effective trial and computes this step's credit.
+/// Classifies every effective trial and computes this step's credit (in a
+/// mixed world also tallies each population's trials by class).
+#[allow(clippy::too_many_arguments)]
 fn account(
     cx: Context,
     p: &Producers,
@@ -300,8 +320,10 @@ fn account(
     producer_flows: &mut ProducerFlows,
     problem_flows: &ProblemFlows,
     ledger: &mut Ledger,
+    pools: &mut [Pool],
     space: &mut Workspace,
 ) {
+    let mixed = cx.setting.sight.mixed.is_some();
     let sight = &cx.setting.sight;
     let population = &p.population[..p.len()];
     let lineage_credit = |i: usize| cx.regime_of(population, i).credit_rule == CreditRule::Lineage;
@@ -372,6 +394,16 @@ fn account(
         redundant_trials += duplicate as u64;
         trials[effort as usize] += (effective[i] - duplicate) as u64;
         new_credit[i] = credit;
+        if mixed {
+            let tally = &mut pools[population[i] as usize].tally;
+            tally.redundant += duplicate as u64;
+            *match effort {
+                Effort::CatchUp => &mut tally.catchup,
+                Effort::Race => &mut tally.race,
+                Effort::Exploration => &mut tally.exploration,
+                Effort::Frontier => &mut tally.frontier,
+            } += (effective[i] - duplicate) as u64;
+        }
     };
     if parallel(n) {
         let accounts = &mut space.accounts;

@@ -78,9 +78,21 @@ pub fn governance(
         }),
     }
     let (mut observed, mut fines, mut sanctions) = (0u32, 0.0, 0u32);
-    let records = producers.offences.iter_mut().zip(&mut flows.fine);
-    for ((offences_now, fine_now), &(seen, offences, fine)) in records.zip(verdicts.iter()) {
-        sanctions += (offences > *offences_now) as u32;
+    let mixed = cx.single().is_none();
+    let Producers {
+        offences: offences_then,
+        population,
+        ..
+    } = producers;
+    let records = offences_then.iter_mut().zip(&mut flows.fine);
+    for (i, ((offences_now, fine_now), &(seen, offences, fine))) in
+        records.zip(verdicts.iter()).enumerate()
+    {
+        let sanctioned = (offences > *offences_now) as u32;
+        sanctions += sanctioned;
+        if mixed {
+            pools[population[i] as usize].tally.sanctions += sanctioned;
+        }
         observed += seen as u32;
         *offences_now = offences;
         *fine_now = fine;

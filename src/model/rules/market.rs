@@ -126,6 +126,15 @@ fn mixed_market(
         pools[open_population].surplus += open_part;
         let rest = leader_population.map_or(open_population, |k| k as usize);
         pools[rest].surplus += s.consumer_surplus - open_part;
+        // What observation reads (docs/MODEL.md D52): the leader's population
+        // sells and loses the deadweight; the potential surplus is the
+        // frontier holder's (the best record's, or the open solution's).
+        let tally = &mut pools[rest].tally;
+        tally.revenue += s.revenue;
+        tally.deadweight_loss += s.deadweight_loss;
+        let best = q.records(j).first().filter(|r| r.solution.quality >= open);
+        let holder = best.map_or(open_population, |r| m.holder_population(r.holder) as usize);
+        pools[holder].tally.potential_surplus += s.potential;
         *split = s;
         l.potential_surplus += s.potential;
         l.consumer_surplus += s.consumer_surplus;

@@ -11,6 +11,10 @@ use crate::model::kernels::sort::{non_negative, radix_sort, sort_non_negative};
 use crate::model::metrics::Metrics;
 use crate::model::state::{Problems, Producers};
 
+mod populations;
+
+pub use populations::{Workspace as PopulationsWorkspace, observe_populations};
+
 /// Pairwise diversity looks at no more than this many producers per problem.
 const DIVERSITY_SAMPLE: usize = 32;
 
@@ -207,6 +211,7 @@ pub fn observation(
         sanctions: l.sanctions as f64 / n as f64,
         exits: l.exits as f64 / n as f64,
         misallocation: misplaced as f64 / n as f64,
+        population_share: 1.0,
     }
 }
 

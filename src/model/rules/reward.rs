@@ -241,6 +241,7 @@ fn mixed_reward(
             }
             let spent = given * r.compute_price;
             ledger.credit_compute += spent;
+            account.tally.credit_compute = spent;
             pool -= spent;
         }
         if pool != 0.0 {

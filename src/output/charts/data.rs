@@ -27,9 +27,7 @@ pub use reduce::TimeSeries;
 
 /// The `population` column of a mixed world's tables (spec §5): [`ALL`] for the
 /// world, else a population's name. Tables without it hold the world alone.
-pub const POPULATION: &str = "population";
-/// The `population` of the world's rows.
-pub const ALL: &str = "all";
+pub use crate::output::tables::{ALL, POPULATION};
 /// The metric of each population's share of the producers (1 for the world).
 pub const POPULATION_SHARE: &str = "population_share";
 

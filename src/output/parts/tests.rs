@@ -19,10 +19,12 @@ fn rows_parts_keep_every_bit() {
     odd[3] = 1e-310;
     let rows = Rows {
         steps: vec![0, 7, u32::MAX],
+        population: vec![0, 2, 1],
         values: vec![odd, [1.5; METRIC_COUNT], [f64::MAX; METRIC_COUNT]],
     };
     let back = decode_rows(&encode_rows(&rows)).unwrap();
     assert_eq!(back.steps, rows.steps);
+    assert_eq!(back.population, rows.population);
     let bits = |r: &Rows| -> Vec<u64> { r.values.iter().flatten().map(|x| x.to_bits()).collect() };
     assert_eq!(bits(&back), bits(&rows));
     assert_eq!(
@@ -36,6 +38,7 @@ fn foreign_or_damaged_parts_are_refused_naming_the_file() {
     let (dir, parts, spec) = fresh("foreign");
     let rows = Rows {
         steps: vec![0, 1, 2],
+        population: vec![0; 3],
         values: vec![[0.5; METRIC_COUNT]; 3],
     };
     parts.chunk(&spec, 0, &rows).unwrap();
@@ -76,14 +79,31 @@ fn markers_keep_floats_exact() {
         trials: 1,
         window,
         cumulative_welfare: f64::INFINITY,
+        populations: Vec::new(),
     };
     let m = Marker::of(3, &o);
-    let back: Marker = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+    let text = serde_json::to_string(&m).unwrap();
+    // A one-population world's marker has no populations' part.
+    assert!(!text.contains("populations"), "{text}");
+    let back: Marker = serde_json::from_str(&text).unwrap();
     let v = back.values().unwrap();
     assert!(v[0].is_nan());
     assert_eq!(v[1], 1e-300);
     assert_eq!(v[2], 0.1 + 0.2);
     assert_eq!(v[METRIC_COUNT], f64::INFINITY);
+    assert!(back.population_values().unwrap().is_empty());
+
+    let mixed = Outcome {
+        populations: vec![(window, -0.0), ([2.5; METRIC_COUNT], f64::NAN)],
+        ..o
+    };
+    let text = serde_json::to_string(&Marker::of(3, &mixed)).unwrap();
+    let back: Marker = serde_json::from_str(&text).unwrap();
+    let each = back.population_values().unwrap();
+    assert_eq!(each.len(), 2);
+    assert!(each[0][0].is_nan() && each[0][METRIC_COUNT].to_bits() == (-0.0f64).to_bits());
+    assert_eq!(each[1][5], 2.5);
+    assert!(each[1][METRIC_COUNT].is_nan());
 }
 
 #[test]

@@ -22,6 +22,7 @@ fn fake_run(parts: &Parts, s: &Scenario, run: u32, steps: u32, chunk: usize) {
     for part in all.chunks(chunk) {
         let rows = Rows {
             steps: part.to_vec(),
+            population: vec![0; part.len()],
             values: part
                 .iter()
                 .map(|&t| [run as f64 + t as f64 / 100.0; METRIC_COUNT])
@@ -38,6 +39,7 @@ fn fake_run(parts: &Parts, s: &Scenario, run: u32, steps: u32, chunk: usize) {
         trials: 10,
         window,
         cumulative_welfare: 0.1 + run as f64,
+        populations: Vec::new(),
     };
     parts.finish(&spec, &outcome).unwrap();
 }
@@ -78,10 +80,11 @@ fn parts_assemble_into_tables_in_run_order() {
         .map(|c| c.to_string())
         .collect();
     assert_eq!(
-        &names[..7],
+        &names[..8],
         [
             "run",
             "regime",
+            "population",
             "replicate",
             "seed",
             "world.loci",
@@ -89,7 +92,7 @@ fn parts_assemble_into_tables_in_run_order() {
             "step"
         ]
     );
-    assert_eq!(names.len(), 7 + METRIC_COUNT);
+    assert_eq!(names.len(), 8 + METRIC_COUNT);
     let runs_col: Vec<u32> = ts
         .column("run")
         .unwrap()
@@ -116,15 +119,18 @@ fn parts_assemble_into_tables_in_run_order() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "regime,world.loci,regime.visibility,metric,n,mean,sd,ci_low,ci_high"
+        "regime,population,world.loci,regime.visibility,metric,n,mean,sd,ci_low,ci_high"
     );
     assert_eq!(csv.lines().count(), 1 + 4 * (METRIC_COUNT + 1));
     // Runs 0 and 1 (enclosure at loci 10): trials mean 0.5, duplicated_share all NaN.
     let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
-    assert_eq!(&first[..5], ["enclosure", "10.0", "open", "trials", "2"]);
-    assert_eq!(first[5], "0.5");
+    assert_eq!(
+        &first[..6],
+        ["enclosure", "all", "10.0", "open", "trials", "2"]
+    );
+    assert_eq!(first[6], "0.5");
     let second: Vec<&str> = csv.lines().nth(2).unwrap().split(',').collect();
-    assert_eq!(second[4], "0");
+    assert_eq!(second[5], "0");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

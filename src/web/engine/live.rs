@@ -8,7 +8,7 @@ use anyhow::{Result, anyhow};
 use tokio::sync::mpsc::Sender;
 
 use super::{Event, Run, lock};
-use crate::experiment::runner::{Outcome, Rows, Sink};
+use crate::experiment::runner::{Outcome, Rows, Sink, WORLD};
 use crate::experiment::sweep::RunSpec;
 use crate::output::parts::Parts;
 
@@ -25,7 +25,12 @@ pub(super) struct LiveSink<'a> {
 
 impl Sink for LiveSink<'_> {
     fn chunk(&self, spec: &RunSpec, _chunk: u32, rows: &Rows) -> Result<()> {
-        for (step, values) in rows.steps.iter().zip(&rows.values) {
+        // The page shows the world's rows; a mixed world's populations' rows go
+        // to the tables only.
+        let world = (rows.steps.iter().zip(&rows.values).zip(&rows.population))
+            .filter(|&(_, &k)| k == WORLD)
+            .map(|(row, _)| row);
+        for (step, values) in world {
             let mut used = self.used.load(Ordering::Relaxed);
             self.run.pass(&mut used)?;
             self.used.store(used, Ordering::Relaxed);
@@ -43,6 +48,7 @@ impl Sink for LiveSink<'_> {
         }
         let mut kept = lock(&self.kept);
         kept.steps.extend_from_slice(&rows.steps);
+        kept.population.extend_from_slice(&rows.population);
         kept.values.extend_from_slice(&rows.values);
         Ok(())
     }

@@ -38,7 +38,18 @@ fn adopt(fx: &Fixture, p: &mut Producers, q: &mut Problems, f: &mut Flows) {
     f.problems.teams.build(&p.target, q.len());
     let mut space = adoption::Workspace::default();
     let (pf, qf, ledger) = (&mut f.producers, &mut f.problems, &mut f.ledger);
-    adoption(fx.cx(1), &landscapes, p, q, pf, qf, ledger, &mut space);
+    let pools = &mut f.pools;
+    adoption(
+        fx.cx(1),
+        &landscapes,
+        p,
+        q,
+        pf,
+        qf,
+        ledger,
+        pools,
+        &mut space,
+    );
 }
 
 /// Stores an open head on problem 0, improved at step `at`, with `tried` known.
@@ -154,6 +165,7 @@ fn fork_patience_holds_a_producer_in_its_lineage_until_both_conditions_hold() {
             pf,
             qf,
             ledger,
+            &mut f.pools,
             &mut space,
         );
         let expected = if leaves { (0.9, 2) } else { (0.6, 1) };

@@ -30,7 +30,15 @@ fn wealth_buys_compute_with_the_invest_share_after_grants_and_payoff_is_net_of_i
     f.producers.granted = vec![0.0, 2.0, 0.0];
     let mut space = adaptation::Workspace::default();
     let flows = &f.producers;
-    adaptation(fx.cx(1), &mut p, &mut q, flows, &mut f.ledger, &mut space);
+    adaptation(
+        fx.cx(1),
+        &mut p,
+        &mut q,
+        flows,
+        &mut f.ledger,
+        &mut f.pools,
+        &mut space,
+    );
     // 0: 10% of wealth 1 buys 5 trials. 1: 10% of 10 would buy 50, but only the
     // 4 left under the ceiling after its grant. 2: no positive wealth, nothing.
     // No income is needed: v1's gate on income per trial is gone.
@@ -69,7 +77,15 @@ fn imitate(invest_rate: f64, mutation: f64) -> (Vec<f64>, Vec<f64>) {
     }
     let mut space = adaptation::Workspace::default();
     let flows = &f.producers;
-    adaptation(fx.cx(1), &mut p, &mut q, flows, &mut f.ledger, &mut space);
+    adaptation(
+        fx.cx(1),
+        &mut p,
+        &mut q,
+        flows,
+        &mut f.ledger,
+        &mut f.pools,
+        &mut space,
+    );
     (p.propensity, p.invest_share)
 }
 
@@ -163,7 +179,15 @@ fn granted_trials_extend_next_steps_budget() {
     f.producers.granted = vec![6.0, 0.5];
     let mut space = adaptation::Workspace::default();
     let flows = &f.producers;
-    adaptation(fx.cx(1), &mut p, &mut q, flows, &mut f.ledger, &mut space);
+    adaptation(
+        fx.cx(1),
+        &mut p,
+        &mut q,
+        flows,
+        &mut f.ledger,
+        &mut f.pools,
+        &mut space,
+    );
     // Capital is off (invest_rate 0): the grants alone extend the budgets.
     assert_eq!(p.budget, vec![16.0, 10.5]);
     assert_eq!(p.wealth, vec![5.0, 5.0]);

@@ -52,7 +52,7 @@ fn step(fx: &Fixture, p: &mut Producers, q: &mut Problems, f: &mut Flows, better
     assert_eq!(pf.effective, [1, 1]);
     let ledger = &mut f.ledger;
     let space = &mut disclosure::Workspace::default();
-    disclosure(fx.cx(1), p, q, pf, qf, ledger, space);
+    disclosure(fx.cx(1), p, q, pf, qf, ledger, &mut f.pools, space);
 }
 
 #[test]

@@ -29,7 +29,7 @@ fn disclose(fx: &Fixture, p: &Producers, q: &mut Problems, f: &mut Flows, t: u32
     f.producers.evaluations.reset(p.len());
     let mut space = disclosure::Workspace::default();
     let (pf, qf, ledger) = (&mut f.producers, &mut f.problems, &mut f.ledger);
-    disclosure(fx.cx(t), p, q, pf, qf, ledger, &mut space);
+    disclosure(fx.cx(t), p, q, pf, qf, ledger, &mut f.pools, &mut space);
 }
 
 #[test]
