@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use super::charts::data::Outputs;
+use super::charts::data::{By, Outputs, POPULATION_SHARE};
 use super::charts::{self, CHART_METRICS, Drawing, metric_label};
 use super::files::write_atomic;
 use super::stats::Stats;
@@ -75,22 +75,31 @@ fn cell(s: &Stats) -> String {
     format!("<td>{}{ci}</td>", num(s.mean))
 }
 
-/// Rows of a table of `stats[regime][point]`: one row per sweep point (or one
-/// row without a sweep), one column per regime.
-fn stats_table(out: &Outputs, look: &Look, stats: &[Vec<Stats>], skip: Option<usize>) -> String {
-    let shown: Vec<usize> = (0..out.regimes.len())
-        .filter(|r| Some(*r) != skip)
-        .collect();
+/// Rows of a table of `stats[row][point]`: one row per sweep point (or one
+/// row without a sweep), one column per regime (or, `by` population, per
+/// population of the mixed world after the world's).
+fn stats_table(
+    out: &Outputs,
+    look: &Look,
+    stats: &[Vec<Stats>],
+    skip: Option<usize>,
+    by: By,
+) -> String {
+    let names = out.row_names(by);
+    let shown: Vec<usize> = (0..names.len()).filter(|r| Some(*r) != skip).collect();
     let mut html = String::from("<table><tr>");
     let params: Vec<String> = out.params.iter().map(|p| esc(&p.name)).collect();
-    let head = if params.is_empty() {
-        "regime →".to_string()
-    } else {
-        params.join(", ")
+    let head = match (params.is_empty(), by) {
+        (false, _) => params.join(", "),
+        (true, By::Regime) => "regime →".to_string(),
+        (true, By::Population) => "population →".to_string(),
     };
     let _ = write!(html, "<th>{head}</th>");
     for &r in &shown {
-        let name = charts::render::display_regime(look, &out.regimes[r]);
+        let name = match by {
+            By::Regime => charts::render::display_regime(look, &names[r]),
+            By::Population => charts::render::display_population(look, out, &names[r]),
+        };
         let _ = write!(html, "<th>{}</th>", esc(&name));
     }
     html.push_str("</tr>");
@@ -120,6 +129,9 @@ fn stats_table(out: &Outputs, look: &Look, stats: &[Vec<Stats>], skip: Option<us
 /// scenario's own charts, then cumulative welfare.
 fn metrics(out: &Outputs) -> Vec<String> {
     let mut list: Vec<String> = CHART_METRICS.iter().map(|m| m.to_string()).collect();
+    if out.has_populations() {
+        list.insert(0, POPULATION_SHARE.to_string());
+    }
     for spec in &out.specs {
         if !list.contains(&spec.metric) {
             list.push(spec.metric.clone());
@@ -217,12 +229,21 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
             let _ = writeln!(h, "<p>{}</p>", esc(&description));
         }
     }
+    // A mixed world is one regime of several populations.
+    let compared = if out.has_populations() {
+        format!(
+            "a mixed world of {} populations ({})",
+            out.populations.len(),
+            esc(&out.populations.join(", "))
+        )
+    } else {
+        format!("{} regimes", out.regimes.len())
+    };
     let _ = writeln!(
         h,
-        "<p class=\"muted\">{} · {} · {} regimes{}. Open <code>charts/</code> for the PNG and SVG files.</p>",
+        "<p class=\"muted\">{} · {} · {compared}{}. Open <code>charts/</code> for the PNG and SVG files.</p>",
         esc(&out.replicates_label()),
         esc(&out.steps_label()),
-        out.regimes.len(),
         if out.points.len() > 1 {
             format!(" · {} sweep points", out.points.len())
         } else {
@@ -264,12 +285,20 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
 
     h.push_str(
         "<h2 id=\"summary\">Summary</h2>\n<p>Each cell: the mean over the replicates of each run's summary, \
-         and its 95% confidence interval (t-based), as in <code>summary.csv</code>.</p>\n",
+         and its 95% confidence interval (t-based), as in <code>summary.csv</code>.",
     );
+    // A mixed world's tables give each population beside the world.
+    let by = if out.has_populations() {
+        h.push_str(" One column for all producers, then one per population.");
+        By::Population
+    } else {
+        By::Regime
+    };
+    h.push_str("</p>\n");
     for m in metrics(out) {
-        let stats = out.run_stats(&m)?;
+        let stats = out.run_stats_by(&m, by)?;
         let _ = writeln!(h, "<h3>{}</h3>", esc(&metric_label(&m)));
-        h.push_str(&stats_table(out, &look, &stats, None));
+        h.push_str(&stats_table(out, &look, &stats, None, by));
         h.push('\n');
     }
 
@@ -288,7 +317,7 @@ pub fn html(dir: &Path, drawing: &Drawing) -> Result<String> {
         for m in metrics(out) {
             let stats = out.paired_stats(&m, b)?;
             let _ = writeln!(h, "<h3>{}</h3>", esc(&metric_label(&m)));
-            h.push_str(&stats_table(out, &look, &stats, Some(b)));
+            h.push_str(&stats_table(out, &look, &stats, Some(b), By::Regime));
             h.push('\n');
         }
     }

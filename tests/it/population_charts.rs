@@ -214,6 +214,11 @@ fn a_mixed_world_gets_population_charts_and_a_single_regime_none() {
         assert!(texts.iter().any(|t| t == text), "welfare lacks {text:?}");
     }
     assert!(has_text(&texts, "by population"));
+    // The overview shows the populations beside the world.
+    let texts = svg_texts(&dir.join("charts/overview.svg"));
+    for text in ["Population", "all producers", "open (commons)"] {
+        assert!(texts.iter().any(|t| t == text), "overview lacks {text:?}");
+    }
     if std::env::var_os("KEEP").is_none() {
         fs::remove_dir_all(&dir).unwrap();
     }
@@ -281,5 +286,21 @@ fn a_scenario_asks_for_charts_by_population() {
     );
     assert!(texts.iter().any(|t| t == "all producers"));
     assert!(!texts.iter().any(|t| t == "closed (enclosure)"));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_report_of_a_mixed_world_tabulates_each_population_beside_the_world() {
+    let dir = scratch("report");
+    write_mixed(&dir, &[0.1, 0.5], 2, 10);
+    let page = fs::read_to_string(regimes::output::report::build(&dir).unwrap()).unwrap();
+    for part in [
+        "a mixed world of 2 populations (open, closed)",
+        "<th>all producers</th><th>open (commons)</th><th>closed (enclosure)</th>",
+        "id=\"population_shares\"",
+        "One column for all producers, then one per population.",
+    ] {
+        assert!(page.contains(part), "the report lacks {part:?}");
+    }
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -107,7 +107,7 @@ pub fn draw<DB: DrawingBackend>(
         .job
         .title
         .clone()
-        .unwrap_or_else(|| format!("{}: the headline measures", out.name));
+        .unwrap_or_else(|| ctx.titled(format!("{}: the headline measures", out.name)));
     let frame = Frame {
         page: ctx.page,
         title: &title,

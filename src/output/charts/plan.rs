@@ -49,7 +49,17 @@ pub fn plan(out: &Outputs, over: &Look) -> (Vec<Job>, Vec<String>) {
         ..j
     };
     let mixed = out.has_populations();
-    let mut jobs = vec![job("overview".into(), JobKind::Overview, "")];
+    // A mixed world's overview shows its populations beside the world: one
+    // line of the world alone would say little.
+    let overview = job("overview".into(), JobKind::Overview, "");
+    let overview = match mixed {
+        true => Job {
+            by: By::Population,
+            ..overview
+        },
+        false => overview,
+    };
+    let mut jobs = vec![overview];
     if mixed && out.has_series_metric(POPULATION_SHARE) {
         jobs.push(by_population(job(
             "shares".into(),
