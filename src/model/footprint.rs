@@ -26,8 +26,10 @@ const FIXED: u64 = 8 << 20;
 
 /// Estimated peak bytes of a run of `config`, or `None` if it exceeds `u64`.
 /// A mixed world is estimated as the most demanding of its populations' worlds
-/// at full size, plus one population byte per producer (what one population
-/// keeps is a part of what it would keep alone with every producer).
+/// at full size, plus per producer its population and the one it worked in
+/// this step (a byte each) and observation's buckets by population (two u32):
+/// what one population keeps is a part of what it would keep alone with every
+/// producer.
 pub fn estimate(config: &Config) -> Option<u64> {
     if config.populations.is_empty() {
         return estimate_one(config);
@@ -41,7 +43,7 @@ pub fn estimate(config: &Config) -> Option<u64> {
         };
         most = most.max(estimate_one(&alone)?);
     }
-    most.checked_add(config.world.producers as u64)
+    most.checked_add(10 * config.world.producers as u64)
 }
 
 fn estimate_one(config: &Config) -> Option<u64> {

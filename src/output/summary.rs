@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use super::charts::data::Outputs;
+use super::charts::data::{By, Outputs};
 use crate::model::HEADLINE;
 // `tables.rs` reads the accumulator through this module.
 pub use super::stats::{Accumulator, Stats};
@@ -15,14 +15,22 @@ pub use super::stats::{Accumulator, Stats};
 const SCREEN_POINTS: usize = 8;
 
 /// The table printed after a run, read from the tables in `dir`: one row per
-/// regime and sweep point. Sweep points are never pooled (welfare at 25
-/// problems and at 5000 cannot be averaged); with many, only those along the
-/// first parameter are shown, and a line says where the others are.
+/// regime and sweep point, or for a mixed world one per population (`all`
+/// for the world, then each population) and sweep point. Sweep points are
+/// never pooled (welfare at 25 problems and at 5000 cannot be averaged); with
+/// many, only those along the first parameter are shown, and a line says
+/// where the others are.
 pub fn screen_table(dir: &Path) -> Result<String> {
     let out = Outputs::load(dir)?;
+    let (by, label) = if out.has_populations() {
+        (By::Population, "population")
+    } else {
+        (By::Regime, "regime")
+    };
+    let names = out.row_names(by);
     let stats: Vec<Vec<Vec<Stats>>> = HEADLINE
         .iter()
-        .map(|m| out.run_stats(m))
+        .map(|m| out.run_stats_by(m, by))
         .collect::<Result<_>>()?;
     let all = out.points.len();
     let points: Vec<usize> = if all <= SCREEN_POINTS {
@@ -42,16 +50,16 @@ pub fn screen_table(dir: &Path) -> Result<String> {
         })
         .collect();
     let table = Overview {
-        labels: std::iter::once("regime".to_string())
+        labels: std::iter::once(label.to_string())
             .chain(shown_params.iter().map(|&i| out.params[i].name.clone()))
             .collect(),
         metrics: HEADLINE.iter().map(|s| s.to_string()).collect(),
         rows: points
             .iter()
             .flat_map(|&p| {
-                let (out, stats, shown_params) = (&out, &stats, &shown_params);
-                (0..out.regimes.len()).map(move |r| {
-                    let mut labels = vec![out.regimes[r].clone()];
+                let (out, stats, shown_params, names) = (&out, &stats, &shown_params, &names);
+                (0..names.len()).map(move |r| {
+                    let mut labels = vec![names[r].clone()];
                     labels.extend(
                         shown_params
                             .iter()

@@ -192,12 +192,14 @@ const MIXED: &str = "name = \"mixed\"\nsteps = 8\nreplicates = 2\nseed = 4\nwind
     [populations.closed]\nregime = \"enclosure\"\n\
     [sweep]\n\"populations.open.share\" = [0.0, 0.4]\n";
 
-fn run_mixed(scenario: &Path, out: &Path, extra: &[&str]) {
+/// Runs the scenario and returns what it printed.
+fn run_mixed(scenario: &Path, out: &Path, extra: &[&str]) -> String {
     let mut args = vec!["run", path(scenario), "--format", "svg", "--quiet"];
     args.extend_from_slice(extra);
     args.extend_from_slice(&["--out", path(out)]);
     let o = run(&args);
     assert!(o.status.success(), "run {extra:?}: {}", text(&o.stderr));
+    text(&o.stdout)
 }
 
 fn read(p: &Path) -> DataFrame {
@@ -222,9 +224,19 @@ fn mixed_tables_have_a_row_per_population_on_any_threads_shards_and_resume() {
     let scenario = dir.join("mixed.toml");
     std::fs::write(&scenario, MIXED).unwrap();
     let (one, two) = (dir.join("one"), dir.join("two"));
-    run_mixed(&scenario, &one, &["--threads", "1"]);
+    let screen = run_mixed(&scenario, &one, &["--threads", "1"]);
     run_mixed(&scenario, &two, &["--threads", "2"]);
     same_tables(&one, &two);
+    // The table on screen has a row per population and sweep point.
+    let header = screen
+        .lines()
+        .find(|l| l.starts_with("population"))
+        .unwrap();
+    assert!(header.contains("populations.open.share"), "{screen}");
+    for name in ["all ", "open ", "closed "] {
+        let rows = screen.lines().filter(|l| l.starts_with(name)).count();
+        assert_eq!(rows, 2, "{name}in {screen}");
+    }
 
     // 4 runs x 8 steps, each step a row for the world and one per population.
     let ts = read(&one.join("timeseries.parquet"));

@@ -90,6 +90,44 @@ fn open_work_of_another_population_caps_the_enclosed_leaders_premium() {
 }
 
 #[test]
+fn the_market_books_each_populations_part_for_observation() {
+    // The enclosed leader (population 0) at 0.8 above the open 0.5 (population 1).
+    let fx = Fixture::mixed(world(4), enclosed_and_open(), &[0.5, 0.5]);
+    let mut q = fx.problems();
+    q.value[0] = 2.0;
+    q.offer(0, 0, solution(0.8, 1), 0);
+    q.open[0] = Some(solution(0.5, 2));
+    q.open_population[0] = 1;
+    q.recompute_frontier(0);
+    let mut f = fx.flows();
+    let (sales, revenue) = (&mut f.problems.sales, &mut f.holder_revenue);
+    market(fx.cx(1), &q, sales, revenue, &mut f.ledger, &mut f.pools);
+    let s = f.problems.sales[0];
+    let (closed, open) = (f.pools[0].tally, f.pools[1].tally);
+    // The leader's population sells and its users lose the deadweight; the
+    // potential is the frontier holder's, the enclosed leader's.
+    assert_eq!(
+        (closed.revenue, closed.deadweight_loss),
+        (s.revenue, s.deadweight_loss)
+    );
+    assert_eq!((open.revenue, open.deadweight_loss), (0.0, 0.0));
+    assert_eq!(
+        (closed.potential_surplus, open.potential_surplus),
+        (s.potential, 0.0)
+    );
+
+    // With open work at the frontier, the potential is the open population's.
+    q.open[0] = Some(solution(0.9, 3));
+    q.recompute_frontier(0);
+    let mut f = fx.flows();
+    let (sales, revenue) = (&mut f.problems.sales, &mut f.holder_revenue);
+    market(fx.cx(1), &q, sales, revenue, &mut f.ledger, &mut f.pools);
+    let s = f.problems.sales[0];
+    assert_eq!(f.pools[1].tally.potential_surplus, s.potential);
+    assert_eq!(f.pools[0].tally.potential_surplus, 0.0);
+}
+
+#[test]
 fn each_levy_pool_is_paid_to_its_own_population_only() {
     let mut regimes = enclosed_and_open();
     regimes[1].pool_rule = Split::Equal;
