@@ -25,9 +25,9 @@ fn value(m: usize, pop: usize, step: u32) -> f64 {
 }
 
 /// The open population's share at `step` of a run starting at `open`:
-/// migration moves a tenth of it away over the run.
+/// migration moves a tenth of it away over the run (none of nothing).
 fn open_share(open: f64, step: u32, steps: u32, rep: u32) -> f64 {
-    open * (1.0 - 0.1 * f64::from(step) / f64::from(steps)) + 0.001 * f64::from(rep)
+    open * (1.0 - 0.1 * f64::from(step) / f64::from(steps)) * (1.0 + 0.01 * f64::from(rep))
 }
 
 /// Writes the tables of one mixed world (`mixed`, open beside closed) over
@@ -266,6 +266,20 @@ fn stacked_shares_add_up_to_one_at_every_step() {
         // The open band shrinks by migration, as the tables say.
         assert!(bands[0].high[0] >= bands[0].high[ts.steps.len() - 1]);
     }
+    // At an open share of 0 the open population has no members: its metrics
+    // are missing (not its sums' 0), the closed population's are not.
+    let welfare = out.run_stats_by("welfare", By::Population).unwrap();
+    assert_eq!(
+        (welfare[1][0].n, welfare[2][0].n, welfare[1][1].n),
+        (0, 4, 4)
+    );
+    assert!(welfare[1][0].mean.is_nan());
+    let ts = out.series_by("welfare", 2000, By::Population).unwrap();
+    assert!(ts.stats[1][0].iter().all(|s| s.n == 0));
+    assert!(ts.stats[1][1].iter().all(|s| s.n == 4));
+    // Its share stays 0, as the tables say.
+    let shares = out.run_stats_by(SHARE, By::Population).unwrap();
+    assert_eq!((shares[1][0].n, shares[1][0].mean), (4, 0.0));
     fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, HashMap};
 use anyhow::Result;
 
 use super::columns::{f64_column, read_parquet};
-use super::{By, Outputs, POPULATION};
+use polars::prelude::DataFrame;
+
+use super::{By, Outputs, POPULATION, POPULATION_SHARE};
 use crate::output::stats::{Accumulator, Stats};
 
 /// Per-step statistics of one metric: `stats[row][point][k]` at `steps[k]`
@@ -24,20 +26,45 @@ impl Outputs {
         self.run_stats_by(metric, By::Regime)
     }
 
-    /// Per-run summary statistics `[row][point]` of the rows `by` names.
+    /// Per-run summary statistics `[row][point]` of the rows `by` names. A
+    /// population without members in every run of a point (an open share of
+    /// 0) is missing there: its sums would read 0 and its ratios NaN, as if
+    /// it had been measured.
     pub fn run_stats_by(&self, metric: &str, by: By) -> Result<Vec<Vec<Stats>>> {
         let values = f64_column(&self.runs, metric)?;
+        let members = self.members(&self.runs, metric, by)?;
         let rows = self.row_names(by).len();
         let mut acc = vec![vec![Accumulator::default(); self.points.len()]; rows];
+        let mut seen = vec![vec![false; self.points.len()]; rows];
         for (i, x) in values.into_iter().enumerate() {
             if let Some(r) = self.row_of(&self.run_keys, i, by) {
-                acc[r][self.run_keys.point[i] as usize].push(x);
+                let p = self.run_keys.point[i] as usize;
+                acc[r][p].push(x);
+                seen[r][p] |= members.as_ref().is_none_or(|m| m[i]);
             }
         }
         Ok(acc
             .iter()
-            .map(|row| row.iter().map(Accumulator::stats).collect())
+            .zip(&seen)
+            .map(|(row, seen)| {
+                (row.iter().zip(seen))
+                    .map(|(a, &s)| if s { a.stats() } else { Stats::MISSING })
+                    .collect()
+            })
             .collect())
+    }
+
+    /// Whether each row of `df` (runs or time series) counts members, when
+    /// a chart `by` population draws `metric` (else `None`: every row counts).
+    fn members(&self, df: &DataFrame, metric: &str, by: By) -> Result<Option<Vec<bool>>> {
+        if by != By::Population
+            || metric == POPULATION_SHARE
+            || df.column(POPULATION_SHARE).is_err()
+        {
+            return Ok(None);
+        }
+        let share = f64_column(df, POPULATION_SHARE)?;
+        Ok(Some(share.into_iter().map(|s| s > 0.0).collect()))
     }
 
     /// Paired differences from the regime `baseline`: for every run, its value
@@ -113,20 +140,33 @@ impl Outputs {
         let kept: Vec<u32> = distinct.iter().copied().step_by(stride).collect();
         let index: BTreeMap<u32, usize> = kept.iter().enumerate().map(|(i, s)| (*s, i)).collect();
 
-        let values = f64_column(
-            &read_parquet(&self.ts_path, Some(vec![metric.to_string()]))?,
-            metric,
-        )?;
+        let mut cols = vec![metric.to_string()];
+        let share = by == By::Population
+            && metric != POPULATION_SHARE
+            && self.ts_columns.iter().any(|c| c == POPULATION_SHARE);
+        if share {
+            cols.push(POPULATION_SHARE.to_string());
+        }
+        let df = read_parquet(&self.ts_path, Some(cols))?;
+        let values = f64_column(&df, metric)?;
+        let members = self.members(&df, metric, by)?;
         let (np, ns) = (self.points.len(), kept.len());
         let rows = self.row_names(by).len();
         let mut acc = vec![Accumulator::default(); rows * np * ns];
+        let mut seen = vec![false; rows * np * ns];
         for (i, x) in values.into_iter().enumerate() {
             let Some(r) = self.row_of(keys, i, by) else {
                 continue;
             };
             if let Some(&k) = index.get(&keys.step[i]) {
-                acc[(r * np + keys.point[i] as usize) * ns + k].push(x);
+                let cell = (r * np + keys.point[i] as usize) * ns + k;
+                acc[cell].push(x);
+                seen[cell] |= members.as_ref().is_none_or(|m| m[i]);
             }
+        }
+        // A population without members at a step, in every replicate, is missing there.
+        for (a, _) in acc.iter_mut().zip(&seen).filter(|(_, s)| !**s) {
+            *a = Accumulator::default();
         }
         let stats = (0..rows)
             .map(|r| {
