@@ -180,12 +180,11 @@ impl Sight {
         Sight {
             visibility: Visibility::Network,
             graph,
-            mixed: Some(Box::new(MixedSight {
-                visibility: regimes.iter().map(|r| r.visibility).collect(),
+            mixed: Some(Box::new(MixedSight::new(
+                regimes.iter().map(|r| r.visibility).collect(),
                 population,
                 group_population,
-                group_base: n as u32,
-            })),
+            ))),
         }
     }
 

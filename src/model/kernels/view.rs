@@ -12,10 +12,7 @@ use std::hint::select_unpredictable;
 
 use crate::model::config::Visibility;
 use crate::model::csr::Csr;
-#[cfg(test)]
-use crate::model::heads::sees_head;
-use crate::model::heads::{Head, OPEN_HOLDER, merge_tried};
-use crate::model::network::{Graph, NO_LINK, Sight};
+use crate::model::network::{Graph, Sight};
 use crate::model::state::{Problems, Producers, Record, Solution};
 
 /// At most this many workers on a problem are looked at through a complete graph,
@@ -74,9 +71,20 @@ impl View<'_> {
             }
             Visibility::Network | Visibility::Federated => {
                 let group = p.group[i];
-                for rec in records {
-                    if sight.sees_holder(i, group, rec.holder, self.links) {
-                        f(&rec.solution);
+                if let Some(m) = sight.mixed.as_deref() {
+                    // A mixed world: the rule decided once per producer, then
+                    // each record's holder by its population's rule.
+                    let seen = MixedHolders::of(m, sight.graph.as_ref(), i, group, self.links);
+                    for rec in records {
+                        if seen.sees(rec.holder) {
+                            f(&rec.solution);
+                        }
+                    }
+                } else {
+                    for rec in records {
+                        if sight.sees_holder(i, group, rec.holder, self.links) {
+                            f(&rec.solution);
+                        }
                     }
                 }
             }
@@ -219,133 +227,6 @@ impl View<'_> {
     }
 }
 
-/// The lineage heads on one problem that producer `i` may see (spec §2.3):
-/// open heads, and those of holders it may see (its own, its group's, its
-/// neighbours'), best first.
-#[derive(Clone, Copy)]
-pub struct HeadsSeen<'a> {
-    pub row: &'a [Head],
-    sight: &'a Sight,
-    i: usize,
-    /// Every head is visible (open visibility).
-    all: bool,
-    /// The holder whose heads are the producer's own: itself or its group.
-    mine: u32,
-    /// The group seen this step through a federation link ([`OPEN_HOLDER`] if none).
-    link: u32,
-    /// Neighbours' heads are visible too (network visibility).
-    network: bool,
-}
-
-impl<'a> HeadsSeen<'a> {
-    /// What producer `i` of `p` may see of the heads on `j`.
-    #[inline]
-    pub fn new(
-        q: &'a Problems,
-        sight: &'a Sight,
-        links: &'a [u32],
-        p: &Producers,
-        i: usize,
-        j: usize,
-    ) -> Self {
-        Self::of(q.heads.row(j), sight, links, i, p.group[i])
-    }
-
-    /// What producer `i` of `group` may see of the heads in `row` (with this
-    /// step's federation `links`). The visibility rule is decided here once,
-    /// so that each head costs a few compares ([`sees_head`] is the reference).
-    #[inline]
-    pub fn of(row: &'a [Head], sight: &'a Sight, links: &[u32], i: usize, group: u32) -> Self {
-        let v = sight.visibility;
-        let link = match (v, &sight.mixed) {
-            (Visibility::Federated, _) => links.get(group as usize).copied().unwrap_or(OPEN_HOLDER),
-            // A mixed world (spec §5): a federated group's link, as a group holder.
-            (_, Some(m)) => match links.get(group as usize) {
-                Some(&l) if l != NO_LINK => m.group_base + l,
-                _ => OPEN_HOLDER,
-            },
-            _ => OPEN_HOLDER,
-        };
-        HeadsSeen {
-            row,
-            sight,
-            i,
-            all: v == Visibility::Open,
-            mine: sight.holder(i, group),
-            link,
-            network: v == Visibility::Network && (sight.graph.is_some() || sight.mixed.is_some()),
-        }
-    }
-
-    /// May the producer see a head of `holder`? Equal to [`sees_head`].
-    #[inline(always)]
-    fn sees(&self, holder: u32) -> bool {
-        self.all
-            || holder == OPEN_HOLDER
-            || holder == self.mine
-            || holder == self.link
-            || (self.network && self.linked(holder))
-    }
-
-    /// Under network visibility, is the producer linked to `holder`? In a
-    /// mixed world (spec §5), may it see a producer holder by that holder's
-    /// population's rule (group holders are `mine` or `link`)?
-    #[cold]
-    fn linked(&self, holder: u32) -> bool {
-        let graph = self.sight.graph.as_ref();
-        let linked = || graph.is_some_and(|g| g.linked(self.i, holder as usize));
-        match self.sight.mixed.as_deref() {
-            None => linked(),
-            Some(m) if holder >= m.group_base => false,
-            Some(m) => match m.rule(holder as usize) {
-                Visibility::Open => true,
-                Visibility::Network => holder as usize == self.i || linked(),
-                _ => holder as usize == self.i,
-            },
-        }
-    }
-
-    /// The visible heads, best first.
-    #[inline]
-    pub fn visible(&self) -> impl Iterator<Item = &'a Head> + '_ {
-        self.row.iter().filter(move |h| self.sees(h.holder))
-    }
-
-    /// The best visible head.
-    #[inline]
-    pub fn best(&self) -> Option<&'a Head> {
-        self.visible().next()
-    }
-
-    /// The head of `lineage` for producer `i`: its best visible entry. (A
-    /// plain loop, always inlined: adoption's loops call it per producer, and
-    /// the lineage is compared before visibility is looked up.)
-    #[inline(always)]
-    #[allow(clippy::manual_find)] // `find` was left out of line (callgrind: +15 % in adoption)
-    pub fn lineage(&self, lineage: u64) -> Option<&'a Head> {
-        for h in self.row {
-            if h.solution.lineage == lineage && self.sees(h.holder) {
-                return Some(h);
-            }
-        }
-        None
-    }
-
-    /// What the visible heads know to fail from `s`'s genome (every head on
-    /// that genome, whatever its lineage: the landscape is the problem's).
-    /// Equal genomes have equal quality, so only the heads of `s`'s quality
-    /// are looked at.
-    #[inline]
-    pub fn tried(&self, s: &Solution, flip_bits: u32) -> u64 {
-        let first = self.row.partition_point(|h| h.solution.quality > s.quality);
-        self.row[first..]
-            .iter()
-            .take_while(|h| h.solution.quality == s.quality)
-            .filter(|h| h.solution.genome == s.genome && self.sees(h.holder))
-            .fold(0, |known, h| merge_tried(known, h.tried, flip_bits))
-    }
-}
-
 /// The record of `holder` among `records`, if it has one (a holder has at most
 /// one). Under private visibility a producer sees only its own record, and
 /// under groups only its group's. Found by a select rather than a branch per
@@ -358,6 +239,11 @@ fn record_of(records: &[Record], holder: u32) -> Option<&Record> {
     }
     mine
 }
+
+mod heads_seen;
+mod mixed;
+pub use heads_seen::HeadsSeen;
+pub use mixed::MixedHolders;
 
 #[cfg(test)]
 mod tests;

@@ -16,8 +16,12 @@ use crate::model::rng::{Phase, stream};
 pub struct MixedSight {
     /// Each population's rule.
     pub visibility: Vec<Visibility>,
-    /// Each producer's population (kept equal to `Producers::population`).
+    /// Each producer's population (kept equal to `Producers::population`
+    /// through [`MixedSight::set_population`]).
     pub population: Vec<u8>,
+    /// Each producer's rule, `visibility[population[i]]`: one load per holder
+    /// in the scans of records and heads (see `kernels::view`).
+    pub rules: Vec<Visibility>,
     /// Each group's population.
     pub group_population: Vec<u8>,
     /// The holder number of group 0: the number of producers.
@@ -25,6 +29,32 @@ pub struct MixedSight {
 }
 
 impl MixedSight {
+    /// The sight of producers of `population` under each population's rule.
+    pub fn new(
+        visibility: Vec<Visibility>,
+        population: Vec<u8>,
+        group_population: Vec<u8>,
+    ) -> Self {
+        let mut m = MixedSight {
+            visibility,
+            population: Vec::new(),
+            rules: Vec::new(),
+            group_base: population.len() as u32,
+            group_population,
+        };
+        m.set_population(&population);
+        m
+    }
+
+    /// Producers' populations changed (migration): their rules follow.
+    pub fn set_population(&mut self, population: &[u8]) {
+        self.population.clear();
+        self.population.extend_from_slice(population);
+        self.rules.clear();
+        let rules = population.iter().map(|&k| self.visibility[k as usize]);
+        self.rules.extend(rules);
+    }
+
     /// The rule producer `i` lives under.
     #[inline]
     pub fn rule(&self, i: usize) -> Visibility {

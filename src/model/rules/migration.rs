@@ -135,7 +135,7 @@ pub fn migration(
         sizes,
     );
     if let Some(m) = setting.sight.mixed.as_deref_mut() {
-        m.population.copy_from_slice(&producers.population);
+        m.set_population(&producers.population);
     }
     let p = &*producers;
     let groups = setting.layout.groups();

@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::config::{NetworkKind, Regime};
+use crate::model::heads::{OPEN_HOLDER, sees_head};
 use crate::model::rng::mix64;
 
 fn solution(quality: f64, lineage: u64) -> Solution {
@@ -246,6 +247,101 @@ fn the_heads_seen_equal_the_rule_of_sees_head() {
                 sees_head(&sight, &links, i, group, holder),
                 "case {case}, holder {holder}"
             );
+        }
+    }
+}
+
+#[test]
+fn a_mixed_worlds_holders_and_heads_seen_equal_its_rule() {
+    use crate::model::network::NO_LINK;
+    let mut x = 7u64;
+    let mut next = |k: u64| {
+        x = mix64(x);
+        x % k
+    };
+    let visibilities = [
+        Visibility::Open,
+        Visibility::Private,
+        Visibility::Groups,
+        Visibility::Network,
+        Visibility::Federated,
+    ];
+    for case in 0..400 {
+        // Two or three populations in blocks, each under a random rule.
+        let n = 4 + next(9) as usize;
+        let k = 2 + next(2) as usize;
+        let regimes: Vec<Regime> = (0..k)
+            .map(|_| Regime {
+                visibility: visibilities[next(5) as usize],
+                network: NetworkKind::Ring,
+                network_k: 1,
+                ..Regime::default()
+            })
+            .collect();
+        let cut = 1 + next(n as u64 - 2) as usize;
+        let blocks = match k {
+            2 => vec![0..cut, cut..n],
+            _ => vec![0..cut, cut..cut + 1, cut + 1..n],
+        };
+        let population: Vec<u8> = (0..k as u8)
+            .flat_map(|p| std::iter::repeat_n(p, blocks[p as usize].len()))
+            .collect();
+        let groups = 4;
+        let group_population: Vec<u8> = (0..groups).map(|_| next(k as u64) as u8).collect();
+        let mut sight = Sight::mixed(&regimes, &blocks, population, group_population, case as u64);
+        if next(2) == 0 {
+            // After migration: producers in other populations than their blocks'.
+            let moved: Vec<u8> = (0..n).map(|_| next(k as u64) as u8).collect();
+            sight.mixed.as_deref_mut().unwrap().set_population(&moved);
+        }
+        let m = sight.mixed.as_deref().unwrap();
+        // Links as a step draws them (within a federated population), or any.
+        let drawn = next(2) == 0;
+        let links: Vec<u32> = match next(3) {
+            0 => vec![],
+            _ => (0..groups)
+                .map(|g| {
+                    let l = next(groups as u64) as usize;
+                    let (kg, kl) = (m.group_population[g], m.group_population[l]);
+                    let federated = m.visibility[kg as usize] == Visibility::Federated;
+                    let within = kg == kl && federated && l != g;
+                    if next(2) == 0 || (drawn && !within) {
+                        NO_LINK
+                    } else {
+                        l as u32
+                    }
+                })
+                .collect(),
+        };
+        let i = next(n as u64) as usize;
+        // A producer's group is of its population (as laid out, and after
+        // migration), or any group.
+        let ours = (0..groups as u32).find(|&g| m.group_population[g as usize] == m.population[i]);
+        let group = match ours {
+            Some(g) if drawn => g,
+            _ => next(groups as u64) as u32,
+        };
+        let consistent = drawn && ours.is_some();
+        let records = MixedHolders::of(m, sight.graph.as_ref(), i, group, &links);
+        let heads = HeadsSeen::of(&[], &sight, &links, i, group);
+        let holders = (0..(n + groups) as u32).chain([OPEN_HOLDER]);
+        for holder in holders {
+            if holder < (n + groups) as u32 {
+                assert_eq!(
+                    records.sees(holder),
+                    sight.sees_holder(i, group, holder, &links),
+                    "case {case}, holder {holder}"
+                );
+            }
+            // Heads assume the world's consistency (`HeadsSeen::of` takes the
+            // producer's holder as its population's rule says).
+            if consistent {
+                assert_eq!(
+                    heads.sees(holder),
+                    sees_head(&sight, &links, i, group, holder),
+                    "case {case}, holder {holder}"
+                );
+            }
         }
     }
 }
