@@ -6,7 +6,7 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Pareto};
 
-use super::config::{Allocation, Config, ConfigError};
+use super::config::{Config, ConfigError};
 use super::flows::{Flows, Ledger, Pool, ProblemFlows, ProducerFlows};
 use super::heads::Heads;
 use super::landscape::{Landscapes, Nk};
@@ -15,6 +15,7 @@ use super::populations::{Layout, peer_keys};
 use super::rng::{PROBLEM_ENTITY, Phase, stream};
 use super::rules::Clock;
 use super::rules::adaptation::draw_producer;
+use super::rules::allocation::plan_blocks;
 use super::rules::shocks::rank_values;
 use super::simulation::{Simulation, Workspaces};
 use super::state::{Problems, Producers, Record, Setting, Solution};
@@ -66,9 +67,8 @@ impl Simulation {
         problems.in_tail = vec![false; m];
         problems.heads = Heads::new(m, w.max_lineages);
         problems.open_population = vec![0; m];
-        if let Some(r) = regimes.iter().find(|r| r.allocation == Allocation::Plan) {
-            problems.plan_lineage = vec![0; m * r.plan_lineages as usize];
-        }
+        // Every planning population's team lineages (spec §5).
+        problems.plan_lineage = vec![0; plan_blocks(&regimes, m).1];
         if let Some(p) = regimes.iter().find_map(|r| r.patent_term) {
             problems.patent_ring = vec![None; m * p as usize];
             if mixed {

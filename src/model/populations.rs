@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{Allocation, Config, ConfigError, NetworkKind, Regime, Visibility};
+use super::config::{Config, ConfigError, NetworkKind, Regime, Visibility};
 use super::params;
 
 /// Most populations in a world (a producer's population is a `u8`).
@@ -101,17 +101,6 @@ pub fn check(config: &Config) -> Vec<ConfigError> {
             "populations.*.share".into(),
             format!("{} (sum of {})", params::number(total), shares.join(", ")),
             "shares that sum to 1",
-        ));
-    }
-    let planners = pops
-        .iter()
-        .filter(|p| p.regime.allocation == Allocation::Plan)
-        .count();
-    if planners > 1 {
-        errors.push(error(
-            "populations.*.allocation".into(),
-            format!("plan in {planners} populations"),
-            "plan in at most one population (the planned team lineages are kept per problem)",
         ));
     }
     let mut terms = pops.iter().filter_map(|p| p.regime.patent_term);

@@ -164,7 +164,7 @@ fn shares_must_sum_to_one_and_the_error_names_them() {
     assert_eq!(errors[0].parameter, "populations.closed.levy");
 }
 
-/// Two populations with any regimes and share, made valid: at most one plans,
+/// Two populations with any regimes and share (both may plan), made valid:
 /// one patent term, no complete graph.
 fn any_mix() -> impl Strategy<Value = Vec<Population>> {
     (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(a, mut b, share)| {
@@ -176,9 +176,6 @@ fn any_mix() -> impl Strategy<Value = Vec<Population>> {
         let mut a = a;
         fix(&mut a);
         fix(&mut b);
-        if a.allocation == Allocation::Plan && b.allocation == Allocation::Plan {
-            b.allocation = Allocation::Registry;
-        }
         if a.patent_term.is_some() && b.patent_term.is_some() {
             b.patent_term = a.patent_term;
         }

@@ -20,6 +20,7 @@
 use rand::RngExt;
 use rand::distr::Bernoulli;
 
+use super::allocation::plan_blocks;
 use super::{Context, per_population};
 use crate::model::config::{Adopt, Allocation, CreditRule};
 use crate::model::csr::Csr;
@@ -110,15 +111,13 @@ pub fn adoption(
     let (p, q) = (&*producers, &*problems);
     let frontier_start = &problem_flows.frontier_start;
     let switched = &producer_flows.switched;
-    // The planner's population, if one plans (spec §5: at most one).
-    let planner = cx
-        .regimes
-        .iter()
-        .position(|r| r.allocation == Allocation::Plan);
-    let k = planner.map_or(1, |at| cx.regimes[at].plan_lineages as usize);
-    let planned = |i: usize| match cx.single() {
-        Some(_) => planner.is_some(),
-        None => planner == Some(p.population[i] as usize),
+    // Each planning population's block of team slots (spec §5: each planner
+    // its own); `slot(i)` is producer `i`'s, if its population plans.
+    let (blocks, slots) = plan_blocks(cx.regimes, q.len());
+    let planning = slots > 0;
+    let slot = |i: usize| {
+        let (start, k) = *per_population(&blocks[..cx.regimes.len()], &p.population, i);
+        (k > 0).then(|| start + p.target[i] as usize * k + p.team_rank[i] as usize % k)
     };
     let (sight, teams) = (&cx.setting.sight, &problem_flows.teams);
     let links = &problem_flows.federation[..];
@@ -134,12 +133,12 @@ pub fn adoption(
     if cx.any(|r| r.adopt == Adopt::Fork && r.allocation != Allocation::Plan) {
         count_crowds(p, q.len(), switched, teams, space);
     }
-    if planner.is_some() {
+    if planning {
         let sizes = &mut space.slot_members;
         sizes.clear();
-        sizes.resize(q.len() * k, 0);
-        for i in (0..p.len()).filter(|&i| planned(i)) {
-            sizes[p.target[i] as usize * k + p.team_rank[i] as usize % k] += 1;
+        sizes.resize(slots, 0);
+        for slot in (0..p.len()).filter_map(slot) {
+            sizes[slot] += 1;
         }
     }
     // Built once per population, drawn like `random_bool(adopt_prob)`.
@@ -215,8 +214,7 @@ pub fn adoption(
             copied: false,
         };
 
-        if planned(i) {
-            let slot = j * k + p.team_rank[i] as usize % k;
+        if let Some(slot) = slot(i) {
             let lineage = q.plan_lineage[slot];
             let lineage_best = if lineage != 0 {
                 better(
@@ -357,22 +355,25 @@ pub fn adoption(
             pools[p.population[i] as usize].tally.new_lineages += started;
         }
     }
-    if let Some(planner) = planner {
+    if planning {
         // A team lineage started this step is the slot's from now on.
-        let members = starts.iter().enumerate();
-        let mut team_lineages = 0;
-        for (i, s) in members.filter(|&(i, _)| p.population[i] as usize == planner) {
-            let slot = p.target[i] as usize * k + p.team_rank[i] as usize % k;
+        for (i, s) in starts.iter().enumerate() {
+            let (start, k) = *per_population(&blocks[..cx.regimes.len()], &p.population, i);
+            if k == 0 {
+                continue;
+            }
+            let slot = start + p.target[i] as usize * k + p.team_rank[i] as usize % k;
             let row = &mut problems.plan_lineage;
-            // Counted once per slot, on its first member.
-            team_lineages += (s.new_team_lineage && row[slot] != s.solution.lineage) as u32;
+            // Counted once per slot, on its first member, for the world and
+            // for the planner's population.
+            let started = (s.new_team_lineage && row[slot] != s.solution.lineage) as u32;
+            new_lineages += started;
+            if mixed {
+                pools[p.population[i] as usize].tally.new_lineages += started;
+            }
             if s.new_team_lineage || row[slot] == 0 {
                 row[slot] = s.solution.lineage;
             }
-        }
-        new_lineages += team_lineages;
-        if mixed {
-            pools[planner].tally.new_lineages += team_lineages;
         }
     }
     ledger.new_lineages = new_lineages;

@@ -12,7 +12,9 @@ use rand_distr::{Distribution, StandardNormal};
 use super::{Context, matching};
 use crate::model::config::{Allocation, Regime};
 use crate::model::flows::{ProblemFlows, ProducerFlows};
+use crate::model::heads::{Heads, OPEN_HOLDER};
 use crate::model::kernels::par::map_into;
+use crate::model::populations::MAX_POPULATIONS;
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Streams, gumbel};
 use crate::model::state::{Problems, Producers};
 
@@ -78,21 +80,27 @@ pub fn allocation(
             }
         }
     }
-    if let Some(planner) = cx
-        .regimes
-        .iter()
-        .position(|r| r.allocation == Allocation::Plan)
-    {
-        let r = &cx.regimes[planner];
+    // Each planning population plans its own members (spec §5), with its own
+    // stale values, noise, interval and team lineages.
+    let (blocks, _) = plan_blocks(cx.regimes, problems.len());
+    let keep = (cx.regimes.iter())
+        .filter(|r| r.allocation == Allocation::Plan)
+        .map(|r| r.plan_lag as usize + 1)
+        .max();
+    if let Some(keep) = keep {
+        remember_values(keep, &problems.value, &mut problems.past_values);
+    }
+    let planners =
+        (cx.regimes.iter().enumerate()).filter(|(_, r)| r.allocation == Allocation::Plan);
+    for (rank, (planner, r)) in planners.enumerate() {
         let planner = planner as u8;
-        remember_values(
-            r.plan_lag as usize + 1,
-            &problems.value,
-            &mut problems.past_values,
-        );
         if cx.clock.time.is_multiple_of(r.plan_interval) {
-            let stale = problems.past_values.front().unwrap_or(&problems.value);
-            let (target, rank) = plan(cx, r, planner, producers, problems, stale);
+            // The values of `plan_lag` steps ago (the oldest kept before then).
+            let past = &problems.past_values;
+            let stale = past
+                .get(past.len().saturating_sub(r.plan_lag as usize + 1))
+                .unwrap_or(&problems.value);
+            let (target, team_rank) = plan(cx, r, (planner, rank), producers, problems, stale);
             let p = &mut *producers;
             for i in 0..p.len() {
                 if p.population[i] != planner {
@@ -101,9 +109,13 @@ pub fn allocation(
                 switched[i] = p.fresh[i] || p.target[i] != target[i];
                 p.fresh[i] = false;
                 p.target[i] = target[i];
-                p.team_rank[i] = rank[i];
+                p.team_rank[i] = team_rank[i];
             }
-            reset_team_lineages(r.plan_lineages as usize, problems);
+            let (start, k) = blocks[planner as usize];
+            let sees = planner_sees(cx, planner);
+            let m = problems.len();
+            let lineages = &mut problems.plan_lineage[start..start + k * m];
+            reset_team_lineages(k, sees, &problems.heads, lineages);
         } else {
             // Targets stay; entrants take over their slot's assignment as newcomers.
             let p = &mut *producers;
@@ -251,7 +263,7 @@ fn remember_values(keep: usize, values: &[f64], past: &mut VecDeque<Vec<f64>>) {
 fn plan(
     cx: Context,
     r: &Regime,
-    planner: u8,
+    (planner, rank): (u8, usize),
     p: &Producers,
     q: &Problems,
     stale: &[f64],
@@ -261,9 +273,12 @@ fn plan(
     // A planner plans its own population only (spec §5).
     let members = p.population.iter().filter(|&&k| k == planner).count();
     let streams = Streams::new(cx.clock.seed, cx.clock.time, Phase::Plan);
+    // Each planner draws its own errors on values: the first from the
+    // problems' streams, the `rank`-th from the next `M` entities.
+    let first = PROBLEM_ENTITY + (rank * m) as u64;
     let priority: Vec<f64> = (0..m)
         .map(|j| {
-            let mut rng = streams.get(PROBLEM_ENTITY + j as u64);
+            let mut rng = streams.get(first + j as u64);
             let z: f64 = StandardNormal.sample(&mut rng);
             stale[j] * (r.plan_noise * z).exp() * (1.0 - q.open_quality(j))
         })
@@ -351,28 +366,54 @@ pub fn team_sizes(priority: &[f64], n: usize) -> Vec<u32> {
     sizes
 }
 
-/// At each plan the `k` team lineages of a problem restart from its best
-/// distinct lineages known (open or held, best first); slots left empty (0)
-/// will start from a random genome.
-pub fn reset_team_lineages(k: usize, q: &mut Problems) {
-    let mut known: Vec<(f64, u64)> = Vec::with_capacity(q.max_records + 1);
-    for j in 0..q.len() {
-        known.clear();
-        known.extend(q.open[j].iter().map(|s| (s.quality, s.lineage)));
-        known.extend(
-            q.records(j)
-                .iter()
-                .map(|r| (r.solution.quality, r.solution.lineage)),
-        );
-        // Stable: on equal quality the open solution, then earlier records, come first.
-        known.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let row = &mut q.plan_lineage[j * k..(j + 1) * k];
+/// Where each population's planned team lineages lie in
+/// `Problems::plan_lineage`: `(start, k)`, an `M x k` block per planning
+/// population in population order (`k = plan_lineages`; `(start, 0)` for a
+/// population that does not plan), and the length of them all.
+pub fn plan_blocks(regimes: &[Regime], m: usize) -> ([(usize, usize); MAX_POPULATIONS], usize) {
+    let mut blocks = [(0, 0); MAX_POPULATIONS];
+    let mut start = 0;
+    for (block, r) in blocks.iter_mut().zip(regimes) {
+        let k = if r.allocation == Allocation::Plan {
+            r.plan_lineages as usize
+        } else {
+            0
+        };
+        *block = (start, k);
+        start += m * k;
+    }
+    (blocks, start)
+}
+
+/// Whose heads a planner sees (spec §5: everyone's open work): open heads,
+/// and those of its own population's holders (all of them with one population).
+fn planner_sees(cx: Context, planner: u8) -> impl Fn(u32) -> bool {
+    let mixed = cx.setting.sight.mixed.as_deref();
+    move |holder| {
+        holder == OPEN_HOLDER || mixed.is_none_or(|m| m.holder_population(holder) == planner)
+    }
+}
+
+/// At each plan the `k` team lineages of each problem (`lineages`, `M x k`)
+/// restart from the best distinct lineages among the heads the planner sees
+/// (`sees` a head's holder; spec §2.3: a team adopts its lineage's head), best
+/// first, ties by lineage id; slots left empty (0) will start from a random
+/// genome.
+pub fn reset_team_lineages(
+    k: usize,
+    sees: impl Fn(u32) -> bool,
+    heads: &Heads,
+    lineages: &mut [u64],
+) {
+    for (j, row) in lineages.chunks_exact_mut(k).enumerate() {
         row.fill(0);
         let mut used = 0;
-        for &(_, lineage) in &known {
+        // Rows are sorted best first (then by lineage id, holder).
+        for h in heads.row(j).iter().filter(|h| sees(h.holder)) {
             if used == k {
                 break;
             }
+            let lineage = h.solution.lineage;
             if !row[..used].contains(&lineage) {
                 row[used] = lineage;
                 used += 1;

@@ -63,12 +63,19 @@ fn a_newcomer_under_the_registry_avoids_claimed_problems() {
     assert_eq!(f.problems.claims, vec![0, 0]);
 }
 
+/// Offers a head of `lineage` at `quality` held by `holder` on problem 0.
+fn head(q: &mut crate::model::state::Problems, holder: u32, quality: f64, lineage: u64) {
+    let s = solution(quality, lineage);
+    q.heads.offer(0, holder, s, 0, 0, 1, |_| 0, |_| true);
+}
+
 #[test]
-fn team_lineages_restart_from_the_best_distinct_lineages_known() {
+fn team_lineages_restart_from_the_best_distinct_lineage_heads() {
+    use crate::model::heads::OPEN_HOLDER;
     let world = World {
         producers: 1,
         problems: 1,
-        max_solutions: 4,
+        max_solutions: 1,
         ..World::default()
     };
     let regime = Regime {
@@ -78,23 +85,87 @@ fn team_lineages_restart_from_the_best_distinct_lineages_known() {
     };
     let fx = Fixture::new(world, regime);
     let mut q = fx.problems();
-    q.open[0] = Some(solution(0.7, 5));
+    // One record slot keeps only lineage 7's best; the heads keep every
+    // lineage (spec §1, §2.3: a team adopts its lineage's head), two of them
+    // of lineage 7 (two holders).
     q.offer(0, 0, solution(0.9, 7), 0);
-    q.offer(0, 1, solution(0.8, 7), 0);
-    q.offer(0, 2, solution(0.6, 9), 0);
-    reset_team_lineages(3, &mut q);
-    assert_eq!(q.plan_lineage, vec![7, 5, 9]);
+    head(&mut q, OPEN_HOLDER, 0.9, 7);
+    head(&mut q, 3, 0.8, 7);
+    head(&mut q, OPEN_HOLDER, 0.7, 5);
+    head(&mut q, OPEN_HOLDER, 0.6, 9);
+    let all = |_| true;
+    let mut row = vec![1; 3];
+    reset_team_lineages(3, all, &q.heads, &mut row);
+    assert_eq!(row, vec![7, 5, 9]);
     // Fewer slots keep the best; a slot no lineage fills is left empty (0).
-    let mut two = q.clone();
-    two.plan_lineage = vec![1, 1];
-    reset_team_lineages(2, &mut two);
-    assert_eq!(two.plan_lineage, vec![7, 5]);
-    let mut one_lineage = fx.problems();
-    one_lineage.offer(0, 0, solution(0.9, 7), 0);
-    one_lineage.offer(0, 1, solution(0.8, 7), 0);
-    one_lineage.plan_lineage = vec![4, 4, 4];
-    reset_team_lineages(3, &mut one_lineage);
-    assert_eq!(one_lineage.plan_lineage, vec![7, 0, 0]);
+    let mut two = vec![1, 1];
+    reset_team_lineages(2, all, &q.heads, &mut two);
+    assert_eq!(two, vec![7, 5]);
+    // Only heads the planner sees count.
+    let open_only = |holder| holder == OPEN_HOLDER;
+    let mut q2 = fx.problems();
+    head(&mut q2, 3, 0.95, 4);
+    head(&mut q2, OPEN_HOLDER, 0.9, 7);
+    head(&mut q2, OPEN_HOLDER, 0.8, 7);
+    reset_team_lineages(3, open_only, &q2.heads, &mut row);
+    assert_eq!(row, vec![7, 0, 0]);
+}
+
+#[test]
+fn two_planners_each_plan_their_own_members_with_their_own_lineages() {
+    use crate::model::heads::OPEN_HOLDER;
+    let world = World {
+        producers: 6,
+        problems: 2,
+        groups: 2,
+        ..World::default()
+    };
+    let planner = |k| Regime {
+        allocation: Allocation::Plan,
+        plan_lineages: k,
+        plan_noise: 0.0,
+        ..Regime::default()
+    };
+    let fx = Fixture::mixed(world, vec![planner(1), planner(2)], &[0.5, 0.5]);
+    let (mut p, mut q, mut f) = (fx.producers(), fx.problems(), fx.flows());
+    assert_eq!(p.population, vec![0, 0, 0, 1, 1, 1]);
+    // Problem 1 is worth more; both planners see the open head on problem 0,
+    // only the second its own member's private head there.
+    q.value = vec![1.0, 2.0];
+    q.plan_lineage = vec![0; 2 + 2 * 2];
+    head(&mut q, OPEN_HOLDER, 0.5, 7);
+    head(&mut q, 4, 0.4, 8);
+    head(&mut q, 1, 0.3, 9);
+    p.fresh = vec![true; 6];
+    let mut space = allocation::Workspace::default();
+    allocation(
+        fx.cx(0),
+        &mut p,
+        &mut q,
+        &mut f.producers,
+        &mut f.problems,
+        &mut space,
+    );
+    // Each planner splits its own three in proportion to priority (values 2
+    // and 1, nothing open: teams of 2 and 1), ranks counted within its teams.
+    for pop in [0, 1] {
+        let members: Vec<usize> = (0..6).filter(|&i| p.population[i] == pop).collect();
+        let on = |j| members.iter().filter(|&&i| p.target[i] == j).count();
+        assert_eq!((on(1), on(0)), (2, 1), "population {pop}");
+        for j in [0, 1] {
+            let mut ranks: Vec<u32> = (members.iter())
+                .filter(|&&i| p.target[i] == j)
+                .map(|&i| p.team_rank[i])
+                .collect();
+            ranks.sort_unstable();
+            assert!(ranks.iter().enumerate().all(|(k, &r)| r == k as u32));
+        }
+    }
+    assert!(f.producers.switched.iter().all(|&s| s));
+    // Blocks: the first planner's M x 1, then the second's M x 2. The first
+    // sees the open head and its own member's (producer 1); the second the
+    // open head and its own (producer 4), not producer 1's.
+    assert_eq!(q.plan_lineage, vec![7, 0, 7, 8, 0, 0]);
 }
 
 #[test]
