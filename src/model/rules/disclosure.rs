@@ -16,9 +16,11 @@ use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::head_holder;
 use crate::model::kernels::par::{map_into, parallel};
 use crate::model::kernels::redundancy::{Evaluation, redundant};
-use crate::model::network::MixedSight;
 use crate::model::rng::Originals;
 use crate::model::state::{NONE, Problems, Producers};
+
+mod mixed;
+use mixed::publish_mixed;
 
 /// How a producer's effective trials of the step count (its redundant trials
 /// aside, when it is neither catching up nor racing).
@@ -214,51 +216,6 @@ fn publish(
     }
     ledger.live_lineages = live_total;
     innovation
-}
-
-/// Publication on problem `j` in a mixed world (spec §5): the best record of
-/// an open population's holder is published at once, and the improvements of
-/// patent populations open after their (one) term. Out of line, so that a
-/// single-regime run's loop stays as it was.
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn publish_mixed(
-    cx: Context,
-    m: &MixedSight,
-    p: &Producers,
-    q: &mut Problems,
-    members: &[u32],
-    start_quality: &[f64],
-    term: Option<usize>,
-    j: usize,
-) {
-    let t = cx.clock.time;
-    if let Some(rec) = q.records(j).iter().find(|r| m.is_open(r.holder)).copied()
-        && rec.solution.quality > q.open_quality(j)
-    {
-        q.open[j] = Some(rec.solution);
-        q.open_population[j] = m.holder_population(rec.holder);
-    }
-    let Some(term) = term else { return };
-    let patented = |i: &&u32| {
-        let k = p.population[**i as usize];
-        cx.regime(k).patent_term.is_some() && !m.is_open(**i)
-    };
-    let improvement = (members.iter().filter(patented))
-        .filter(|&&i| p.quality[i as usize] > start_quality[i as usize])
-        .fold(None, |best: Option<u32>, &i| match best {
-            Some(b) if p.quality[b as usize] >= p.quality[i as usize] => Some(b),
-            _ => Some(i),
-        });
-    let slot = j * term + t as usize % term;
-    if let Some(expired) = q.patent_ring[slot]
-        && expired.quality > q.open_quality(j)
-    {
-        q.open[j] = Some(expired);
-        q.open_population[j] = q.patent_population[slot];
-    }
-    q.patent_ring[slot] = improvement.map(|i| p.solution(i as usize));
-    q.patent_population[slot] = improvement.map_or(0, |i| p.population[i as usize]);
 }
 
 /// Finds, problem by problem, the genomes evaluated by more than one producer
