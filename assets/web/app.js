@@ -36,11 +36,14 @@ function presetSettings(name) {
 
 function loadScenario(key) {
   const s = scenarioByKey(key);
-  const entries = s.regimes.map((r) => ({
+  // A mixed world (spec §5) is one world of populations: the page edits them
+  // in place of regimes, and runs them together.
+  const pops = s.regimes.length === 1 && (s.regimes[0].populations || []).length ? s.regimes[0].populations : null;
+  const entries = (pops || s.regimes).map((r) => ({
     name: r.name, preset: r.preset, settings: { ...r.settings }, original: { ...r.settings },
-    base: r.name, enabled: true,
+    base: r.name, enabled: true, share: pops ? r.share : undefined,
   }));
-  for (const p of cat.presets) {
+  for (const p of pops ? [] : cat.presets) {
     if (!entries.some((e) => e.name === p.name)) {
       entries.push({ name: p.name, preset: p.name, settings: { ...p.settings }, original: { ...p.settings },
         base: p.name, enabled: false });
@@ -49,7 +52,7 @@ function loadScenario(key) {
   const headline = cat.metrics.filter((m) => m.headline).map((m) => m.name);
   form = {
     key: s.key, name: s.name, steps: s.steps, replicates: s.replicates, seed: s.seed,
-    world: { ...s.world }, regimes: entries, edit: 0,
+    world: { ...s.world }, regimes: entries, edit: 0, mixed: !!pops,
     sweep: s.sweep.map((a) => ({ path: a.path, values: a.values, chosen: 0 })),
     metrics: headline,
   };
@@ -59,13 +62,19 @@ function loadScenario(key) {
 }
 
 function applySweep(axis) {
-  const [table, key] = axis.path.split(".");
+  const [table, key, popKey] = axis.path.split(".");
   const value = axis.values[axis.chosen];
   if (table === "world") form.world[key] = value;
-  else for (const r of form.regimes) { r.settings[key] = value; r.original[key] = value; }
+  else if (table === "populations") {
+    // populations.NAME.share or populations.NAME.KEY: one population's.
+    const p = form.regimes.find((r) => r.name === key);
+    if (p && popKey === "share") p.share = value;
+    else if (p) { p.settings[popKey] = value; p.original[popKey] = value; }
+  } else for (const r of form.regimes) { r.settings[key] = value; r.original[key] = value; }
 }
 
 function regimeName(r) {
+  if (form.mixed) return r.name;
   const changed = Object.keys(r.settings).some((k) => JSON.stringify(r.settings[k]) !== JSON.stringify(r.original[k]));
   return changed ? `${r.base}_custom` : r.base;
 }
@@ -139,15 +148,22 @@ function render() {
   const colors = colorsOf(enabled.map(regimeName), enabled.map((r) => r.preset || ""));
   const list = $("regimes");
   list.replaceChildren();
+  $("regimes-title").textContent = form.mixed ? "Populations of one mixed world" : "Regimes compared";
+  if (form.mixed) {
+    list.append(el("p", { class: "explain", text: "They share the problems and the users; each is a share of the producers under its regime (the one without a share takes the rest)." }));
+  }
   form.regimes.forEach((r) => {
     const box = el("input", { type: "checkbox" });
     box.checked = r.enabled;
+    box.disabled = form.mixed;
     box.addEventListener("change", () => { r.enabled = box.checked; render(); });
     const p = cat.presets.find((p) => p.name === r.preset);
     const i = enabled.indexOf(r);
     const swatch = el("span", { class: "swatch", style: `background:${i >= 0 ? colors[i] : "transparent"}` });
+    const share = r.share === null ? "the rest" : r.share;
+    const note = form.mixed ? `${r.preset || "default axes"} · share ${share}` : (p ? p.summary : "");
     list.append(el("label", { class: "regime", title: p ? `${p.summary}\n\n${p.description}` : "" }, box, swatch,
-      el("span", { text: regimeName(r) }), el("small", { text: p ? p.summary : "" })));
+      el("span", { text: regimeName(r) }), el("small", { text: note })));
   });
   const world = (key) => (v) => { form.world[key] = v; };
   const key = $("world-key"), more = $("world-more");
@@ -171,7 +187,8 @@ function render() {
   }
   const settings = $("run-settings");
   const L = cat.limits;
-  const maxReplicates = Math.max(1, Math.min(30, Math.floor(L.runs / Math.max(1, enabled.length))));
+  const worlds = form.mixed ? 1 : enabled.length;
+  const maxReplicates = Math.max(1, Math.min(30, Math.floor(L.runs / Math.max(1, worlds))));
   settings.replaceChildren(
     control({ key: "steps", path: "steps", meaning: "Steps each run lasts.", allowed: `1..=${L.steps} here`, default: s.steps,
       control: { kind: "slider", min: 1, max: L.steps, step: 1, integer: true } }, form.steps, (v) => { form.steps = v; }),
@@ -200,11 +217,20 @@ function request(paused) {
     if (r.preset) entry.preset = r.preset;
     return entry;
   });
-  return {
+  const body = {
     name: form.name, steps: form.steps, replicates: form.replicates, seed: form.seed,
-    world: form.world, regimes, metrics: form.metrics,
+    world: form.world, metrics: form.metrics,
     delay_ms: parseInt($("pace").value, 10), paused,
   };
+  if (!form.mixed) return { ...body, regimes };
+  // A mixed world's populations, in their order (producers are laid out in it).
+  body.populations = form.regimes.map((r) => {
+    const entry = { name: r.name, ...r.settings };
+    if (r.preset) entry.regime = r.preset;
+    if (r.share !== null && r.share !== undefined) entry.share = r.share;
+    return entry;
+  });
+  return body;
 }
 
 // ---------- the run ----------
@@ -278,7 +304,8 @@ function progress(phase) {
   const rep = Math.min(run.replicatesDone + 1, i.replicates);
   const word = phase || (run.paused ? "paused" : "running");
   const step = run.lastStep === undefined ? 0 : run.lastStep + 1;
-  if (phase === "done") setStatus(`done: ${i.replicates} replicates x ${i.regimes.length} regimes of ${i.steps} steps`, "done");
+  const worlds = (i.populations || []).length ? `a mixed world of ${i.populations.length} populations` : `${i.regimes.length} regimes`;
+  if (phase === "done") setStatus(`done: ${i.replicates} replicates x ${worlds} of ${i.steps} steps`, "done");
   else setStatus(`${word}: replicate ${rep} of ${i.replicates}, step ${step} of ${i.steps}`, word);
 }
 
@@ -327,13 +354,23 @@ function buildCharts(info) {
   const colors = colorsOf(info.regimes, presets);
   const holder = $("charts");
   holder.replaceChildren();
-  run.charts = info.metrics.map((name) => {
+  // A mixed world is drawn as its producers together, in black (as in the
+  // charts of `regimes plot`), apart from its populations' colours.
+  const pops = info.populations || [];
+  const world = pops.length ? { names: ["all producers"], colors: [COLORS[6]] } : { names: info.regimes, colors };
+  const metrics = info.metrics.map((name) => ({ name, ...world }));
+  // A mixed world: each population's share of the producers, first.
+  if (pops.length) {
+    const presets = pops.map((n) => (form.regimes.find((r) => r.name === n) || {}).preset || "");
+    metrics.unshift({ name: "population_share", names: pops, colors: colorsOf(pops, presets), shares: true });
+  }
+  run.charts = metrics.map(({ name, names, colors, shares }) => {
     const m = cat.metrics.find((x) => x.name === name);
     const blank = () => xs.map(() => null);
-    const lines = info.regimes.map(() => ({ live: blank(), mean: blank(), lo: blank(), hi: blank(), reps: [] }));
+    const lines = names.map(() => ({ live: blank(), mean: blank(), lo: blank(), hi: blank(), reps: [] }));
     const series = [{ label: "step" }];
     const bands = [];
-    info.regimes.forEach((r, g) => {
+    names.forEach((r, g) => {
       const base = series.length;
       series.push({ label: r, stroke: colors[g], width: 1.2 });
       series.push({ label: `${r} mean`, stroke: colors[g], width: 2.6 });
@@ -343,9 +380,12 @@ function buildCharts(info) {
     });
     const latest = el("p", { class: "latest" });
     const plot = el("div", { class: "plot" });
+    const title = shares ? "share of the producers in each population" : m.label;
+    const key = shares ? el("p", { class: "key" }, ...names.map((n, g) =>
+      el("span", { class: "regime" }, el("span", { class: "swatch", style: `background:${colors[g]}` }), el("span", { text: n })))) : "";
     const card = el("div", { class: "card", "data-metric": name, "data-points": "0" },
-      el("div", {}, el("h3", { text: m.label }), plot),
-      el("div", { class: "text" }, el("p", { text: m.description }), latest,
+      el("div", {}, el("h3", { text: title }), plot),
+      el("div", { class: "text" }, el("p", { text: m.description }), key, latest,
         el("p", { text: `Column ${name} of the tables; \`regimes explain ${name}\` says more.` })));
     holder.append(card);
     const width = Math.max(320, plot.clientWidth || card.clientWidth - 300);
@@ -356,7 +396,7 @@ function buildCharts(info) {
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
     }, [xs, ...lines.flatMap((l) => [l.live, l.mean, l.lo, l.hi])], plot);
-    return { name, xs, lines, u, card, latest, points: 0 };
+    return { name, names, shares: !!shares, xs, lines, u, card, latest, points: 0 };
   });
 }
 
@@ -376,10 +416,12 @@ function onRow(row) {
   if (!run) return;
   const i = row.step / run.info.record_every;
   run.lastStep = row.step;
-  run.charts.forEach((c, k) => {
-    c.lines[row.regime].live[i] = row.values[k];
+  let k = 0;
+  for (const c of run.charts) {
+    if (c.shares) (row.shares || []).forEach((v, p) => { c.lines[p].live[i] = v; });
+    else c.lines[row.regime].live[i] = row.values[k++];
     c.points += 1;
-  });
+  }
   later();
 }
 
@@ -396,7 +438,7 @@ function onReplicate(r) {
       }
       l.live = c.xs.map(() => null);
     }
-    const last = c.lines.map((l, g) => `${run.info.regimes[g]} ${fmt(l.mean[c.xs.length - 1])}`).join(", ");
+    const last = c.lines.map((l, g) => `${c.names[g]} ${fmt(l.mean[c.xs.length - 1])}`).join(", ");
     c.latest.textContent = `Mean at the last step over ${r + 1} replicate${r ? "s" : ""}: ${last}.`;
   }
   later();

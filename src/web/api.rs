@@ -109,6 +109,10 @@ async fn create(State(state): Shared, body: Bytes) -> Response {
                 "record_every": s.record_every,
                 "replicates": s.replicates,
                 "regimes": s.regimes.iter().map(|r| &r.name).collect::<Vec<_>>(),
+                // A mixed world's populations: each row carries their shares.
+                "populations": (s.regimes.iter().flat_map(|r| &r.populations))
+                    .map(|p| &p.name)
+                    .collect::<Vec<_>>(),
                 "metrics": run.streamed.iter().map(|&k| METRICS[k].name).collect::<Vec<_>>(),
                 "scenario": run.toml,
                 "status": run.status(),
@@ -159,11 +163,16 @@ fn sse(event: &Event) -> Sse {
             replicate,
             step,
             values,
-        } => (
-            "row",
+            shares,
+        } => {
             // NaN (nothing to measure) travels as null.
-            json!({ "regime": regime, "replicate": replicate, "step": step, "values": values }),
-        ),
+            let mut row =
+                json!({ "regime": regime, "replicate": replicate, "step": step, "values": values });
+            if !shares.is_empty() {
+                row["shares"] = json!(shares);
+            }
+            ("row", row)
+        }
         Event::Replicate(r) => ("replicate", json!({ "replicate": r })),
         Event::Done(files) => ("done", json!({ "files": files })),
         Event::Failed(message) => ("failed", json!({ "error": message })),

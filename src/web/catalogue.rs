@@ -154,6 +154,14 @@ pub fn scenario_json(key: &str, s: &Scenario) -> Json {
             "name": r.name,
             "preset": r.preset,
             "settings": as_json(&r.regime),
+            // A mixed world's populations (spec §5), in order; a share of
+            // null takes what the others leave.
+            "populations": r.populations.iter().map(|p| json!({
+                "name": p.name,
+                "preset": p.preset,
+                "share": p.share,
+                "settings": as_json(&p.regime),
+            })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "sweep": s.sweep.iter().map(|a| json!({
             "path": a.path,

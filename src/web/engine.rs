@@ -35,6 +35,9 @@ pub enum Event {
         replicate: u32,
         step: u32,
         values: Vec<f64>,
+        /// A mixed world's populations' shares of the producers at this step,
+        /// in population order (empty for one regime).
+        shares: Vec<f64>,
     },
     /// Every regime finished this replicate.
     Replicate(u32),

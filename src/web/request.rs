@@ -24,6 +24,7 @@ const SCENARIO_KEYS: &[&str] = &[
     "window",
     "world",
     "regimes",
+    "populations",
 ];
 
 /// What the page asked for: the scenario, and how to start stepping it.
@@ -84,11 +85,13 @@ pub fn parse(body: &[u8], limits: &Limits) -> Result<RunRequest, Vec<String>> {
             ));
         }
     }
+    let populations = fields.remove("populations");
     let table = to_toml_table(&fields, "", &mut problems);
+    let mixed = populations.map_or_else(String::new, |p| populations_toml(&p, &mut problems));
     if !problems.is_empty() {
         return Err(problems);
     }
-    let text = toml::to_string(&table).map_err(|e| vec![format!("{ORIGIN}: {e}")])?;
+    let text = toml::to_string(&table).map_err(|e| vec![format!("{ORIGIN}: {e}")])? + &mixed;
     let scenario = Scenario::parse(&text, ORIGIN, "web", &[]).map_err(|e| e.problems)?;
     let over = limits.check(&scenario);
     if !over.is_empty() {
@@ -132,6 +135,50 @@ fn metric_list(value: &Json) -> Result<Vec<usize>, Vec<String>> {
         }
     }
     Ok(out)
+}
+
+/// `populations`, a mixed world (spec §5) as a list in its order (producers
+/// are laid out in it): `{"name": "open", "regime": "commons", "share": 0.3,
+/// ...axes}` each, written as the file's `[populations.NAME]` tables in that
+/// order (a TOML table would sort them). The scenario reader checks the rest.
+fn populations_toml(value: &Json, problems: &mut Vec<String>) -> String {
+    let allowed = "allowed a list of {\"name\": ..., \"regime\": PRESET, \"share\": ..., axes}";
+    let Some(items) = value.as_array().filter(|a| !a.is_empty()) else {
+        problems.push(format!("{ORIGIN}: populations = {value}: {allowed}"));
+        return String::new();
+    };
+    let mut text = String::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("populations[{i}]");
+        let Some(mut fields) = item.as_object().cloned() else {
+            problems.push(format!("{ORIGIN}: {at} = {item}: {allowed}"));
+            continue;
+        };
+        // The name becomes a key of the TOML text: only the characters a
+        // population's name may have.
+        let name = match fields.remove("name") {
+            Some(Json::String(n))
+                if !n.is_empty()
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') =>
+            {
+                n
+            }
+            other => {
+                let shown = other.map_or("nothing".to_string(), |v| v.to_string());
+                problems.push(format!(
+                    "{ORIGIN}: {at}.name = {shown}: allowed letters, digits, _ or -"
+                ));
+                continue;
+            }
+        };
+        let table = to_toml_table(&fields, &format!("populations.{name}"), problems);
+        match toml::to_string(&table) {
+            Ok(body) => text.push_str(&format!("\n[populations.{name}]\n{body}")),
+            Err(e) => problems.push(format!("{ORIGIN}: {at}: {e}")),
+        }
+    }
+    text
 }
 
 /// A JSON object as a TOML table; `null` and nested arrays are refused by path.
@@ -206,6 +253,27 @@ mod tests {
         assert_eq!(s.regimes[1].name, "commons_levy");
         assert_eq!(s.regimes[1].regime.levy, 0.3);
         assert!(s.sweep.is_empty());
+    }
+
+    #[test]
+    fn a_mixed_world_keeps_its_populations_in_their_order() {
+        let body = r#"{"steps": 10, "populations": [
+            {"name": "zeta", "regime": "commons", "share": 0.3, "levy": 0.2},
+            {"name": "alpha", "regime": "enclosure"}]}"#;
+        let s = parse(body.as_bytes(), &Limits::default()).unwrap().scenario;
+        let names: Vec<&str> = s.regimes[0]
+            .populations
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(names, ["zeta", "alpha"]);
+        assert_eq!(s.regimes[0].populations[0].share, Some(0.3));
+        assert_eq!(s.regimes[0].populations[0].regime.levy, 0.2);
+        let e = errors(r#"{"populations": [{"name": "a]\nx", "regime": "commons"}]}"#);
+        assert!(e.contains("populations[0].name"), "{e}");
+        let e = errors(r#"{"populations": [{"name": "a", "regime": "commons", "share": 1.5}]}"#);
+        assert!(e.contains("share"), "{e}");
+        assert!(errors(r#"{"populations": []}"#).contains("allowed a list"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use tokio::sync::mpsc::Sender;
 use super::{Event, Run, lock};
 use crate::experiment::runner::{Outcome, Rows, Sink, WORLD};
 use crate::experiment::sweep::RunSpec;
+use crate::model::METRICS;
 use crate::output::parts::Parts;
 
 /// Streams each row of one run as it comes, and keeps them for the tables.
@@ -25,12 +26,18 @@ pub(super) struct LiveSink<'a> {
 
 impl Sink for LiveSink<'_> {
     fn chunk(&self, spec: &RunSpec, _chunk: u32, rows: &Rows) -> Result<()> {
-        // The page shows the world's rows; a mixed world's populations' rows go
-        // to the tables only.
-        let world = (rows.steps.iter().zip(&rows.values).zip(&rows.population))
-            .filter(|&(_, &k)| k == WORLD)
-            .map(|(row, _)| row);
-        for (step, values) in world {
+        // The page shows the world's rows, each with its populations' shares
+        // of the producers (the rows of one step follow the world's); their
+        // other metrics go to the tables only.
+        let share = METRICS.iter().position(|m| m.name == "population_share");
+        for (i, (step, values)) in rows.steps.iter().zip(&rows.values).enumerate() {
+            if rows.population[i] != WORLD {
+                continue;
+            }
+            let shares = (i + 1..rows.steps.len())
+                .take_while(|&j| rows.population[j] != WORLD && rows.steps[j] == *step)
+                .filter_map(|j| share.map(|k| rows.values[j][k]))
+                .collect();
             let mut used = self.used.load(Ordering::Relaxed);
             self.run.pass(&mut used)?;
             self.used.store(used, Ordering::Relaxed);
@@ -39,6 +46,7 @@ impl Sink for LiveSink<'_> {
                 replicate: spec.replicate,
                 step: *step,
                 values: self.run.streamed.iter().map(|&k| values[k]).collect(),
+                shares,
             };
             // Counted before it is sent, so a page that has it sees it counted.
             self.run.rows.fetch_add(1, Ordering::Relaxed);

@@ -8,6 +8,7 @@ use polars::prelude::{DataType, ParquetReader, SerReader};
 use serde_json::{Value, json};
 
 mod client;
+mod mixed;
 use client::*;
 
 /// A tiny run: 2 regimes x `replicates` of `steps` steps on a small world.
