@@ -126,21 +126,36 @@ impl View<'_> {
         lineage: u64,
         start: Option<Solution>,
     ) -> Option<Solution> {
-        let mut best = start;
-        let consider = |s: &Solution| {
-            if s.lineage == lineage && best.is_none_or(|b| s.quality > b.quality) {
-                best = Some(*s);
-            }
-        };
-        if self.sight.visibility != Visibility::Open {
-            self.visit(i, j, consider);
+        let open = self.q.open[j].as_ref().filter(|s| s.lineage == lineage);
+        let records = self.q.records(j);
+        let record = if self.sight.visibility == Visibility::Open {
+            records.iter().find(|r| r.solution.lineage == lineage)
+        } else if let Some(seen) = self.mixed_holders(i) {
+            // A mixed world without a graph: the first visible record of the
+            // lineage is its best visible, as under open visibility.
+            let mut visible = records.iter().filter(|r| seen.sees(r.holder));
+            visible.find(|r| r.solution.lineage == lineage)
+        } else {
+            let mut best = start;
+            self.visit(i, j, |s: &Solution| {
+                if s.lineage == lineage && best.is_none_or(|b| s.quality > b.quality) {
+                    best = Some(*s);
+                }
+            });
             return best;
-        }
-        let open = self.q.open[j].as_ref();
-        let records = self.q.records(j).iter().map(|r| &r.solution);
-        let record = records.clone().find(|s| s.lineage == lineage);
-        let shared = [open.filter(|s| s.lineage == lineage), record];
+        };
+        let shared = [open, record.map(|r| &r.solution)];
         self.first_best(i, start.as_ref(), shared, |own| own == lineage)
+    }
+
+    /// In a mixed world without a collaboration graph, the holders producer
+    /// `i` may see (no neighbours' work to look at besides the records).
+    #[inline]
+    fn mixed_holders(&self, i: usize) -> Option<MixedHolders<'_>> {
+        match (self.sight.mixed.as_deref(), &self.sight.graph) {
+            (Some(m), None) => Some(MixedHolders::of(m, None, i, self.p.group[i], self.links)),
+            _ => None,
+        }
     }
 
     /// The first best solution on `j` that producer `i` may see, in the order of
@@ -162,7 +177,14 @@ impl View<'_> {
                 let mine = record_of(records, holder).map(|r| &r.solution);
                 return self.first_best(i, None, [open, mine], |_| true);
             }
-            Visibility::Network | Visibility::Federated => {}
+            Visibility::Network | Visibility::Federated => {
+                if let Some(seen) = self.mixed_holders(i) {
+                    // Records are sorted best first: the first visible is the
+                    // best visible.
+                    let first = records.iter().find(|r| seen.sees(r.holder));
+                    return self.first_best(i, None, [open, first.map(|r| &r.solution)], |_| true);
+                }
+            }
         }
         // A select rather than a branch: which candidate is best is data.
         let mut best: Option<Solution> = None;

@@ -156,7 +156,7 @@ fn the_shortcuts_equal_the_references() {
         Visibility::Network,
         Visibility::Federated,
     ];
-    for case in 0..500 {
+    for case in 0..900 {
         let n = 2 + next(7) as usize;
         let m = 1 + next(3) as usize;
         let group: Vec<u32> = (0..n).map(|_| next(2) as u32).collect();
@@ -168,19 +168,47 @@ fn the_shortcuts_equal_the_references() {
         let p = producers(&group, &target, &own);
         let switched: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
         let visibility = visibilities[case % 5];
+        // One case in three is a mixed world of two populations (spec §5), whose
+        // two groups' records are held by group holders `n` and `n + 1`.
+        let mixed = case % 3 == 2;
         // Under `federated`, group 0 sees group 1 this step; group 1 sees no other.
         let links = [1, crate::model::network::NO_LINK];
         let mut q = problems(m, 3);
+        let holders = n as u64 + if mixed { 2 } else { 0 };
         for j in 0..m {
             if next(2) == 0 {
                 q.open[j] = Some(solution(next(5) as f64 / 4.0, 1 + next(4)));
             }
             for _ in 0..next(5) {
                 let s = solution(next(5) as f64 / 4.0, 1 + next(4));
-                q.offer(j, next(n as u64) as u32, s, 0);
+                q.offer(j, next(holders) as u32, s, 0);
             }
         }
-        let sight = sight(visibility, n);
+        let sight = if mixed {
+            // A network population (one case in four) brings a graph: the general path.
+            let rules = if next(4) == 0 { 5 } else { 4 };
+            let rule = [
+                Visibility::Open,
+                Visibility::Private,
+                Visibility::Groups,
+                Visibility::Federated,
+                Visibility::Network,
+            ];
+            let regimes: Vec<Regime> = (0..2)
+                .map(|_| Regime {
+                    visibility: rule[next(rules) as usize],
+                    network: NetworkKind::Ring,
+                    network_k: 1,
+                    ..Regime::default()
+                })
+                .collect();
+            let cut = 1 + next(n as u64 - 1) as usize;
+            let population = (0..n).map(|i| (i >= cut) as u8).collect();
+            let groups = vec![next(2) as u8, next(2) as u8];
+            Sight::mixed(&regimes, &[0..cut, cut..n], population, groups, case as u64)
+        } else {
+            sight(visibility, n)
+        };
         let mut teams = Csr::default();
         teams.build(&target, m);
         let view = View {
