@@ -82,7 +82,7 @@ fn before(a: &Head, b: &Head) -> bool {
             && (x.lineage < y.lineage || (x.lineage == y.lineage && a.holder < b.holder)))
 }
 
-/// The heads of every problem, `M x H`, each row sorted by [`before`].
+/// The heads of every problem, `M x H`, each row sorted by `before`.
 #[derive(Clone, Debug, Default)]
 pub struct Heads {
     entries: Vec<Head>,

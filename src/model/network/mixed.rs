@@ -123,7 +123,7 @@ impl MixedSight {
 }
 
 /// This step's federation links in a mixed world: each federated
-/// population's groups (`group_blocks[k]`) as [`federation_links`] draws them,
+/// population's groups (`group_blocks[k]`) as [`federation_links`](crate::model::network::federation_links) draws them,
 /// linked within the population, from the streams of their world-wide group
 /// numbers; [`NO_LINK`] for every other group. Empty if no population is
 /// federated.

@@ -3,8 +3,8 @@
 //! Statistics are accumulated in Rust in file order, so redrawing gives the same
 //! numbers bit for bit whatever polars' thread count.
 //!
-//! [`columns`] reads table columns, [`points`] the swept parameters and sweep
-//! points, [`reduce`] computes the statistics; this file loads a directory.
+//! `columns` reads table columns, `points` the swept parameters and sweep
+//! points, `reduce` computes the statistics; this file loads a directory.
 
 mod columns;
 mod points;

@@ -1,6 +1,6 @@
 //! The frame every chart shares: title and subtitle on top, a legend column on
 //! the right (outside the data), a caption line at the bottom, and a grid of
-//! panels in between, each with axes built from [`ticks::Axis`].
+//! panels in between, each with axes built from [`ticks::Axis`](super::ticks::Axis).
 
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;

@@ -136,7 +136,7 @@ fn log_axis(values: impl Iterator<Item = f64>) -> Axis {
 
 /// Value axes for the panels of one chart: shared, unless `axes` asks for one
 /// per panel or (by default) the panels' magnitudes differ by more than
-/// [`PER_PANEL_RATIO`]. Also says whether they are per panel.
+/// `PER_PANEL_RATIO`. Also says whether they are per panel.
 pub fn panel_axes(panels: &[Vec<f64>], rule: &YRule, axes: Option<YAxes>) -> (Vec<Axis>, bool) {
     let per_panel = match axes {
         Some(YAxes::PerPanel) => panels.len() > 1,
