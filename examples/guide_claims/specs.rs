@@ -252,4 +252,68 @@ pub const SPECS: &[Spec] = &[
         ],
         ..NONE
     },
+    Spec {
+        scenario: "unplugging",
+        levels: &[
+            "population_share",
+            "producer_revenue",
+            "deadweight_loss",
+            "consumer_surplus",
+            "welfare",
+            "real_costs",
+            "trials",
+            "contribution",
+            "gini_wealth",
+            "invest_share",
+            "duplicated_share",
+        ],
+        across: &[
+            ("world.migration_rate", "0.01", "0"),
+            ("populations.commons.levy", "0.3", "0"),
+            ("populations.commons.levy", "0.1", "0"),
+            ("world.outside_wage", "0.008", "0.0005"),
+        ],
+        paired: &[
+            "population_share",
+            "producer_revenue",
+            "deadweight_loss",
+            "welfare",
+            "contribution",
+            "gini_wealth",
+        ],
+        ..NONE
+    },
+    Spec {
+        scenario: "federation",
+        levels: &[
+            "population_share",
+            "frontier_quality",
+            "access_quality",
+            "approach_diversity",
+            "duplicated_share",
+            "catchup_share",
+            "redundant_share",
+            "producer_revenue",
+            "deadweight_loss",
+            "consumer_surplus",
+            "welfare",
+            "trials",
+            "contribution",
+            "gini_wealth",
+        ],
+        population_pairs: &[("federation", "planner"), ("federation", "market")],
+        across: &[
+            ("populations.federation.federation_link", "1", "0"),
+            ("populations.federation.federation_link", "0.1", "0"),
+        ],
+        paired: &[
+            "frontier_quality",
+            "approach_diversity",
+            "duplicated_share",
+            "producer_revenue",
+            "consumer_surplus",
+            "welfare",
+        ],
+        ..NONE
+    },
 ];
