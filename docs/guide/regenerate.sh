@@ -75,10 +75,9 @@ chart ai_labs sweep_duplicated_share_by_world-interactions ai_labs_duplication
 chart collaboration sweep_duplicated_share_by_world-problems collaboration
 chart collaboration sweep_approach_diversity_by_world-problems collaboration_diversity
 chart open_vs_closed sweep_producer_revenue_by_populations-open-share open_vs_closed
-chart open_vs_closed sweep_welfare_by_populations-open-share open_vs_closed_welfare
-chart unplugging sweep_producer_revenue_by_world-outside_wage_facet_populations-commons-levy unplugging_revenue
-chart federation sweep_frontier_quality_by_populations-federation-federation_link federation
-chart federation sweep_approach_diversity_by_populations-federation-federation_link federation_diversity
+chart open_vs_closed population_sweep_welfare_by_populations-open-share open_vs_closed_welfare
+chart unplugging population_shares unplugging
+chart federation population_sweep_approach_diversity_by_populations-federation-federation_link federation
 
 cargo build --release --quiet --example guide_claims
 $NICE target/release/examples/guide_claims "$OUT" docs/guide/claims.csv docs/guide/GUIDE.in.md docs/GUIDE.md

@@ -249,6 +249,10 @@ pub const SPECS: &[Spec] = &[
             "consumer_surplus",
             "welfare",
             "gini_wealth",
+            "frontier_quality",
+            "access_quality",
+            "real_costs",
+            "contribution",
         ],
         ..NONE
     },
