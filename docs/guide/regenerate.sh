@@ -8,7 +8,7 @@
 # and docs/GUIDE.md from its template docs/guide/GUIDE.in.md (examples/guide_claims/).
 # `cargo test --test docs` checks every figure the guide quotes against that table.
 #
-#   docs/guide/regenerate.sh                 # everything (8,400 runs: 22 min on 2 busy cores)
+#   docs/guide/regenerate.sh                 # everything (10,000 runs: 49 min on 2 busy cores)
 #   ONLY="rent ai_labs" docs/guide/regenerate.sh
 #   SKIP_RUN=1 docs/guide/regenerate.sh      # charts and claims from existing output/guide
 #
