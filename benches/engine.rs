@@ -2,7 +2,8 @@
 //!
 //! `cargo bench --bench engine` measures one search trial (an incremental NK flip
 //! and the hill-climbing test), one step of the default world, one default run
-//! (500 steps) and one step at N = 10^5. Step benchmarks report producer-steps
+//! (500 steps) and one step at N = 10^5; the default step also in a world of
+//! half commons and half enclosure. Step benchmarks report producer-steps
 //! per second as their throughput. Everything runs on rayon's global pool; set
 //! `RAYON_NUM_THREADS=1` for per-core figures.
 
@@ -12,6 +13,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use rand::RngExt;
 use regimes::model::landscape::{Nk, Tables};
+use regimes::model::populations::Population;
 use regimes::model::rng::{Phase, stream};
 use regimes::model::{Config, Regime, Simulation, World};
 
@@ -27,6 +29,24 @@ fn config(preset: &str, producers: usize, problems: usize) -> Config {
         },
         regime: Regime::preset(preset).expect("known preset"),
         populations: Vec::new(),
+    }
+}
+
+/// The default world split into two populations, half commons and half
+/// enclosure (spec §5; issue 14's speed target).
+fn mixed_config() -> Config {
+    let half = |name: &str| Population {
+        name: name.to_string(),
+        share: 0.5,
+        regime: Regime::preset(name).expect("known preset"),
+    };
+    Config {
+        populations: vec![half("commons"), half("enclosure")],
+        ..config(
+            "commons",
+            World::default().producers,
+            World::default().problems,
+        )
     }
 }
 
@@ -90,6 +110,10 @@ fn default_step(c: &mut Criterion) {
             b.iter(|| black_box(sim.step()))
         });
     }
+    let mut sim = warmed(&mixed_config(), 50);
+    group.bench_function(BenchmarkId::from_parameter("commons+enclosure"), |b| {
+        b.iter(|| black_box(sim.step()))
+    });
     group.finish();
 }
 
