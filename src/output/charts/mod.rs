@@ -60,7 +60,7 @@ pub const CHART_METRICS: &[&str] = &[
 ];
 
 /// Most panels in one chart; beyond it, evenly spaced sweep points are shown.
-const MAX_PANELS: usize = 16;
+pub(crate) const MAX_PANELS: usize = 16;
 
 /// Most time points per line (the rest are thinned evenly).
 const MAX_STEPS: usize = 2000;

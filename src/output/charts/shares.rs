@@ -12,7 +12,7 @@ use super::panel::{self, PanelSpec, XAxis};
 use super::style::RegimeStyle;
 use super::ticks::{self, Axis};
 use super::titles;
-use super::{Ctx, Text, pick_panels};
+use super::{Ctx, MAX_PANELS, Text, pick_panels};
 use crate::output::stats::Stats;
 
 /// One population's band in a stacked chart: its bottom and top at each step.
@@ -44,6 +44,32 @@ pub fn layers(stats: &[&Vec<Stats>]) -> Vec<Layer> {
             }
         })
         .collect()
+}
+
+/// Whether some population's mean share changes over the steps of sweep point `p`.
+fn moves(ts: &TimeSeries, p: usize) -> bool {
+    ts.stats.iter().any(|r| {
+        let mut shares = r[p].iter().map(|x| x.mean).filter(|m| m.is_finite());
+        let first = shares.next();
+        first.is_some_and(|a| shares.any(|b| (b - a).abs() > 1e-12))
+    })
+}
+
+/// The sweep points to draw and what the subtitle says of the rest. With more
+/// points than fit, points where no share moves (no migration: flat bands at
+/// the scenario's shares) give way to those where shares move.
+fn panels(ts: &TimeSeries, n: usize) -> (Vec<usize>, String) {
+    let moving: Vec<usize> = (0..n).filter(|&p| moves(ts, p)).collect();
+    if n <= MAX_PANELS || moving.is_empty() || moving.len() == n {
+        return pick_panels(n);
+    }
+    let (picked, shown) = pick_panels(moving.len());
+    let flat = n - moving.len();
+    let note = format!(
+        " where shares move{shown}; {flat} point{} where no share moves left out",
+        if flat == 1 { "" } else { "s" }
+    );
+    (picked.into_iter().map(|i| moving[i]).collect(), note)
 }
 
 /// One stacked panel: each band filled in its population's colour, a white
@@ -83,7 +109,7 @@ pub fn draw<DB: DrawingBackend>(
     ts: &TimeSeries,
 ) -> Result<Text> {
     let (out, job, look) = (ctx.out, ctx.job, &ctx.job.look);
-    let (points, shown) = pick_panels(out.points.len());
+    let (points, shown) = panels(ts, out.points.len());
     let mut subtitle = format!(
         "Scenario {} · {} · {}",
         out.name,
@@ -180,6 +206,37 @@ mod tests {
                 ..Stats::MISSING
             })
             .collect()
+    }
+
+    /// 20 sweep points of two populations; at every third point shares move.
+    fn sweep_with_some_moving() -> TimeSeries {
+        let point = |p: usize, pop: usize| {
+            let start = if pop == 0 { 0.6 } else { 0.4 };
+            let drift = if p.is_multiple_of(3) { 0.1 } else { 0.0 };
+            let sign = if pop == 0 { -1.0 } else { 1.0 };
+            stats(&[start, start + sign * drift])
+        };
+        TimeSeries {
+            steps: vec![0.0, 1.0],
+            stats: (0..2)
+                .map(|pop| (0..20).map(|p| point(p, pop)).collect())
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn too_many_points_keep_those_where_shares_move() {
+        let ts = sweep_with_some_moving();
+        let (points, note) = panels(&ts, 20);
+        assert_eq!(points, vec![0, 3, 6, 9, 12, 15, 18]);
+        assert!(
+            note.contains("13 points where no share moves left out"),
+            "{note}"
+        );
+        // Few enough points: all drawn, flat ones too.
+        let (all, none) = panels(&ts, 12);
+        assert_eq!(all, (0..12).collect::<Vec<_>>());
+        assert_eq!(none, "");
     }
 
     #[test]
