@@ -53,7 +53,7 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
             categories(v.clone(), " (values evenly spaced, not to scale)")
         }
         Values::Str(v) => categories(v.clone(), ""),
-        Values::Num(v) if crowded(v) => {
+        Values::Num(v) if crowded(v) || geometric(v) => {
             let logs: Vec<f64> = v.iter().map(|x| x.log10()).collect();
             if v[0] > 0.0 && !crowded(&logs) {
                 let (lo, hi) = (logs[0], logs[logs.len() - 1]);
@@ -106,6 +106,13 @@ pub fn x_axis(values: &Values, narrow: bool) -> XScale {
 }
 
 /// Whether two neighbouring values lie closer than a fifteenth of the range.
+/// Three or more positive values each at least twice the one before (say 0.0005,
+/// 0.002, 0.008): on a linear axis the small ones huddle at its start and their
+/// labels collide, so they go on a log scale like crowded ones.
+fn geometric(v: &[f64]) -> bool {
+    v.len() >= 3 && v[0] > 0.0 && v.windows(2).all(|w| w[1] >= 2.0 * w[0])
+}
+
 fn crowded(v: &[f64]) -> bool {
     let range = v[v.len() - 1] - v[0];
     range > 0.0 && v.windows(2).any(|w| w[1] - w[0] < range / 15.0)
@@ -347,6 +354,13 @@ mod tests {
         assert_eq!(x.xs, [0.0, 1.0, 2.0, 3.0]);
         let x = x_axis(&Values::Num(vec![0.0, 0.5, 1.0]), false);
         assert_eq!((x.note, x.xs.clone()), ("", vec![0.0, 0.5, 1.0]));
+        // Each value four times the last: a log scale, evenly spaced there.
+        let x = x_axis(&Values::Num(vec![0.0005, 0.002, 0.008]), false);
+        assert_eq!(x.note, " (log scale)");
+        assert!((x.xs[1] - x.xs[0] - (x.xs[2] - x.xs[1])).abs() < 1e-12);
+        // Two values, or a doubling that stops, stay linear.
+        assert_eq!(x_axis(&Values::Num(vec![0.001, 0.008]), false).note, "");
+        assert_eq!(x_axis(&Values::Num(vec![1.0, 2.0, 3.0]), false).note, "");
     }
 
     #[test]
