@@ -46,12 +46,33 @@ fn title_layout_in<DB: DrawingBackend>(
     if fits(small) {
         return (small, vec![title.to_string()]);
     }
+    if let Some(lines) = wrap_at_commas(area, title, &font(small, false, INK), max) {
+        return (small, lines);
+    }
     let lines = frame::wrap(area, title, &font(small, false, INK), max, usize::MAX);
     if lines.len() <= 2 {
         return (small, lines);
     }
     let lines = frame::wrap(area, title, &font(smallest, false, INK), max, most);
     (smallest, lines)
+}
+
+/// A title of settings ("commons levy = 0, migration rate = 0.01") on two
+/// lines broken after a comma, so that no setting is split from its value;
+/// `None` if it takes more than two such lines.
+fn wrap_at_commas<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    st: &TextStyle,
+    max: u32,
+) -> Option<Vec<String>> {
+    let fits = |t: &str| area.estimate_text_size(t, st).is_ok_and(|(w, _)| w <= max);
+    let parts: Vec<&str> = title.split(", ").collect();
+    (1..parts.len())
+        .rev()
+        .map(|at| (parts[..at].join(", ") + ",", parts[at..].join(", ")))
+        .find(|(first, second)| fits(first) && fits(second))
+        .map(|(first, second)| vec![first, second])
 }
 
 /// The titles of a grid's panels from each panel's `(full, values)` forms
@@ -110,5 +131,31 @@ pub fn fit_titles<DB: DrawingBackend>(
     Sizes {
         title_lines: lines.max(1),
         ..sizes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::charts::style::register_fonts;
+
+    #[test]
+    fn a_title_of_settings_breaks_after_a_comma_not_inside_a_setting() {
+        register_fonts();
+        let mut pixels = vec![0u8; 400 * 100 * 3];
+        let area = BitMapBackend::with_buffer(&mut pixels, (400, 100)).into_drawing_area();
+        let st = font(12.0, false, INK);
+        let title = "commons levy = 0, migration rate = 0.01";
+        let width = |t: &str| area.estimate_text_size(t, &st).unwrap().0;
+        // Narrower than the title, wide enough for either setting.
+        let max = width("commons levy = 0,").max(width("migration rate = 0.01")) + 2;
+        assert!(width(title) > max);
+        let lines = wrap_at_commas(&area, title, &st, max).unwrap();
+        assert_eq!(lines, ["commons levy = 0,", "migration rate = 0.01"]);
+        // Too narrow for a setting on a line: the word wrap's turn.
+        assert_eq!(
+            wrap_at_commas(&area, title, &st, width("migration") + 2),
+            None
+        );
     }
 }
