@@ -29,7 +29,8 @@ const FIXED: u64 = 8 << 20;
 /// at full size, plus per producer its population and the one it worked in
 /// this step (a byte each) and observation's buckets by population (two u32):
 /// what one population keeps is a part of what it would keep alone with every
-/// producer.
+/// producer. Its patent rings are one per distinct term (the largest is in
+/// that estimate): the others are added.
 pub fn estimate(config: &Config) -> Option<u64> {
     if config.populations.is_empty() {
         return estimate_one(config);
@@ -43,7 +44,15 @@ pub fn estimate(config: &Config) -> Option<u64> {
         };
         most = most.max(estimate_one(&alone)?);
     }
-    most.checked_add(10 * config.world.producers as u64)
+    let mut terms: Vec<u64> = (config.populations.iter())
+        .filter_map(|p| p.regime.patent_term.map(u64::from))
+        .collect();
+    terms.sort_unstable();
+    terms.dedup();
+    terms.pop();
+    let other_rings = (terms.iter().sum::<u64>()).checked_mul(config.world.problems as u64)?;
+    most.checked_add(10 * config.world.producers as u64)?
+        .checked_add(PER_RECORD.checked_mul(other_rings)?)
 }
 
 fn estimate_one(config: &Config) -> Option<u64> {
@@ -107,6 +116,8 @@ fn graph_links(config: &Config) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::config::Regime;
+    use crate::model::populations::Population;
 
     #[test]
     fn grows_with_the_products_and_never_overflows() {
@@ -131,5 +142,26 @@ mod tests {
         assert_eq!(estimate(&net), None);
         net.regime.network = NetworkKind::Complete;
         assert!(estimate(&net).is_some());
+    }
+
+    #[test]
+    fn a_mixed_world_counts_one_patent_ring_per_term() {
+        let with_terms = |a: u32, b: u32| {
+            let mut cfg = Config::default();
+            for (name, term) in [("a", a), ("b", b)] {
+                cfg.populations.push(Population {
+                    name: name.into(),
+                    share: 0.5,
+                    regime: Regime {
+                        patent_term: Some(term),
+                        ..Regime::default()
+                    },
+                });
+            }
+            estimate(&cfg).unwrap()
+        };
+        // Terms 5 and 20: a ring of 5 beside the ring of 20 of either alone.
+        assert_eq!(with_terms(20, 5), with_terms(20, 20) + 200 * 5 * PER_RECORD);
+        assert_eq!(with_terms(5, 20), with_terms(20, 5));
     }
 }

@@ -69,12 +69,7 @@ impl Simulation {
         problems.open_population = vec![0; m];
         // Every planning population's team lineages (spec §5).
         problems.plan_lineage = vec![0; plan_blocks(&regimes, m).1];
-        if let Some(p) = regimes.iter().find_map(|r| r.patent_term) {
-            problems.patent_ring = vec![None; m * p as usize];
-            if mixed {
-                problems.patent_population = vec![0; m * p as usize];
-            }
-        }
+        problems.make_patent_rings(&regimes, mixed);
         rank_values(&mut problems);
 
         // Producers: groups in contiguous blocks, intrinsic motivation, then

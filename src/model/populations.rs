@@ -103,17 +103,6 @@ pub fn check(config: &Config) -> Vec<ConfigError> {
             "shares that sum to 1",
         ));
     }
-    let mut terms = pops.iter().filter_map(|p| p.regime.patent_term);
-    if let Some(first) = terms.next()
-        && terms.any(|t| t != first)
-    {
-        errors.push(error(
-            "populations.*.patent_term".into(),
-            "different terms".into(),
-            "one patent term for every population that has one (one ring of expiring \
-             improvements per problem)",
-        ));
-    }
     errors
 }
 

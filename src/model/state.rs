@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 use std::hint::select_unpredictable;
 
+use super::config::Regime;
 use super::heads::Heads;
 use super::network::Sight;
 use super::populations::Layout;
@@ -113,8 +114,12 @@ pub struct Problems {
     pub in_tail: Vec<bool>,
     /// Planned team lineages, `M x plan_lineages` (0 = none yet).
     pub plan_lineage: Vec<u64>,
-    /// Best private improvement of each of the last P steps, `M x P`.
+    /// Best private improvement of each of the last `P` steps: one ring per
+    /// patent term (`patent_terms`), one after the other in each problem's row.
     pub patent_ring: Vec<Option<Solution>>,
+    /// The term of each ring of a row, in the order populations first name it
+    /// (one ring in a single-regime run; spec §5: each population's own term).
+    pub patent_terms: Vec<usize>,
     /// The population of each improvement in the ring (mixed worlds).
     pub patent_population: Vec<u8>,
     /// Values of the last `plan_lag + 1` steps, oldest first: the planner's
@@ -133,6 +138,28 @@ impl Problems {
 
     pub fn is_empty(&self) -> bool {
         self.value.is_empty()
+    }
+
+    /// Makes empty patent rings for these populations' regimes (spec §2.5,
+    /// §5): one ring per distinct term, so that an improvement opens after the
+    /// term of the population it was made in; `mixed` also keeps each
+    /// improvement's population. `O(M x sum of terms)` slots.
+    pub fn make_patent_rings(&mut self, regimes: &[Regime], mixed: bool) {
+        self.patent_terms.clear();
+        for term in regimes.iter().filter_map(|r| r.patent_term) {
+            if !self.patent_terms.contains(&(term as usize)) {
+                self.patent_terms.push(term as usize);
+            }
+        }
+        let slots = self.len() * self.patent_row();
+        self.patent_ring = vec![None; slots];
+        self.patent_population = vec![0; if mixed { slots } else { 0 }];
+    }
+
+    /// Slots of a problem's row of patent rings: the sum of their terms.
+    #[inline]
+    pub fn patent_row(&self) -> usize {
+        self.patent_terms.iter().sum()
     }
 
     /// The records held on problem `j`, best first.

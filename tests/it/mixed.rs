@@ -89,6 +89,36 @@ fn two_populations_are_bit_identical_on_one_and_two_threads() {
 }
 
 #[test]
+fn populations_with_different_patent_terms_each_keep_their_own_ring() {
+    let mut short = Regime::preset("patents").unwrap();
+    short.patent_term = Some(3);
+    let long = Regime::preset("patents").unwrap();
+    let cfg = mixed(
+        world(200, 40),
+        vec![
+            population("long", 0.5, long),
+            population("short", 0.5, short),
+        ],
+    );
+    assert!(cfg.check().is_empty(), "{:?}", cfg.check());
+    let mut sim = Simulation::new(&cfg, 3).unwrap();
+    // A ring of 20 and one of 3 per problem (spec §5: each population's term).
+    assert_eq!(sim.problems().patent_terms, [20, 3]);
+    assert_eq!(sim.problems().patent_ring.len(), 40 * 23);
+    // Before step 20 only the short term's patents can have opened.
+    for _ in 0..15 {
+        sim.step();
+    }
+    let q = sim.problems();
+    let opened: Vec<u8> = (0..q.len())
+        .filter(|&j| q.open[j].is_some())
+        .map(|j| q.open_population[j])
+        .collect();
+    assert!(!opened.is_empty(), "no patent opened in 15 steps");
+    assert!(opened.iter().all(|&k| k == 1), "{opened:?}");
+}
+
+#[test]
 fn a_planner_assigns_only_its_own_members() {
     let mut market = Regime::preset("open_access").unwrap();
     let world = World {
@@ -164,8 +194,8 @@ fn shares_must_sum_to_one_and_the_error_names_them() {
     assert_eq!(errors[0].parameter, "populations.closed.levy");
 }
 
-/// Two populations with any regimes and share (both may plan), made valid:
-/// one patent term, no complete graph.
+/// Two populations with any regimes and share (both may plan, each with its
+/// own patent term), made valid: no complete graph.
 fn any_mix() -> impl Strategy<Value = Vec<Population>> {
     (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(a, mut b, share)| {
         let fix = |r: &mut Regime| {
@@ -176,9 +206,6 @@ fn any_mix() -> impl Strategy<Value = Vec<Population>> {
         let mut a = a;
         fix(&mut a);
         fix(&mut b);
-        if a.patent_term.is_some() && b.patent_term.is_some() {
-            b.patent_term = a.patent_term;
-        }
         let share = (share * 20.0).round() / 20.0;
         vec![population("a", share, a), population("b", 1.0 - share, b)]
     })

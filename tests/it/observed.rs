@@ -51,16 +51,14 @@ const ADDITIVE: &[&str] = &[
     "population_share",
 ];
 
-/// Two populations of any regimes and share (valid: one patent term; both may plan, D48).
+/// Two populations of any regimes and share (valid: no complete graph; both may plan and
+/// each has its own patent term, D48).
 fn any_mix() -> impl Strategy<Value = Vec<Population>> {
     (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(mut a, mut b, share)| {
         for r in [&mut a, &mut b] {
             if r.network == NetworkKind::Complete {
                 r.network = NetworkKind::Ring;
             }
-        }
-        if a.patent_term.is_some() && b.patent_term.is_some() {
-            b.patent_term = a.patent_term;
         }
         let share = (share * 20.0).round() / 20.0;
         vec![population("a", share, a), population("b", 1.0 - share, b)]

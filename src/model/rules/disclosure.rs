@@ -122,12 +122,8 @@ fn publish(
     let mut live_total = 0u64;
     let sight = &cx.setting.sight;
     let open_at_once = sight.visibility == Visibility::Open;
-    // One term for every population that has one (checked with the config).
-    let term = cx
-        .regimes
-        .iter()
-        .find_map(|r| r.patent_term)
-        .map(|p| p as usize);
+    // A single regime's one term (a mixed world's rings are in `publish_mixed`).
+    let term = cx.single().and_then(|r| r.patent_term).map(|p| p as usize);
     let mixed = sight.mixed.as_deref();
     let start_quality = &producer_flows.start_quality;
     let ProblemFlows {
@@ -184,7 +180,7 @@ fn publish(
         let improvement = (improver != NONE).then(|| p.solution(improver as usize));
         winners[j] = winner;
         if let Some(m) = mixed {
-            publish_mixed(cx, m, p, q, members, start_quality, term, j);
+            publish_mixed(cx, m, p, q, members, start_quality, j);
         } else if open_at_once {
             if let Some(best) = q.records(j).first().map(|r| r.solution)
                 && best.quality > q.open_quality(j)

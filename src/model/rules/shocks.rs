@@ -90,11 +90,10 @@ fn reevaluate_problem(landscapes: &Landscapes, p: &mut Problems, j: usize) {
     // Best first again; a stable sort keeps earlier records ahead on ties.
     row.sort_by(|a, b| b.solution.quality.total_cmp(&a.solution.quality));
     p.heads.reevaluate(j, eval);
-    if !p.patent_ring.is_empty() {
-        let term = p.patent_ring.len() / p.len();
-        for s in p.patent_ring[j * term..(j + 1) * term].iter_mut().flatten() {
-            eval(s);
-        }
+    // Every ring of the row: each patent term's (spec §5).
+    let row = p.patent_row();
+    for s in p.patent_ring[j * row..(j + 1) * row].iter_mut().flatten() {
+        eval(s);
     }
     p.recompute_frontier(j);
 }

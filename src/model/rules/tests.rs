@@ -8,6 +8,7 @@ mod disclosure;
 mod heads;
 mod mixed;
 mod money;
+mod patents;
 
 use super::{Clock, Context};
 use crate::model::config::{Regime, World};
@@ -123,6 +124,7 @@ impl Fixture {
             in_tail: vec![false; m],
             plan_lineage: vec![0; m * r.plan_lineages as usize],
             patent_ring: Vec::new(),
+            patent_terms: Vec::new(),
             patent_population: Vec::new(),
             past_values: Default::default(),
             max_records: w.max_solutions,
