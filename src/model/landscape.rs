@@ -233,6 +233,19 @@ impl Landscape<'_> {
     #[inline]
     pub fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
         let nk = self.nk;
+        if !self.table.is_empty() && nk.loci <= 32 {
+            // The common window sizes have their own unrolled copy (`2^(K+1)` windows).
+            return match nk.interactions {
+                1 => self.flip_one_windows::<4>(g, f, b),
+                2 => self.flip_one_windows::<8>(g, f, b),
+                3 => self.flip_one_windows::<16>(g, f, b),
+                4 => self.flip_one_windows::<32>(g, f, b),
+                5 => self.flip_one_windows::<64>(g, f, b),
+                6 => self.flip_one_windows::<128>(g, f, b),
+                7 => self.flip_one_windows::<256>(g, f, b),
+                _ => self.flip_one_tabulated(g, f, b),
+            };
+        }
         let doubled = nk.doubled(g);
         let mut sum = f;
         let mut i = b;
@@ -240,6 +253,56 @@ impl Landscape<'_> {
             let old = nk.window(doubled, i);
             sum = sum + self.phi(i, old ^ (1 << d)) - self.phi(i, old);
             i = if i == 0 { nk.loci - 1 } else { i - 1 };
+        }
+        sum
+    }
+
+    /// [`Landscape::flip_one_tabulated`] with `W = 2^(K+1)` windows known when compiled:
+    /// the loop over the `K + 1` loci is unrolled, and a locus's row of the table
+    /// is an array, indexed by its window without a bounds check.
+    #[inline]
+    fn flip_one_windows<const W: usize>(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+        let (rows, _) = self.table.as_chunks::<W>();
+        let l = self.nk.loci;
+        let doubled = g | g << l;
+        let mut sum = f;
+        for d in 0..W.trailing_zeros() {
+            // Locus `b - d` (mod L); the flipped bit is bit `d` of its window.
+            let i = if b >= d { b - d } else { b + l - d };
+            let row = &rows[i as usize];
+            let w = (doubled >> i) as usize & (W - 1);
+            sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
+        }
+        sum
+    }
+
+    /// [`Landscape::flip_one`] from the tables with the genome doubled in 64 bits
+    /// (`L <= 32`), the default world's case: each contribution is one load, and
+    /// the loci `b, .., b-K` are walked in two runs, those at or above 0 and
+    /// those wrapped to `L-1, L-2, ..`, instead of testing the wrap per locus.
+    #[inline]
+    fn flip_one_tabulated(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+        let nk = self.nk;
+        let (l, k, s, mask) = (
+            nk.loci,
+            nk.interactions,
+            nk.interactions + 1,
+            nk.window_mask,
+        );
+        let (doubled, table) = (g | g << l, self.table);
+        let mut sum = f;
+        // Locus `i`'s contribution as bit `d` of its window (the flipped bit) changes.
+        let mut change = |i: u32, d: u32| {
+            let w = (doubled >> i) & mask;
+            let row = (i << s) as usize;
+            sum = sum + table[row | (w ^ 1 << d) as usize] as u64 - table[row | w as usize] as u64;
+        };
+        let low = b.min(k);
+        for d in 0..=low {
+            change(b - d, d);
+        }
+        for d in low + 1..=k {
+            change(b + l - d, d);
         }
         sum
     }

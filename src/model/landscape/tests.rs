@@ -153,3 +153,22 @@ proptest! {
         prop_assert_eq!(nk.flip(seed, g, f, flips), nk.fitness(seed, g ^ flips));
     }
 }
+
+proptest! {
+    /// A one-bit flip from the tables (the fast path of `L <= 32`) equals a full
+    /// evaluation of the flipped genome and the hashed flip, wrapped windows included.
+    #[test]
+    fn tabulated_one_bit_flips_equal_full_evaluations(
+        loci in 1u32..=32, k in 0u32..32, seed: u64, g: u64, b in 0u32..32,
+    ) {
+        let (k, b) = (k % loci, b % loci);
+        let nk = Nk::new(loci, k);
+        let tables = Tables::new(&nk, &[seed]);
+        prop_assume!(tables.bytes() > 0);
+        let (land, g) = (tables.landscape(&nk, 0, seed), g & nk.genome_mask());
+        let f = land.fitness(g);
+        let flipped = land.flip_one(g, f, b);
+        prop_assert_eq!(flipped, nk.fitness(seed, g ^ 1 << b));
+        prop_assert_eq!(flipped, nk.landscape(seed).flip_one(g, f, b));
+    }
+}
