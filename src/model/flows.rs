@@ -113,6 +113,11 @@ impl Evaluations {
 pub struct ProblemFlows {
     /// Producers by target, built by allocation.
     pub teams: Csr,
+    /// In a mixed world with circles (populations with a complete network),
+    /// their members by target and circle, built by allocation (empty otherwise).
+    pub circles: Csr,
+    /// The keys of `circles` (kept between steps).
+    pub circle_keys: Vec<u32>,
     /// Producers that targeted the problem last step (the registry's claims).
     pub claims: Vec<u32>,
     /// Distinct holders that targeted the problem last step (the market's sellers).
@@ -133,6 +138,8 @@ impl ProblemFlows {
     pub fn new(m: usize) -> Self {
         ProblemFlows {
             teams: Csr::default(),
+            circles: Csr::default(),
+            circle_keys: Vec::new(),
             claims: vec![0; m],
             sellers: vec![0; m],
             federation: Vec::new(),

@@ -7,7 +7,7 @@ use super::config::{NetworkKind, Regime, Visibility};
 use super::rng::{Phase, stream};
 
 mod mixed;
-pub use mixed::{MixedSight, federation_links_mixed};
+pub use mixed::{MixedSight, NO_CIRCLE, federation_links_mixed};
 
 /// The collaboration graph over producer slots.
 #[derive(Clone, Debug)]
@@ -162,7 +162,8 @@ impl Sight {
     }
 
     /// The sight of a mixed world: each population's rule over its block
-    /// (`blocks[k]`), its network populations' graphs cut to their blocks.
+    /// (`blocks[k]`), its network populations' graphs cut to their blocks
+    /// (a complete one is not stored: it is the population, a circle).
     pub fn mixed(
         regimes: &[Regime],
         blocks: &[std::ops::Range<usize>],
@@ -174,6 +175,7 @@ impl Sight {
         let networks: Vec<(&Regime, std::ops::Range<usize>)> = (regimes.iter())
             .zip(blocks.iter().cloned())
             .filter(|(r, _)| r.visibility == Visibility::Network)
+            .filter(|(r, _)| r.network != NetworkKind::Complete)
             .collect();
         let graph =
             (!networks.is_empty()).then(|| Graph::build_blocks(networks.into_iter(), n, seed));
@@ -181,7 +183,7 @@ impl Sight {
             visibility: Visibility::Network,
             graph,
             mixed: Some(Box::new(MixedSight::new(
-                regimes.iter().map(|r| r.visibility).collect(),
+                regimes,
                 population,
                 group_population,
             ))),

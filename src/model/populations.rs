@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use super::config::{Config, ConfigError, NetworkKind, Regime, Visibility};
+use super::config::{Config, ConfigError, Regime};
 use super::params;
 
 /// Most populations in a world (a producer's population is a `u8`).
@@ -80,15 +80,6 @@ pub fn check(config: &Config) -> Vec<ConfigError> {
                 e.parameter = key(p.key);
                 errors.push(e);
             }
-        }
-        let r = &pop.regime;
-        if r.visibility == Visibility::Network && r.network == NetworkKind::Complete {
-            errors.push(error(
-                key("network"),
-                "complete".into(),
-                "ring, small_world or random in a mixed world (a complete graph is not stored, \
-                 so it cannot be cut to one population's block)",
-            ));
         }
     }
     let total: f64 = pops.iter().map(|p| p.share).sum();

@@ -56,26 +56,54 @@ fn one_population_is_the_single_regime_run_bit_for_bit() {
         );
         assert_eq!(trace(&single, 5, 40), trace(&one, 5, 40), "{}", preset.name);
     }
+    // A complete network too (a mixed world's circle, D48).
+    let complete = Regime {
+        visibility: Visibility::Network,
+        network: NetworkKind::Complete,
+        ..Regime::preset("commons").unwrap()
+    };
+    let single = Config {
+        world: world(150, 40),
+        regime: complete.clone(),
+        populations: Vec::new(),
+    };
+    let one = mixed(world(150, 40), vec![population("only", 1.0, complete)]);
+    assert_eq!(trace(&single, 5, 40), trace(&one, 5, 40), "complete");
 }
 
 #[test]
 fn two_populations_are_bit_identical_on_one_and_two_threads() {
     // Large enough that the per-producer and per-problem phases run in chunks.
+    // The last a complete network (a circle, D48) beside enclosure.
+    let circle = Regime {
+        visibility: Visibility::Network,
+        network: NetworkKind::Complete,
+        ..Regime::preset("collaborative").unwrap()
+    };
+    let preset = |name: &str| Regime::preset(name).unwrap();
     let cases = [
-        ("enclosure", "commons"),
-        ("collectivist", "cooperative"),
-        ("patents", "p2p"),
+        (
+            "enclosure",
+            preset("enclosure"),
+            "commons",
+            preset("commons"),
+        ),
+        (
+            "collectivist",
+            preset("collectivist"),
+            "cooperative",
+            preset("cooperative"),
+        ),
+        ("patents", preset("patents"), "p2p", preset("p2p")),
+        ("circle", circle, "enclosure", preset("enclosure")),
     ];
-    for (a, b) in cases {
+    for (a, regime_a, b, regime_b) in cases {
         let cfg = mixed(
             World {
                 groups: 50,
                 ..world(5000, 2500)
             },
-            vec![
-                population(a, 0.4, Regime::preset(a).unwrap()),
-                population(b, 0.6, Regime::preset(b).unwrap()),
-            ],
+            vec![population(a, 0.4, regime_a), population(b, 0.6, regime_b)],
         );
         let run = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new()
@@ -195,17 +223,9 @@ fn shares_must_sum_to_one_and_the_error_names_them() {
 }
 
 /// Two populations with any regimes and share (both may plan, each with its
-/// own patent term), made valid: no complete graph.
+/// own patent term, either may have a complete network).
 fn any_mix() -> impl Strategy<Value = Vec<Population>> {
-    (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(a, mut b, share)| {
-        let fix = |r: &mut Regime| {
-            if r.network == NetworkKind::Complete {
-                r.network = NetworkKind::Ring;
-            }
-        };
-        let mut a = a;
-        fix(&mut a);
-        fix(&mut b);
+    (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(a, b, share)| {
         let share = (share * 20.0).round() / 20.0;
         vec![population("a", share, a), population("b", 1.0 - share, b)]
     })

@@ -51,14 +51,14 @@ const ADDITIVE: &[&str] = &[
     "population_share",
 ];
 
-/// Two populations of any regimes and share (valid: no complete graph; both may plan and
-/// each has its own patent term, D48).
+/// Two populations of any regimes and share (both may plan, each has its own
+/// patent term, either may have a complete network, D48: the first has one
+/// in a case in four).
 fn any_mix() -> impl Strategy<Value = Vec<Population>> {
-    (any_regime(), any_regime(), 0.0f64..=1.0).prop_map(|(mut a, mut b, share)| {
-        for r in [&mut a, &mut b] {
-            if r.network == NetworkKind::Complete {
-                r.network = NetworkKind::Ring;
-            }
+    let mix = (any_regime(), any_regime(), 0.0f64..=1.0, 0..4);
+    mix.prop_map(|(mut a, b, share, circle)| {
+        if circle == 0 {
+            (a.visibility, a.network) = (Visibility::Network, NetworkKind::Complete);
         }
         let share = (share * 20.0).round() / 20.0;
         vec![population("a", share, a), population("b", 1.0 - share, b)]

@@ -50,6 +50,9 @@ pub struct View<'a> {
     pub links: &'a [u32],
     /// Producers by target.
     pub teams: &'a Csr,
+    /// In a mixed world with circles (complete networks), their members by
+    /// target and circle ([`MixedSight::circle_keys`](crate::model::network::MixedSight::circle_keys)).
+    pub circles: &'a Csr,
 }
 
 impl View<'_> {
@@ -98,18 +101,20 @@ impl View<'_> {
                     f(&p.solution(b));
                 }
             };
-            match &sight.graph {
-                Some(Graph::Complete) => {
-                    for &b in self.teams.on(j).iter().take(COMPLETE_GRAPH_LOOK) {
-                        neighbour(b as usize);
-                    }
-                }
-                Some(g) => {
-                    for &b in g.neighbours(i) {
-                        neighbour(b as usize);
-                    }
-                }
-                None => {}
+            let circle = sight
+                .mixed
+                .as_deref()
+                .and_then(|m| Some((m, m.circle_of(i)?)));
+            let neighbours = match (circle, &sight.graph) {
+                // A mixed world's circle: its members on `j`, as through a
+                // complete graph.
+                (Some((m, c)), _) => looked_at(self.circles.on(j * m.circles + c as usize)),
+                (None, Some(Graph::Complete)) => looked_at(self.teams.on(j)),
+                (None, Some(g)) => g.neighbours(i),
+                (None, None) => &[],
+            };
+            for &b in neighbours {
+                neighbour(b as usize);
             }
         }
     }
@@ -149,11 +154,14 @@ impl View<'_> {
     }
 
     /// In a mixed world without a collaboration graph, the holders producer
-    /// `i` may see (no neighbours' work to look at besides the records).
+    /// `i` may see if it has no neighbours' work to look at besides the
+    /// records (it is in no circle).
     #[inline]
     fn mixed_holders(&self, i: usize) -> Option<MixedHolders<'_>> {
         match (self.sight.mixed.as_deref(), &self.sight.graph) {
-            (Some(m), None) => Some(MixedHolders::of(m, None, i, self.p.group[i], self.links)),
+            (Some(m), None) if m.circles == 0 || m.circle_of(i).is_none() => {
+                Some(MixedHolders::of(m, None, i, self.p.group[i], self.links))
+            }
             _ => None,
         }
     }
@@ -247,6 +255,13 @@ impl View<'_> {
         });
         best
     }
+}
+
+/// The workers on a problem looked at through a complete graph: the first
+/// [`COMPLETE_GRAPH_LOOK`].
+#[inline]
+fn looked_at(on: &[u32]) -> &[u32] {
+    &on[..on.len().min(COMPLETE_GRAPH_LOOK)]
 }
 
 /// The record of `holder` among `records`, if it has one (a holder has at most

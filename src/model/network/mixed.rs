@@ -1,11 +1,13 @@
 //! Visibility in a mixed world (spec §5, docs/MODEL.md §11): what a holder
 //! holds follows the rule of the holder's population, and the federation links
-//! of each federated population join its own groups.
+//! of each federated population join its own groups. A population with a
+//! complete network is a *circle*: its graph is not stored, for it is the
+//! population itself (every member linked to every member).
 
 use rand::RngExt;
 
 use super::{GROUP_ENTITY, Graph, NO_LINK};
-use crate::model::config::{Regime, Visibility};
+use crate::model::config::{NetworkKind, Regime, Visibility};
 use crate::model::rng::{Phase, stream};
 
 /// Visibility in a mixed world (spec §5): what a holder holds follows the
@@ -26,21 +28,40 @@ pub struct MixedSight {
     pub group_population: Vec<u8>,
     /// The holder number of group 0: the number of producers.
     pub group_base: u32,
+    /// Each population's circle: its number among the populations with a
+    /// complete network, or [`NO_CIRCLE`].
+    pub circle: Vec<u8>,
+    /// How many populations have a complete network.
+    pub circles: usize,
 }
 
+/// A population that is not a circle (its network is stored, or it has none).
+pub const NO_CIRCLE: u8 = u8::MAX;
+
 impl MixedSight {
-    /// The sight of producers of `population` under each population's rule.
-    pub fn new(
-        visibility: Vec<Visibility>,
-        population: Vec<u8>,
-        group_population: Vec<u8>,
-    ) -> Self {
+    /// The sight of producers of `population` under each population's rule
+    /// (`regimes`).
+    pub fn new(regimes: &[Regime], population: Vec<u8>, group_population: Vec<u8>) -> Self {
+        let complete =
+            |r: &Regime| r.visibility == Visibility::Network && r.network == NetworkKind::Complete;
+        let mut circles = 0;
+        let circle = (regimes.iter())
+            .map(|r| {
+                if !complete(r) {
+                    return NO_CIRCLE;
+                }
+                circles += 1;
+                circles as u8 - 1
+            })
+            .collect();
         let mut m = MixedSight {
-            visibility,
+            visibility: regimes.iter().map(|r| r.visibility).collect(),
             population: Vec::new(),
             rules: Vec::new(),
             group_base: population.len() as u32,
             group_population,
+            circle,
+            circles,
         };
         m.set_population(&population);
         m
@@ -68,6 +89,43 @@ impl MixedSight {
             Some(g) => self.group_population[g as usize],
             None => self.population[holder as usize],
         }
+    }
+
+    /// The circle producer `i` lives in, if its population has a complete
+    /// network.
+    #[inline]
+    pub fn circle_of(&self, i: usize) -> Option<u8> {
+        let c = self.circle[self.population[i] as usize];
+        (c != NO_CIRCLE).then_some(c)
+    }
+
+    /// Is producer `i` linked to producer holder `h`, a holder under network
+    /// visibility? In a circle, if `i` lives in it too (so a migrant in sees
+    /// its new circle, and one who left is no longer seen); otherwise if the
+    /// stored graph links their slots.
+    #[inline]
+    pub fn linked(&self, graph: Option<&Graph>, i: usize, h: usize) -> bool {
+        let k = self.population[h];
+        if self.circle[k as usize] != NO_CIRCLE {
+            return self.population[i] == k;
+        }
+        graph.is_some_and(|g| g.linked(i, h))
+    }
+
+    /// The keys of the producers of circles by target and circle (`target *
+    /// circles + circle`, and `m * circles` for everyone else), for the index
+    /// of a circle's members on a problem ([`Csr`](crate::model::csr::Csr));
+    /// returns how many keys there are.
+    pub fn circle_keys(&self, target: &[u32], m: usize, keys: &mut Vec<u32>) -> usize {
+        let c = self.circles;
+        keys.clear();
+        keys.extend((target.iter().zip(&self.population)).map(|(&j, &k)| {
+            match self.circle[k as usize] {
+                NO_CIRCLE => (m * c) as u32,
+                circle => j * c as u32 + circle as u32,
+            }
+        }));
+        m * c + 1
     }
 
     /// Is what `holder` holds open to all (its population's rule is `open`)?
@@ -116,7 +174,7 @@ impl MixedSight {
         let h = holder as usize;
         match self.rule(h) {
             Visibility::Open => true,
-            Visibility::Network => h == i || graph.is_some_and(|g| g.linked(i, h)),
+            Visibility::Network => h == i || self.linked(graph, i, h),
             _ => h == i,
         }
     }

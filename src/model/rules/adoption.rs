@@ -128,6 +128,7 @@ pub fn adoption(
         sight,
         links,
         teams,
+        circles: &problem_flows.circles,
     };
     let (loci, flip_bits) = (nk.loci(), w.flip_bits);
     if cx.any(|r| r.adopt == Adopt::Fork && r.allocation != Allocation::Plan) {

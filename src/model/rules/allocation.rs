@@ -31,7 +31,8 @@ pub struct Workspace {
     holders: Vec<u32>,
 }
 
-/// Sets every producer's target, who switched, and the teams.
+/// Sets every producer's target, who switched, and the teams (and in a
+/// mixed world the circles' members by target).
 pub fn allocation(
     cx: Context,
     producers: &mut Producers,
@@ -128,6 +129,13 @@ pub fn allocation(
         }
     }
     problem_flows.teams.build(&producers.target, problems.len());
+    if let Some(m) = cx.setting.sight.mixed.as_deref()
+        && m.circles > 0
+    {
+        let keys = &mut problem_flows.circle_keys;
+        let count = m.circle_keys(&producers.target, problems.len(), keys);
+        problem_flows.circles.build(keys, count);
+    }
 }
 
 /// The values market producers perceive through prices (spec §2.2):

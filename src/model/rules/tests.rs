@@ -4,6 +4,7 @@
 mod adoption;
 mod allocation;
 mod capital;
+mod circle;
 mod disclosure;
 mod heads;
 mod mixed;

@@ -109,11 +109,15 @@ impl<'a> HeadsSeen<'a> {
             }
     }
 
-    /// Is the producer linked to `holder` in the collaboration graph?
+    /// Is the producer linked to `holder` in the collaboration graph (in a
+    /// mixed world, or in the same circle)?
     #[cold]
     fn linked(&self, holder: u32) -> bool {
         let graph = self.sight.graph.as_ref();
-        graph.is_some_and(|g| g.linked(self.i, holder as usize))
+        match &self.sight.mixed {
+            Some(m) => m.linked(graph, self.i, holder as usize),
+            None => graph.is_some_and(|g| g.linked(self.i, holder as usize)),
+        }
     }
 
     /// The visible heads, best first.

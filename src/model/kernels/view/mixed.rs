@@ -7,8 +7,8 @@ use crate::model::network::{Graph, MixedSight, NO_LINK};
 /// Whose records producer `i` may see in a mixed world (spec §5), decided
 /// once per producer: its own, its group's and its federation link's (if its
 /// population holds by group), and each other producer holder's by that
-/// holder's population's rule. Equal to [`MixedSight`]'s `sees` (the tests
-/// compare them).
+/// holder's population's rule (a circle's members: if it lives in that
+/// circle). Equal to [`MixedSight`]'s `sees` (the tests compare them).
 #[derive(Clone, Copy)]
 pub struct MixedHolders<'a> {
     i: usize,
@@ -17,6 +17,7 @@ pub struct MixedHolders<'a> {
     link: u32,
     rules: &'a [Visibility],
     graph: Option<&'a Graph>,
+    sight: &'a MixedSight,
 }
 
 impl<'a> MixedHolders<'a> {
@@ -43,6 +44,7 @@ impl<'a> MixedHolders<'a> {
             link,
             rules: &m.rules,
             graph,
+            sight: m,
         }
     }
 
@@ -61,7 +63,6 @@ impl<'a> MixedHolders<'a> {
 
     #[cold]
     fn linked(&self, holder: u32) -> bool {
-        self.graph
-            .is_some_and(|g| g.linked(self.i, holder as usize))
+        self.sight.linked(self.graph, self.i, holder as usize)
     }
 }

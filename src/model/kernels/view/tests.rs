@@ -47,6 +47,22 @@ fn problems(count: usize, s: usize) -> Problems {
     }
 }
 
+/// A ring (0) or a complete network (a mixed world's circle).
+fn network_kind(draw: u64) -> NetworkKind {
+    [NetworkKind::Ring, NetworkKind::Complete][draw as usize]
+}
+
+/// The circles' members by target, as allocation indexes them (empty without circles).
+fn circles(sight: &Sight, target: &[u32], m: usize) -> Csr {
+    let mut circles = Csr::default();
+    if let Some(mixed) = sight.mixed.as_deref() {
+        let mut keys = Vec::new();
+        let count = mixed.circle_keys(target, m, &mut keys);
+        circles.build(&keys, count);
+    }
+    circles
+}
+
 fn sight(visibility: Visibility, n: usize) -> Sight {
     let regime = Regime {
         visibility,
@@ -81,6 +97,7 @@ fn best(visibility: Visibility, own_quality: f64, i: usize) -> Option<Solution> 
         sight: &sight,
         links: &[],
         teams: &teams,
+        circles: &Csr::default(),
     };
     view.best(i, 0)
 }
@@ -133,6 +150,7 @@ fn a_network_shows_only_linked_holders_and_workers() {
         sight: &sight,
         links: &[],
         teams: &teams,
+        circles: &Csr::default(),
     };
     let mut seen = Vec::new();
     view.visit(0, 0, |s| seen.push(s.lineage));
@@ -194,10 +212,11 @@ fn the_shortcuts_equal_the_references() {
                 Visibility::Federated,
                 Visibility::Network,
             ];
+            // A network population's graph is a ring, or complete (a circle).
             let regimes: Vec<Regime> = (0..2)
                 .map(|_| Regime {
                     visibility: rule[next(rules) as usize],
-                    network: NetworkKind::Ring,
+                    network: network_kind(next(2)),
                     network_k: 1,
                     ..Regime::default()
                 })
@@ -211,6 +230,7 @@ fn the_shortcuts_equal_the_references() {
         };
         let mut teams = Csr::default();
         teams.build(&target, m);
+        let circles = circles(&sight, &target, m);
         let view = View {
             p: &p,
             switched: &switched,
@@ -218,6 +238,7 @@ fn the_shortcuts_equal_the_references() {
             sight: &sight,
             links: &links,
             teams: &teams,
+            circles: &circles,
         };
         for i in 0..n {
             for j in 0..m {
@@ -301,7 +322,7 @@ fn a_mixed_worlds_holders_and_heads_seen_equal_its_rule() {
         let regimes: Vec<Regime> = (0..k)
             .map(|_| Regime {
                 visibility: visibilities[next(5) as usize],
-                network: NetworkKind::Ring,
+                network: network_kind(next(2)),
                 network_k: 1,
                 ..Regime::default()
             })
