@@ -236,13 +236,13 @@ impl Landscape<'_> {
         if !self.table.is_empty() && nk.loci <= 32 {
             // The common window sizes have their own unrolled copy (`2^(K+1)` windows).
             return match nk.interactions {
-                1 => self.flip_one_windows::<4>(g, f, b),
-                2 => self.flip_one_windows::<8>(g, f, b),
-                3 => self.flip_one_windows::<16>(g, f, b),
-                4 => self.flip_one_windows::<32>(g, f, b),
-                5 => self.flip_one_windows::<64>(g, f, b),
-                6 => self.flip_one_windows::<128>(g, f, b),
-                7 => self.flip_one_windows::<256>(g, f, b),
+                1 => self.rows::<4>().flip_one(g, f, b),
+                2 => self.rows::<8>().flip_one(g, f, b),
+                3 => self.rows::<16>().flip_one(g, f, b),
+                4 => self.rows::<32>().flip_one(g, f, b),
+                5 => self.rows::<64>().flip_one(g, f, b),
+                6 => self.rows::<128>().flip_one(g, f, b),
+                7 => self.rows::<256>().flip_one(g, f, b),
                 _ => self.flip_one_tabulated(g, f, b),
             };
         }
@@ -257,23 +257,34 @@ impl Landscape<'_> {
         sum
     }
 
-    /// [`Landscape::flip_one_tabulated`] with `W = 2^(K+1)` windows known when compiled:
-    /// the loop over the `K + 1` loci is unrolled, and a locus's row of the table
-    /// is an array, indexed by its window without a bounds check.
+    /// The tables' rows as arrays of `W = 2^(K+1)` windows (tabulated, `L <= 32`).
     #[inline]
-    fn flip_one_windows<const W: usize>(&self, g: u64, f: Fitness, b: u32) -> Fitness {
-        let (rows, _) = self.table.as_chunks::<W>();
-        let l = self.nk.loci;
-        let doubled = g | g << l;
-        let mut sum = f;
-        for d in 0..W.trailing_zeros() {
-            // Locus `b - d` (mod L); the flipped bit is bit `d` of its window.
-            let i = if b >= d { b - d } else { b + l - d };
-            let row = &rows[i as usize];
-            let w = (doubled >> i) as usize & (W - 1);
-            sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
+    fn rows<const W: usize>(&self) -> Rows<'_, W> {
+        debug_assert!(self.nk.loci <= 32 && W == 2 << self.nk.interactions);
+        Rows {
+            rows: self.table.as_chunks::<W>().0,
+            loci: self.nk.loci,
         }
-        sum
+    }
+
+    /// Calls `visit` with this landscape's one-bit flip: for the tables of the
+    /// common window sizes (`K` = 1..7, `L <= 32`) a copy of `visit` compiled for
+    /// them ([`Rows`]), else the landscape itself. Same fitness either way.
+    #[inline]
+    pub fn with_flip_one<V: VisitFlipOne>(&self, visit: V) -> V::Out {
+        if self.table.is_empty() || self.nk.loci > 32 {
+            return visit.visit(self);
+        }
+        match self.nk.interactions {
+            1 => visit.visit(&self.rows::<4>()),
+            2 => visit.visit(&self.rows::<8>()),
+            3 => visit.visit(&self.rows::<16>()),
+            4 => visit.visit(&self.rows::<32>()),
+            5 => visit.visit(&self.rows::<64>()),
+            6 => visit.visit(&self.rows::<128>()),
+            7 => visit.visit(&self.rows::<256>()),
+            _ => visit.visit(self),
+        }
     }
 
     /// [`Landscape::flip_one`] from the tables with the genome doubled in 64 bits
@@ -303,6 +314,52 @@ impl Landscape<'_> {
         }
         for d in low + 1..=k {
             change(b + l - d, d);
+        }
+        sum
+    }
+}
+
+/// What a hill climb needs of a landscape: the fitness after one bit flips.
+pub trait FlipOne {
+    /// Fitness of `g` with bit `b` flipped, given the fitness `f` of `g`.
+    fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness;
+}
+
+impl FlipOne for Landscape<'_> {
+    #[inline]
+    fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+        Landscape::flip_one(self, g, f, b)
+    }
+}
+
+/// Work generic over a [`FlipOne`], compiled once per window size by
+/// [`Landscape::with_flip_one`] (a closure cannot be generic).
+pub trait VisitFlipOne {
+    type Out;
+    fn visit<F: FlipOne>(self, flip: &F) -> Self::Out;
+}
+
+/// A tabulated landscape with `L <= 32` and `W = 2^(K+1)` windows known when
+/// compiled: a one-bit flip's loop over the `K + 1` loci is unrolled, and a
+/// locus's row is an array indexed by its window without a bounds check.
+#[derive(Clone, Copy)]
+pub struct Rows<'a, const W: usize> {
+    rows: &'a [[u32; W]],
+    loci: u32,
+}
+
+impl<const W: usize> FlipOne for Rows<'_, W> {
+    #[inline(always)]
+    fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+        let l = self.loci;
+        let doubled = g | g << l;
+        let mut sum = f;
+        for d in 0..W.trailing_zeros() {
+            // Locus `b - d` (mod L); the flipped bit is bit `d` of its window.
+            let i = if b >= d { b - d } else { b + l - d };
+            let row = &self.rows[i as usize];
+            let w = (doubled >> i) as usize & (W - 1);
+            sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
         }
         sum
     }

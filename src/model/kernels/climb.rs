@@ -15,7 +15,7 @@
 
 use rand::RngExt;
 
-use crate::model::landscape::{Fitness, Landscape, Nk};
+use crate::model::landscape::{Fitness, FlipOne, Landscape, Nk};
 use crate::model::rng::Stream;
 
 /// Whether `genome` is a one-bit local optimum of the landscape with seed
@@ -36,7 +36,7 @@ impl Climb {
     pub fn local_optimum(
         &mut self,
         seed: u64,
-        landscape: &Landscape,
+        landscape: &impl FlipOne,
         nk: &Nk,
         genome: u64,
         fitness: Fitness,
@@ -69,7 +69,7 @@ impl Climb {
 #[inline]
 #[allow(clippy::too_many_arguments)]
 pub fn climb_one(
-    landscape: &Landscape,
+    landscape: &impl FlipOne,
     nk: &Nk,
     trials: u32,
     rng: &mut Stream,

@@ -10,7 +10,7 @@ use crate::model::flows::ProblemFlows;
 use crate::model::heads::Head;
 use crate::model::kernels::climb::{Climb, climb_many, climb_one};
 use crate::model::kernels::view::HeadsSeen;
-use crate::model::landscape::{Landscape, Landscapes};
+use crate::model::landscape::{FlipOne, Landscape, Landscapes, Nk, VisitFlipOne};
 use crate::model::rng::{Stream, Streams, stochastic_round};
 use crate::model::state::Problems;
 
@@ -161,29 +161,73 @@ impl Search<'_> {
             return 0;
         }
         let (nk, flip_bits) = (&self.landscapes.nk, self.cx.world.flip_bits);
-        // Trials made from a genome before it improved, if that genome was a local optimum.
-        let mut stuck = 0;
-        let since = if flip_bits == 1 {
-            // Only the final genome can be a local optimum: the others improved.
-            climb_one(
-                landscape, nk, trials, rng, genome, fitness, tried, evaluated,
-            )
-        } else {
-            // A multi-bit flip may leave a one-bit local optimum.
-            let left = |g, f, since| {
-                if climb.local_optimum(seed, landscape, nk, g, f, 0) {
-                    stuck += since;
-                }
+        if flip_bits == 1 {
+            let one_bit = OneBit {
+                seed,
+                nk,
+                trials,
+                rng,
+                genome,
+                fitness,
+                tried,
+                climb,
+                evaluated,
             };
-            climb_many(
-                landscape, nk, flip_bits, trials, rng, genome, fitness, tried, evaluated, left,
-            )
+            return landscape.with_flip_one(one_bit);
+        }
+        // A multi-bit flip may leave a one-bit local optimum: trials made from a
+        // genome before it improved count if that genome was a local optimum.
+        let mut stuck = 0;
+        let left = |g, f, since| {
+            if climb.local_optimum(seed, landscape, nk, g, f, 0) {
+                stuck += since;
+            }
         };
-        // With one-bit flips what is known to fail need not be tried again.
-        let known = if flip_bits == 1 { *tried } else { 0 };
-        if since > 0 && climb.local_optimum(seed, landscape, nk, *genome, *fitness, known) {
+        let since = climb_many(
+            landscape, nk, flip_bits, trials, rng, genome, fitness, tried, evaluated, left,
+        );
+        if since > 0 && climb.local_optimum(seed, landscape, nk, *genome, *fitness, 0) {
             stuck += since;
         }
         stuck
+    }
+}
+
+/// A producer's one-bit flips and whether they were made from a local optimum,
+/// compiled for each kind of landscape ([`Landscape::with_flip_one`]).
+struct OneBit<'x> {
+    seed: u64,
+    nk: &'x Nk,
+    trials: u32,
+    rng: &'x mut Stream,
+    genome: &'x mut u64,
+    fitness: &'x mut u64,
+    tried: &'x mut u64,
+    climb: &'x mut Climb,
+    evaluated: &'x mut Vec<u64>,
+}
+
+impl VisitFlipOne for OneBit<'_> {
+    type Out = u32;
+
+    /// How many trials were made from a one-bit local optimum: only the final
+    /// genome can be one (the others improved); what is known to fail from it
+    /// need not be tried again.
+    #[inline]
+    fn visit<F: FlipOne>(self, flip: &F) -> u32 {
+        let OneBit {
+            seed,
+            nk,
+            trials,
+            rng,
+            genome,
+            fitness,
+            tried,
+            climb,
+            evaluated,
+        } = self;
+        let since = climb_one(flip, nk, trials, rng, genome, fitness, tried, evaluated);
+        let stuck = since > 0 && climb.local_optimum(seed, flip, nk, *genome, *fitness, *tried);
+        if stuck { since } else { 0 }
     }
 }
