@@ -274,6 +274,14 @@ mod tests {
         let e = errors(r#"{"populations": [{"name": "a", "regime": "commons", "share": 1.5}]}"#);
         assert!(e.contains("share"), "{e}");
         assert!(errors(r#"{"populations": []}"#).contains("allowed a list"));
+        // A complete network population is a mixed world's circle (D48).
+        let body = r#"{"steps": 10, "populations": [
+            {"name": "circle", "regime": "commons", "share": 0.5,
+             "visibility": "network", "network": "complete"},
+            {"name": "closed", "regime": "enclosure"}]}"#;
+        let s = parse(body.as_bytes(), &Limits::default()).unwrap().scenario;
+        let complete = crate::model::NetworkKind::Complete;
+        assert_eq!(s.regimes[0].populations[0].regime.network, complete);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use regimes::model::populations::Population;
 use regimes::model::*;
 
 use super::model::any_regime;
+use crate::support::*;
 
 fn world(producers: usize, problems: usize) -> World {
     World {
@@ -308,5 +309,55 @@ proptest! {
             let effective: u64 = f.effective.iter().map(|&e| e as u64).sum();
             prop_assert_eq!(classes.iter().sum::<f64>(), effective as f64);
         }
+    }
+}
+
+/// A complete network population (a circle, D48) beside an enclosed one runs
+/// end to end through `regimes run`, with a row per population in its tables.
+#[test]
+fn a_complete_network_population_runs_through_regimes_run() {
+    let dir = scratch("circle");
+    let file = dir.join("circle.toml");
+    std::fs::write(
+        &file,
+        r#"name = "circle"
+steps = 12
+seed = 4
+
+[world]
+producers = 60
+problems = 15
+migration_rate = 0.05
+
+[populations.circle]
+regime = "commons"
+visibility = "network"
+network = "complete"
+share = 0.5
+
+[populations.closed]
+regime = "enclosure"
+"#,
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let o = run(&[
+        "run",
+        path(&file),
+        "--set",
+        "replicates=1",
+        "--quiet",
+        "--out",
+        path(&out),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    for population in ["all", "circle", "closed"] {
+        assert!(
+            summary
+                .lines()
+                .any(|l| l.contains(&format!(",{population},"))),
+            "no {population} row in\n{summary}"
+        );
     }
 }
