@@ -178,7 +178,15 @@ fn mixed_reward(
     keys.extend(producers.population.iter().map(|&k| k as u32));
     members.build(keys, cx.regimes.len());
     let layout = &cx.setting.layout;
-    groups.build(&producers.group, layout.groups());
+    // Producers by group, built only when a group is paid or capped: in most
+    // mixed worlds no population holds by group.
+    let mut grouped = false;
+    let mut by_group = |groups: &mut Csr| {
+        if !grouped {
+            groups.build(&producers.group, layout.groups());
+            grouped = true;
+        }
+    };
 
     income.iter_mut().for_each(|x| *x = 0.0);
     for (h, &rev) in holder_revenue.iter().enumerate() {
@@ -189,6 +197,7 @@ fn mixed_reward(
             income[h] += rev;
             continue;
         };
+        by_group(groups);
         let group = groups.on(g);
         let r = cx.regime(layout.group_population[g]);
         let total: f64 = group.iter().map(|&i| counted(credits[i as usize])).sum();
@@ -276,6 +285,7 @@ fn mixed_reward(
         match r.pay_cap_scope {
             PayCapScope::Economy => capped(members.on(k)),
             PayCapScope::Group => {
+                by_group(groups);
                 for g in layout.group_blocks[k].clone() {
                     capped(groups.on(g));
                 }
