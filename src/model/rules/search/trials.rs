@@ -102,9 +102,24 @@ impl Search<'_> {
         // into runs changes nothing: the climb's draws and its stuck count are the same.
         let mut draws = self.merge_streams.get(who.i as u64);
         let (mut stuck, mut merged, mut batch) = (0, 0, 0);
+        // The other lineages' visible heads, found at the first drawn merge in one scan.
+        let find = || {
+            let mut p = Partners {
+                count: 0,
+                first: [0; PARTNERS],
+            };
+            for h in seen().visible().filter(other) {
+                if p.count < PARTNERS {
+                    p.first[p.count] = h.solution.genome;
+                }
+                p.count += 1;
+            }
+            p
+        };
+        let mut partners = None;
         for _ in 0..effective {
             let count = if draws.random::<f64>() < rate {
-                seen().visible().filter(other).count()
+                partners.get_or_insert_with(&find).count
             } else {
                 0
             };
@@ -117,13 +132,19 @@ impl Search<'_> {
             );
             batch = 0;
             // A uniform crossover with a head drawn among the other lineages' visible heads.
-            let partner = seen()
-                .visible()
-                .filter(other)
-                .nth(draws.random_range(0..count))
-                .expect("counted above")
-                .solution
-                .genome;
+            let r = draws.random_range(0..count);
+            let partner = match &partners {
+                Some(p) if r < PARTNERS => p.first[r],
+                _ => {
+                    seen()
+                        .visible()
+                        .filter(other)
+                        .nth(r)
+                        .expect("counted")
+                        .solution
+                        .genome
+                }
+            };
             let mask = draws.random::<u64>() & nk.genome_mask();
             let child = (*genome & !mask) | (partner & mask);
             evaluated.push(child);
@@ -192,6 +213,18 @@ impl Search<'_> {
         stuck
     }
 }
+
+/// The other lineages' heads that a producer may see on its problem: how many,
+/// and the genomes of the first [`PARTNERS`] (best first; later ones are found
+/// by a scan). A producer's row and lineage do not change during its search, so
+/// they are found once, at its first drawn merge.
+struct Partners {
+    count: usize,
+    first: [u64; PARTNERS],
+}
+
+/// Partners kept by [`Partners`]: the default number of heads a problem holds.
+const PARTNERS: usize = 32;
 
 /// A producer's one-bit flips and whether they were made from a local optimum,
 /// compiled for each kind of landscape ([`Landscape::with_flip_one`]).
