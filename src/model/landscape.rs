@@ -351,9 +351,23 @@ pub struct Rows<'a, const W: usize> {
 impl<const W: usize> FlipOne for Rows<'_, W> {
     #[inline(always)]
     fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
-        let l = self.loci;
+        let (l, k) = (self.loci, W.trailing_zeros() - 1);
         let doubled = g | g << l;
         let mut sum = f;
+        if b >= k {
+            // No locus wraps: the loci `b-K ..= b` are a run of rows, and their windows
+            // are the bits from `b-K` on, each at a shift known when compiled.
+            let (run, bits) = (
+                &self.rows[(b - k) as usize..=b as usize],
+                doubled >> (b - k),
+            );
+            for d in 0..W.trailing_zeros() {
+                let row = &run[(k - d) as usize];
+                let w = (bits >> (k - d)) as usize & (W - 1);
+                sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
+            }
+            return sum;
+        }
         for d in 0..W.trailing_zeros() {
             // Locus `b - d` (mod L); the flipped bit is bit `d` of its window.
             let i = if b >= d { b - d } else { b + l - d };
