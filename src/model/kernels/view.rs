@@ -279,8 +279,10 @@ fn record_of(records: &[Record], holder: u32) -> Option<&Record> {
 
 mod heads_seen;
 mod mixed;
+mod own_heads;
 pub use heads_seen::HeadsSeen;
 pub use mixed::MixedHolders;
+pub use own_heads::OwnHeads;
 
 #[cfg(test)]
 mod tests;

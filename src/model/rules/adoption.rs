@@ -28,7 +28,7 @@ use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::{Head, exhausted, merge_tried};
 use crate::model::kernels::fork::fork_choice;
 use crate::model::kernels::par::map_into;
-use crate::model::kernels::view::{HeadsSeen, View};
+use crate::model::kernels::view::{HeadsSeen, OwnHeads, View};
 use crate::model::landscape::Landscapes;
 use crate::model::network::{federation_links, federation_links_mixed};
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Stream, Streams};
@@ -69,6 +69,8 @@ pub struct Workspace {
     slot_members: Vec<u32>,
     /// Each population's draw of `adopt_prob`.
     adopts: Vec<Bernoulli>,
+    /// Where each producer's own heads are on its row (private visibility).
+    own: OwnHeads,
 }
 
 /// The better of a visible solution and a visible head (the head on ties: it
@@ -147,14 +149,17 @@ pub fn adoption(
     space.adopts.extend(
         (cx.regimes.iter()).map(|r| Bernoulli::new(r.adopt_prob).expect("validated probability")),
     );
+    space.own.build(&q.heads, q.len(), &p.target, sight);
     let Workspace {
         starts,
         crowds,
         crowd_start,
         slot_members,
         adopts,
+        own,
         ..
     } = &mut *space;
+    let own = &*own;
     let (crowds, crowd_start, slot_members) = (&*crowds, &*crowd_start, &*slot_members);
     let adopts = &adopts[..];
     let crowd = |j: usize, lineage: u64| {
@@ -174,7 +179,7 @@ pub fn adoption(
         let r = cx.regime_of(&p.population, i);
         let adopts = *per_population(adopts, &p.population, i);
         let mut rng = streams.get(i as u64);
-        let heads = HeadsSeen::new(q, sight, links, p, i, j);
+        let heads = HeadsSeen::new(q, sight, links, p, i, j).with_own(own.of(i));
         let best = better(view.best(i, j), heads.best());
         let sees_frontier = best.is_some_and(|b| b.quality >= frontier_start[j]);
         let current = p.solution(i);
@@ -343,7 +348,8 @@ pub fn adoption(
                 continue;
             }
             let j = p.target[i] as usize;
-            let head = HeadsSeen::new(q, sight, links, p, i, j).lineage(s.solution.lineage);
+            let seen = HeadsSeen::new(q, sight, links, p, i, j).with_own(space.own.of(i));
+            let head = seen.lineage(s.solution.lineage);
             let h = head.map_or(s.solution.quality, |h| h.solution.quality);
             heads_start[i] = h.max(s.solution.quality);
         }

@@ -25,6 +25,9 @@ pub struct HeadsSeen<'a> {
     beyond: Beyond,
     /// A mixed world's rule of each producer holder (empty otherwise).
     rules: &'a [Visibility],
+    /// The positions of every visible head, best first, if indexed
+    /// ([`OwnHeads`](super::OwnHeads)); else the row is scanned.
+    own: Option<&'a [u16]>,
 }
 
 /// Which producer holders beyond `mine` and `link` a producer may see.
@@ -38,8 +41,10 @@ enum Beyond {
 }
 
 impl<'a> HeadsSeen<'a> {
-    /// What producer `i` of `p` may see of the heads on `j`.
-    #[inline]
+    /// What producer `i` of `p` may see of the heads on `j`. (Always inlined,
+    /// as [`HeadsSeen::of`]: out of line, building it cost about 65
+    /// instructions a producer, most of them moving the struct through memory.)
+    #[inline(always)]
     pub fn new(
         q: &'a Problems,
         sight: &'a Sight,
@@ -54,7 +59,7 @@ impl<'a> HeadsSeen<'a> {
     /// What producer `i` of `group` may see of the heads in `row` (with this
     /// step's federation `links`). The visibility rule is decided here once,
     /// so that each head costs a few compares ([`sees_head`](crate::model::heads::sees_head) is the reference).
-    #[inline]
+    #[inline(always)]
     pub fn of(row: &'a [Head], sight: &'a Sight, links: &[u32], i: usize, group: u32) -> Self {
         let v = sight.visibility;
         let link = match (v, &sight.mixed) {
@@ -80,7 +85,15 @@ impl<'a> HeadsSeen<'a> {
             link,
             beyond,
             rules,
+            own: None,
         }
+    }
+
+    /// The same, with the positions of the visible heads known
+    /// ([`OwnHeads::of`](super::OwnHeads::of)).
+    #[inline(always)]
+    pub fn with_own(self, own: Option<&'a [u16]>) -> Self {
+        HeadsSeen { own, ..self }
     }
 
     /// May the producer see a head of `holder`? Equal to [`sees_head`](crate::model::heads::sees_head).
@@ -120,7 +133,8 @@ impl<'a> HeadsSeen<'a> {
         }
     }
 
-    /// The visible heads, best first.
+    /// The visible heads, best first (always by the scan: the fork rule's
+    /// and merges' walk, not worth two kinds of iterator).
     #[inline]
     pub fn visible(&self) -> impl Iterator<Item = &'a Head> + '_ {
         self.row.iter().filter(move |h| self.sees(h.holder))
@@ -129,7 +143,10 @@ impl<'a> HeadsSeen<'a> {
     /// The best visible head.
     #[inline]
     pub fn best(&self) -> Option<&'a Head> {
-        self.visible().next()
+        match self.own {
+            Some(own) => own.first().map(|&k| &self.row[k as usize]),
+            None => self.row.iter().find(|h| self.sees(h.holder)),
+        }
     }
 
     /// The head of `lineage` for producer `i`: its best visible entry. (A
@@ -138,6 +155,15 @@ impl<'a> HeadsSeen<'a> {
     #[inline(always)]
     #[allow(clippy::manual_find)] // `find` was left out of line (callgrind: +15 % in adoption)
     pub fn lineage(&self, lineage: u64) -> Option<&'a Head> {
+        if let Some(own) = self.own {
+            for &k in own {
+                let h = &self.row[k as usize];
+                if h.solution.lineage == lineage {
+                    return Some(h);
+                }
+            }
+            return None;
+        }
         for h in self.row {
             if h.solution.lineage == lineage && self.sees(h.holder) {
                 return Some(h);
@@ -152,6 +178,13 @@ impl<'a> HeadsSeen<'a> {
     /// are looked at.
     #[inline]
     pub fn tried(&self, s: &Solution, flip_bits: u32) -> u64 {
+        let on = |h: &Head| h.solution.quality == s.quality && h.solution.genome == s.genome;
+        if let Some(own) = self.own {
+            let heads = own.iter().map(|&k| &self.row[k as usize]);
+            return heads
+                .filter(|h| on(h))
+                .fold(0, |known, h| merge_tried(known, h.tried, flip_bits));
+        }
         let first = self.row.partition_point(|h| h.solution.quality > s.quality);
         self.row[first..]
             .iter()
