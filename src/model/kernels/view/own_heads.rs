@@ -122,8 +122,8 @@ mod tests {
                 let sight = sight(visibility);
                 let mut index = OwnHeads::default();
                 index.build(&heads, 3, &target, &sight);
-                for i in 0..8 {
-                    let row = heads.row(target[i] as usize);
+                for (i, &j) in target.iter().enumerate() {
+                    let row = heads.row(j as usize);
                     let scan = HeadsSeen::of(row, &sight, &[], i, 0);
                     let own = index.of(i);
                     prop_assert!(own.is_none() || visibility == Visibility::Private);
