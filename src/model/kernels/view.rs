@@ -122,10 +122,8 @@ impl View<'_> {
     /// The first best solution of `lineage` on `j` that producer `i` may see, in
     /// the order of [`View::visit`] after `start`. Under open visibility the
     /// records are sorted best first, so the first of the lineage is its best
-    /// and the others need not be looked at. (That case always inlined: out of
-    /// line it cost about 150 instructions a call in commons, most of them
-    /// the call's.)
-    #[inline(always)]
+    /// and the others need not be looked at.
+    #[inline]
     pub fn lineage_best(
         &self,
         i: usize,
@@ -133,28 +131,11 @@ impl View<'_> {
         lineage: u64,
         start: Option<Solution>,
     ) -> Option<Solution> {
-        if self.sight.visibility != Visibility::Open {
-            return self.lineage_best_seen(i, j, lineage, start);
-        }
         let open = self.q.open[j].as_ref().filter(|s| s.lineage == lineage);
         let records = self.q.records(j);
-        let record = records.iter().find(|r| r.solution.lineage == lineage);
-        let shared = [open, record.map(|r| &r.solution)];
-        self.first_best(i, start.as_ref(), shared, |own| own == lineage)
-    }
-
-    /// [`View::lineage_best`] under the rules other than open visibility.
-    #[inline(never)]
-    fn lineage_best_seen(
-        &self,
-        i: usize,
-        j: usize,
-        lineage: u64,
-        start: Option<Solution>,
-    ) -> Option<Solution> {
-        let open = self.q.open[j].as_ref().filter(|s| s.lineage == lineage);
-        let records = self.q.records(j);
-        let record = if let Some(seen) = self.mixed_holders(i) {
+        let record = if self.sight.visibility == Visibility::Open {
+            records.iter().find(|r| r.solution.lineage == lineage)
+        } else if let Some(seen) = self.mixed_holders(i) {
             // A mixed world without a graph: the first visible record of the
             // lineage is its best visible, as under open visibility.
             let mut visible = records.iter().filter(|r| seen.sees(r.holder));
