@@ -86,29 +86,34 @@ pub fn adaptation(
     let (own_propensity, own_share, keys) =
         (&p_ro.propensity[..n], &p_ro.invest_share[..n], &keys[..n]);
     let b0 = w.base_budget;
-    map_into(n, learned, |i| {
-        let own = (own_propensity[i], own_share[i]);
-        let mut rng = streams.get(i as u64);
-        if !rng.sample(learns) {
-            return own;
-        }
-        let pool = peers.on(keys[i] as usize);
-        let peer = pool[rng.random_range(0..pool.len())] as usize;
-        let gap = p_ro.payoff[peer] / b0 - p_ro.payoff[i] / b0;
-        let copy = 1.0 / (1.0 + (-gap / w.temperature).exp());
-        if !rng.random_bool(copy.clamp(0.0, 1.0)) {
-            return own;
-        }
-        let z: f64 = StandardNormal.sample(&mut rng);
-        let propensity = (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0);
-        let share = if capital(&p_ro.population, i) {
+    map_into(
+        n,
+        learned,
+        #[inline(always)]
+        |i| {
+            let own = (own_propensity[i], own_share[i]);
+            let mut rng = streams.get(i as u64);
+            if !rng.sample(learns) {
+                return own;
+            }
+            let pool = peers.on(keys[i] as usize);
+            let peer = pool[rng.random_range(0..pool.len())] as usize;
+            let gap = p_ro.payoff[peer] / b0 - p_ro.payoff[i] / b0;
+            let copy = 1.0 / (1.0 + (-gap / w.temperature).exp());
+            if !rng.random_bool(copy.clamp(0.0, 1.0)) {
+                return own;
+            }
             let z: f64 = StandardNormal.sample(&mut rng);
-            (p_ro.invest_share[peer] + w.mutation * z).clamp(0.0, 1.0)
-        } else {
-            own.1
-        };
-        (propensity, share)
-    });
+            let propensity = (p_ro.propensity[peer] + w.mutation * z).clamp(0.0, 1.0);
+            let share = if capital(&p_ro.population, i) {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                (p_ro.invest_share[peer] + w.mutation * z).clamp(0.0, 1.0)
+            } else {
+                own.1
+            };
+            (propensity, share)
+        },
+    );
     let traits = p.propensity.iter_mut().zip(p.invest_share.iter_mut());
     for ((propensity, share), &(learned_propensity, learned_share)) in traits.zip(learned.iter()) {
         (*propensity, *share) = (learned_propensity, learned_share);

@@ -214,37 +214,42 @@ fn choose(
     // Built once, drawn like `random_bool(p)`.
     let switches = Bernoulli::new(w.switch_rate).expect("validated rate");
     let focuses = Bernoulli::new(w.domain_focus).expect("validated probability");
-    map_into(p.len(), choices, |i| {
-        let mut rng = streams.get(i as u64);
-        let current = p.target[i] as usize;
-        let must = p.fresh[i];
-        if !must && !rng.sample(switches) {
-            return current as u32;
-        }
-        // The producer's own population's rule (spec §5).
-        let r = cx.regime_of(&p.population, i);
-        let registry = r.allocation == Allocation::Registry;
-        let noise = own_noise(&cx, r, draws);
-        let score = |i, j| score(registry, noise, i, j);
-        let mut best = current;
-        let mut best_score = if must {
-            f64::NEG_INFINITY
-        } else {
-            score(i, current) + w.choice_noise * gumbel(&mut rng)
-        };
-        for _ in 0..w.consider {
-            let own = by_domain.on(p.domain[i] as usize);
-            let j = if !own.is_empty() && rng.sample(focuses) {
-                own[rng.random_range(0..own.len())] as usize
-            } else {
-                rng.random_range(0..m)
-            };
-            let s = score(i, j) + w.choice_noise * gumbel(&mut rng);
-            if s > best_score || (must && best_score == f64::NEG_INFINITY) {
-                best = j;
-                best_score = s;
+    map_into(
+        p.len(),
+        choices,
+        #[inline(always)]
+        |i| {
+            let mut rng = streams.get(i as u64);
+            let current = p.target[i] as usize;
+            let must = p.fresh[i];
+            if !must && !rng.sample(switches) {
+                return current as u32;
             }
-        }
-        best as u32
-    });
+            // The producer's own population's rule (spec §5).
+            let r = cx.regime_of(&p.population, i);
+            let registry = r.allocation == Allocation::Registry;
+            let noise = own_noise(&cx, r, draws);
+            let score = |i, j| score(registry, noise, i, j);
+            let mut best = current;
+            let mut best_score = if must {
+                f64::NEG_INFINITY
+            } else {
+                score(i, current) + w.choice_noise * gumbel(&mut rng)
+            };
+            for _ in 0..w.consider {
+                let own = by_domain.on(p.domain[i] as usize);
+                let j = if !own.is_empty() && rng.sample(focuses) {
+                    own[rng.random_range(0..own.len())] as usize
+                } else {
+                    rng.random_range(0..m)
+                };
+                let s = score(i, j) + w.choice_noise * gumbel(&mut rng);
+                if s > best_score || (must && best_score == f64::NEG_INFINITY) {
+                    best = j;
+                    best_score = s;
+                }
+            }
+            best as u32
+        },
+    );
 }

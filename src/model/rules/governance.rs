@@ -51,31 +51,23 @@ pub fn governance(
             .map(|r| Bernoulli::new(r.monitoring.max(0.0)).expect("validated probability")),
     );
     let verdicts = &mut space.verdicts;
-    let verdict = |i: usize, r: &Regime, observes: Bernoulli| {
-        if r.monitoring <= 0.0 {
-            return (false, p.offences[i], 0.0);
-        }
-        let mut rng = streams.get(i as u64);
-        if !rng.sample(observes) {
-            return (false, p.offences[i], 0.0);
-        }
-        let exerted_share = f.exerted[i] as f64 / p.budget[i];
-        if exerted_share < r.norm {
-            let offences = p.offences[i] + 1;
-            let earnings = (f.income[i] + f.outside[i]).max(0.0);
-            let fine = (r.sanction * offences as f64 * earnings).min(earnings);
-            (true, offences, fine)
-        } else {
-            (true, p.offences[i].saturating_sub(1), 0.0)
-        }
-    };
     // One regime: its rule is the same for every producer (a loop of its own).
     match cx.single() {
-        Some(r) => map_into(p.len(), verdicts, |i| verdict(i, r, observers[0])),
-        None => map_into(p.len(), verdicts, |i| {
-            let observes = *per_population(observers, &p.population, i);
-            verdict(i, cx.regime_of(&p.population, i), observes)
-        }),
+        Some(r) => map_into(
+            p.len(),
+            verdicts,
+            #[inline(always)]
+            |i| verdict(p, f, &streams, i, r, observers[0]),
+        ),
+        None => map_into(
+            p.len(),
+            verdicts,
+            #[inline(always)]
+            |i| {
+                let observes = *per_population(observers, &p.population, i);
+                verdict(p, f, &streams, i, cx.regime_of(&p.population, i), observes)
+            },
+        ),
     }
     let (mut observed, mut fines, mut sanctions) = (0u32, 0.0, 0u32);
     let mixed = cx.single().is_none();
@@ -115,4 +107,34 @@ pub fn governance(
         cost += each;
     }
     ledger.monitoring_cost = cost;
+}
+
+/// Producer `i`'s monitoring outcome under its regime `r`. Inlined into the
+/// loops of [`governance`], as their closures are: called out of line, the
+/// call and its returned tuple cost as much as the rule.
+#[inline(always)]
+fn verdict(
+    p: &Producers,
+    f: &ProducerFlows,
+    streams: &Streams,
+    i: usize,
+    r: &Regime,
+    observes: Bernoulli,
+) -> Verdict {
+    if r.monitoring <= 0.0 {
+        return (false, p.offences[i], 0.0);
+    }
+    let mut rng = streams.get(i as u64);
+    if !rng.sample(observes) {
+        return (false, p.offences[i], 0.0);
+    }
+    let exerted_share = f.exerted[i] as f64 / p.budget[i];
+    if exerted_share < r.norm {
+        let offences = p.offences[i] + 1;
+        let earnings = (f.income[i] + f.outside[i]).max(0.0);
+        let fine = (r.sanction * offences as f64 * earnings).min(earnings);
+        (true, offences, fine)
+    } else {
+        (true, p.offences[i].saturating_sub(1), 0.0)
+    }
 }
