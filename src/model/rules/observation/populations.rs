@@ -14,13 +14,16 @@
 use super::{Gini, quantile_sorted, team};
 use crate::model::csr::Csr;
 use crate::model::flows::Flows;
-use crate::model::kernels::sort::{non_negative, sort_non_negative};
+use crate::model::kernels::hamming::distinct;
+use crate::model::kernels::sort::{non_negative, radix_sort, sort_non_negative};
 use crate::model::metrics::Metrics;
+use crate::model::network::MixedSight;
+use crate::model::populations::MAX_POPULATIONS;
 use crate::model::rules::Context;
 use crate::model::state::{Problems, Producers};
 
 /// One population's diversity and spread of effort over the problems.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Spread {
     /// Problems with a member of the population, and those with two or more.
     worked: usize,
@@ -45,15 +48,13 @@ pub struct Workspace {
     members: Csr,
     /// Exerted trials of each population's members.
     exerted: Vec<u64>,
-    /// One problem's team by population, and where each population starts.
-    team: Vec<u32>,
-    first: Vec<usize>,
-    lineages: Vec<u64>,
+    /// Each problem's team by population (key `problem * populations + population`).
+    parts: Csr,
     spread: Vec<Spread>,
-    /// The best quality each population holds on one problem.
-    held: Vec<f64>,
-    /// One population's wealth or earnings, sorted.
+    /// One population's wealth or earnings, sorted, and the radix sort's buffers.
     values: Vec<f64>,
+    spare: Vec<f64>,
+    counts: Vec<u32>,
     /// The holders earning revenue, by (population, holder).
     revenues: Vec<(u8, u32, f64)>,
 }
@@ -82,12 +83,11 @@ pub fn observe_populations(
         keys,
         members,
         exerted,
-        team: by_population,
-        first,
-        lineages,
+        parts,
         spread,
-        held,
         values,
+        spare,
+        counts,
         revenues,
     } = space;
     keys.clear();
@@ -99,68 +99,7 @@ pub fn observe_populations(
         mine.map(|&i| f.exerted[i as usize] as u64).sum::<u64>()
     }));
 
-    // Problem by problem: each population's part of the team, and what it holds.
-    spread.clear();
-    spread.resize(populations, Spread::default());
-    let teams = &flows.problems.teams;
-    for j in 0..m {
-        held.clear();
-        held.resize(populations, 0.0);
-        for r in q.records(j) {
-            let k = sight.holder_population(r.holder) as usize;
-            held[k] = held[k].max(r.solution.quality);
-        }
-        if q.open[j].is_some() {
-            let k = q.open_population[j] as usize;
-            held[k] = held[k].max(q.open_quality(j));
-        }
-        for (s, &h) in spread.iter_mut().zip(held.iter()) {
-            s.frontier_sum += q.value[j] * h;
-        }
-        let on = teams.on(j);
-        if on.is_empty() {
-            continue;
-        }
-        // A counting sort by population that keeps index order within each.
-        first.clear();
-        first.resize(populations + 1, 0);
-        for &i in on {
-            first[population[i as usize] as usize + 1] += 1;
-        }
-        for k in 0..populations {
-            first[k + 1] += first[k];
-        }
-        by_population.clear();
-        by_population.resize(on.len(), 0);
-        for &i in on {
-            let at = &mut first[population[i as usize] as usize];
-            by_population[*at] = i;
-            *at += 1;
-        }
-        // `first[k]` is now where population `k + 1` starts.
-        let mut start = 0;
-        for k in 0..populations {
-            let mine = &by_population[start..first[k]];
-            start = first[k];
-            if mine.is_empty() {
-                continue;
-            }
-            let t = team(p, f, mine, loci, exerted[k] as f64);
-            lineages.clear();
-            lineages.extend(mine.iter().map(|&i| p.lineage[i as usize]));
-            lineages.sort_unstable();
-            lineages.dedup();
-            let s = &mut spread[k];
-            s.worked += 1;
-            s.diverse += t.diversity.is_some() as usize;
-            s.diversity_sum += t.diversity.unwrap_or(0.0);
-            s.distinct_sum += t.distinct as u64;
-            s.heads_sum += lineages.len() as u64;
-            s.entropy -= t.entropy;
-            s.effort += t.effort;
-            s.tail_effort += t.effort * q.in_tail[j] as u64;
-        }
-    }
+    spreads(loci, p, q, flows, sight, exerted, keys, parts, spread);
     let value_total: f64 = q.value.iter().sum();
 
     // Revenue by the holder's population, for each one's concentration.
@@ -199,7 +138,9 @@ pub fn observe_populations(
 
         values.clear();
         values.extend(mine.iter().map(|&i| non_negative(p.wealth[i as usize])));
-        sort_non_negative(values);
+        if !radix_sort(values, spare, counts) {
+            sort_non_negative(values);
+        }
         let rich = gini(values);
         let top = size.div_ceil(100);
         let top1_share = values[size - top..].iter().sum::<f64>() / rich.total;
@@ -281,6 +222,71 @@ pub fn observe_populations(
     }
 }
 
+/// Each population's diversity and spread of effort over the problems' teams,
+/// and the best quality it holds on each problem, into `spread` (one per
+/// population); `exerted` holds each population's exerted trials. One counting
+/// sort of every producer by (problem, population) finds each population's part
+/// of each team, in index order.
+#[allow(clippy::too_many_arguments)]
+fn spreads(
+    loci: u32,
+    p: &Producers,
+    q: &Problems,
+    flows: &Flows,
+    sight: &MixedSight,
+    exerted: &[u64],
+    keys: &mut Vec<u32>,
+    parts: &mut Csr,
+    spread: &mut Vec<Spread>,
+) {
+    let (f, n, m, populations) = (&flows.producers, p.len(), q.len(), exerted.len());
+    let population = &f.population[..n];
+    // Teams are a partition of the producers.
+    let teams = &flows.problems.teams;
+    keys.clear();
+    keys.resize(n, 0);
+    for j in 0..m {
+        for &i in teams.on(j) {
+            keys[i as usize] = (j * populations) as u32 + population[i as usize] as u32;
+        }
+    }
+    parts.build(keys, m * populations);
+
+    // Problem by problem: each population's part of the team, and what it holds.
+    spread.clear();
+    spread.resize(populations, Spread::default());
+    for j in 0..m {
+        let mut held = [0.0f64; MAX_POPULATIONS];
+        for r in q.records(j) {
+            let k = sight.holder_population(r.holder) as usize;
+            held[k] = held[k].max(r.solution.quality);
+        }
+        if q.open[j].is_some() {
+            let k = q.open_population[j] as usize;
+            held[k] = held[k].max(q.open_quality(j));
+        }
+        for (s, &h) in spread.iter_mut().zip(held.iter()) {
+            s.frontier_sum += q.value[j] * h;
+        }
+        for (k, s) in spread.iter_mut().enumerate() {
+            let mine = parts.on(j * populations + k);
+            if mine.is_empty() {
+                continue;
+            }
+            let t = team(p, f, mine, loci, exerted[k] as f64);
+            let heads = distinct(mine.len(), mine.iter().map(|&i| p.lineage[i as usize]));
+            s.worked += 1;
+            s.diverse += t.diversity.is_some() as usize;
+            s.diversity_sum += t.diversity.unwrap_or(0.0);
+            s.distinct_sum += t.distinct as u64;
+            s.heads_sum += heads as u64;
+            s.entropy -= t.entropy;
+            s.effort += t.effort;
+            s.tail_effort += t.effort * q.in_tail[j] as u64;
+        }
+    }
+}
+
 /// The Gini sums of values sorted ascending.
 fn gini(sorted: &[f64]) -> Gini {
     let (mut g, mut rank) = (Gini::default(), 0.0);
@@ -290,3 +296,6 @@ fn gini(sorted: &[f64]) -> Gini {
     }
     g
 }
+
+#[cfg(test)]
+mod tests;
