@@ -318,10 +318,11 @@ impl Simulation {
         if cx.regimes.len() > 1 {
             // Every metric per population too (spec §5 "Observation").
             each.resize(cx.regimes.len(), Metrics::default());
-            let space = &mut p.workspaces.populations;
+            let ws = &mut *p.workspaces;
+            let (sorted, space) = (ws.observation.sorted(), &mut ws.populations);
             let (producers, problems, flows) = (&*p.producers, &*p.problems, &*p.flows);
             observe_populations(
-                cx, loci, producers, problems, flows, &metrics, space, &mut each,
+                cx, loci, producers, problems, flows, &metrics, sorted, space, &mut each,
             );
         }
         self.population_metrics = each;

@@ -7,13 +7,14 @@ use super::Context;
 use crate::model::flows::{Flows, ProducerFlows};
 use crate::model::kernels::hamming::{distinct, pairs_direct, pairwise_distance};
 use crate::model::kernels::par::map_into;
-use crate::model::kernels::sort::{non_negative, radix_sort, sort_non_negative};
 use crate::model::metrics::Metrics;
 use crate::model::state::{Problems, Producers};
 
 mod populations;
+mod sorted;
 
 pub use populations::{Workspace as PopulationsWorkspace, observe_populations};
+pub use sorted::Sorted;
 
 /// Pairwise diversity looks at no more than this many producers per problem.
 const DIVERSITY_SAMPLE: usize = 32;
@@ -36,18 +37,21 @@ pub(crate) struct Team {
     entropy: f64,
 }
 /// Space kept between steps so that observation does not allocate: the teams'
-/// statistics, the Ginis' values and the buffers of their sorts.
+/// statistics, the sorted values of the Ginis and the holders' revenues.
 #[derive(Default)]
 pub struct Workspace {
     teams: Vec<Team>,
-    /// Wealth (at least 0), then sorted.
-    wealth: Vec<f64>,
-    /// Earnings (at least 0), then sorted; last, the revenues of the holders who earn.
-    earnings: Vec<f64>,
-    /// What the radix sort scatters into first.
-    spare: Vec<f64>,
-    /// The radix sort's counts of digits.
-    counts: Vec<u32>,
+    /// Wealth and earnings sorted, world-wide and by population.
+    sorted: Sorted,
+    /// The revenues of the holders who earn.
+    revenues: Vec<f64>,
+}
+
+impl Workspace {
+    /// The last step's wealth and earnings, sorted.
+    pub fn sorted(&self) -> &Sorted {
+        &self.sorted
+    }
 }
 
 /// The step's metrics. Not inlined, so that profiles can tell it apart (callgrind's
@@ -108,30 +112,14 @@ pub fn observation(
     let compute = l.compute_spent + l.credit_compute;
     let real_costs = effort_cost + compute + l.monitoring_cost + w.upkeep * n as f64;
 
-    let Workspace {
-        wealth,
-        earnings,
-        spare,
-        counts,
-        ..
-    } = &mut *space;
-    wealth.clear();
-    wealth.extend(p.wealth.iter().map(|&x| non_negative(x)));
-    if !radix_sort(wealth, spare, counts) {
-        sort_non_negative(wealth);
-    }
-    earnings.clear();
-    earnings.extend(f.earnings().map(non_negative));
-    // Earnings repeat a few values, which suits the comparison sort (it sets
-    // keys equal to a pivot aside) and not the radix sort (a value's count would
-    // be incremented hundreds of times in a row, each increment waiting for the last).
-    sort_non_negative(earnings);
+    // The world's values, and each population's in a mixed world.
+    space.sorted.sort(p, f, cx.regimes.len());
 
     // The remaining float sums over producers share a loop so that their
     // additions (each latency bound) overlap: the Ginis' over the sorted values,
     // quality, contribution, invest share and intrinsic utility in producer
     // order. Each adds in order from -0.0, exactly as `Iterator::sum` does.
-    let (wealth, earnings) = (&wealth[..n], &earnings[..n]);
+    let (wealth, earnings) = (&space.sorted.wealth[..n], &space.sorted.earnings[..n]);
     let (quality, propensity) = (&p.quality[..n], &p.propensity[..n]);
     let (invest, intrinsic, exerted) = (&p.invest_share[..n], &p.intrinsic[..n], &f.exerted[..n]);
     let (mut rich, mut paid) = (Gini::default(), Gini::default());
@@ -162,7 +150,7 @@ pub fn observation(
 
     // Most holders earn nothing, and skipping their zeros leaves the sums as they
     // are; packing the others first keeps those zeros out of the sums' chains.
-    let revenues = pack_nonzero(&flows.holder_revenue, &mut space.earnings);
+    let revenues = pack_nonzero(&flows.holder_revenue, &mut space.revenues);
     let revenue_total: f64 = revenues.iter().sum();
     let hhi_revenue = if revenue_total > 0.0 {
         revenues.iter().map(|r| (r / revenue_total).powi(2)).sum()

@@ -11,11 +11,10 @@
 //! One pass buckets producers by population and one more the members of each
 //! problem's team: no pass over every producer per population.
 
-use super::{Gini, quantile_sorted, team};
+use super::{Gini, Sorted, quantile_sorted, team};
 use crate::model::csr::Csr;
 use crate::model::flows::Flows;
 use crate::model::kernels::hamming::distinct;
-use crate::model::kernels::sort::{non_negative, radix_sort, sort_non_negative};
 use crate::model::metrics::Metrics;
 use crate::model::network::MixedSight;
 use crate::model::populations::MAX_POPULATIONS;
@@ -51,10 +50,6 @@ pub struct Workspace {
     /// Each problem's team by population (key `problem * populations + population`).
     parts: Csr,
     spread: Vec<Spread>,
-    /// One population's wealth or earnings, sorted, and the radix sort's buffers.
-    values: Vec<f64>,
-    spare: Vec<f64>,
-    counts: Vec<u32>,
     /// The holders earning revenue, by (population, holder).
     revenues: Vec<(u8, u32, f64)>,
 }
@@ -70,6 +65,7 @@ pub fn observe_populations(
     q: &Problems,
     flows: &Flows,
     world: &Metrics,
+    sorted: &Sorted,
     space: &mut Workspace,
     out: &mut [Metrics],
 ) {
@@ -85,9 +81,6 @@ pub fn observe_populations(
         exerted,
         parts,
         spread,
-        values,
-        spare,
-        counts,
         revenues,
     } = space;
     keys.clear();
@@ -136,22 +129,13 @@ pub fn observe_populations(
         }
         let per_member = |x: f64| x / size as f64;
 
-        values.clear();
-        values.extend(mine.iter().map(|&i| non_negative(p.wealth[i as usize])));
-        if !radix_sort(values, spare, counts) {
-            sort_non_negative(values);
-        }
+        let values = &sorted.wealth_of[k];
         let rich = gini(values);
         let top = size.div_ceil(100);
         let top1_share = values[size - top..].iter().sum::<f64>() / rich.total;
         let gini_wealth = rich.coefficient(size);
 
-        values.clear();
-        values.extend(mine.iter().map(|&i| {
-            let i = i as usize;
-            non_negative(f.income[i] + f.outside[i] - f.fine[i])
-        }));
-        sort_non_negative(values);
+        let values = &sorted.earnings_of[k];
         let gini_income = gini(values).coefficient(size);
         let positive = &values[values.partition_point(|&x| x <= 0.0)..];
         let (pay_ratio, top_pay_ratio) = match positive.last() {
