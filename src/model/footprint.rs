@@ -4,7 +4,7 @@
 //! `tests/memory.rs` measures real runs with a counting allocator and checks that
 //! the estimate stays above them.
 
-use super::config::{Allocation, Config, NetworkKind, Visibility};
+use super::config::{Allocation, Config, NetworkKind, Regime, Visibility};
 
 /// Bytes per producer slot: its ~25 state arrays, its search cache and the per-step
 /// workspaces indexed by producer (teams, peers, sorts), with room for vector growth.
@@ -30,19 +30,28 @@ const FIXED: u64 = 8 << 20;
 /// this step (a byte each) and observation's buckets by population (two u32):
 /// what one population keeps is a part of what it would keep alone with every
 /// producer. Its patent rings are one per distinct term (the largest is in
-/// that estimate): the others are added.
+/// that estimate): the others are added. Planning is another exception: each
+/// planning population keeps its own team lineages for every problem (an
+/// `M x plan_lineages` block each), and they share the stale values of the
+/// longest lag.
 pub fn estimate(config: &Config) -> Option<u64> {
+    let m = config.world.problems as u64;
     if config.populations.is_empty() {
-        return estimate_one(config);
+        let (lineages, history) = planned(&config.regime);
+        let planning = m.checked_mul(lineages.checked_add(history)?)?;
+        return estimate_unplanned(config)?.checked_add(planning);
     }
-    let mut most = 0u64;
+    let (mut most, mut lineages, mut history) = (0u64, 0u64, 0u64);
     for pop in &config.populations {
         let alone = Config {
             world: config.world.clone(),
             regime: pop.regime.clone(),
             populations: Vec::new(),
         };
-        most = most.max(estimate_one(&alone)?);
+        most = most.max(estimate_unplanned(&alone)?);
+        let (l, h) = planned(&pop.regime);
+        lineages = lineages.checked_add(l)?;
+        history = history.max(h);
     }
     let mut terms: Vec<u64> = (config.populations.iter())
         .filter_map(|p| p.regime.patent_term.map(u64::from))
@@ -50,12 +59,28 @@ pub fn estimate(config: &Config) -> Option<u64> {
     terms.sort_unstable();
     terms.dedup();
     terms.pop();
-    let other_rings = (terms.iter().sum::<u64>()).checked_mul(config.world.problems as u64)?;
-    most.checked_add(10 * config.world.producers as u64)?
+    let other_rings = (terms.iter().sum::<u64>()).checked_mul(m)?;
+    let planning = m.checked_mul(lineages.checked_add(history)?)?;
+    most.checked_add(planning)?
+        .checked_add(10 * config.world.producers as u64)?
         .checked_add(PER_RECORD.checked_mul(other_rings)?)
 }
 
-fn estimate_one(config: &Config) -> Option<u64> {
+/// A planner's bytes per problem: its team lineages and its stale values (one
+/// f64 per remembered step); none for a regime that does not plan.
+fn planned(r: &Regime) -> (u64, u64) {
+    if r.allocation == Allocation::Plan {
+        (
+            8 * u64::from(r.plan_lineages),
+            8 * (u64::from(r.plan_lag) + 1),
+        )
+    } else {
+        (0, 0)
+    }
+}
+
+/// The estimate of a single-regime world, but for what planning keeps.
+fn estimate_unplanned(config: &Config) -> Option<u64> {
     let w = &config.world;
     let r = &config.regime;
     let n = w.producers as u64;
@@ -65,12 +90,6 @@ fn estimate_one(config: &Config) -> Option<u64> {
     per_problem = per_problem.checked_add(PER_RECORD.checked_mul(w.max_lineages as u64)?)?;
     if let Some(term) = r.patent_term {
         per_problem = per_problem.checked_add(PER_RECORD.checked_mul(u64::from(term))?)?;
-    }
-    if r.allocation == Allocation::Plan {
-        let lineages = 8 * u64::from(r.plan_lineages);
-        // The planner's stale values: one f64 per problem and remembered step.
-        let history = 8 * (u64::from(r.plan_lag) + 1);
-        per_problem = per_problem.checked_add(lineages)?.checked_add(history)?;
     }
     if w.shock_landscape && w.shock_rate > 0.0 && w.shock_correlation > 0.0 {
         // Per-locus seeds, once a shock keeps part of a landscape.
@@ -116,7 +135,6 @@ fn graph_links(config: &Config) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::config::Regime;
     use crate::model::populations::Population;
 
     #[test]
@@ -163,5 +181,31 @@ mod tests {
         // Terms 5 and 20: a ring of 5 beside the ring of 20 of either alone.
         assert_eq!(with_terms(20, 5), with_terms(20, 20) + 200 * 5 * PER_RECORD);
         assert_eq!(with_terms(5, 20), with_terms(20, 5));
+    }
+
+    #[test]
+    fn each_planning_population_keeps_its_own_team_lineages() {
+        let planner = Regime::preset("collectivist").unwrap();
+        assert_eq!(planner.allocation, Allocation::Plan);
+        let one = Config {
+            regime: planner.clone(),
+            ..Config::default()
+        };
+        let half = |name: &str, regime: &Regime| Population {
+            name: name.to_string(),
+            share: 0.5,
+            regime: regime.clone(),
+        };
+        let mut two = Config {
+            populations: vec![half("a", &planner), half("b", &planner)],
+            ..one.clone()
+        };
+        let (n, m) = (one.world.producers as u64, one.world.problems as u64);
+        let lineages = 8 * u64::from(planner.plan_lineages);
+        let (one_bytes, two_bytes) = (estimate(&one).unwrap(), estimate(&two).unwrap());
+        assert_eq!(two_bytes, one_bytes + 10 * n + m * lineages);
+        // A planner beside a market keeps its lineages and stale values too.
+        two.populations[1] = half("b", &Regime::preset("enclosure").unwrap());
+        assert!(estimate(&two).unwrap() >= one_bytes + 10 * n);
     }
 }
