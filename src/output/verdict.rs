@@ -4,15 +4,13 @@
 //! published figure.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
 use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
-use polars::prelude::{DataFrame, DataType, ParquetReader, SerReader};
 use rayon::prelude::*;
 
 use super::summary::Stats;
-use super::tables::{ALL, POPULATION, TIMESERIES};
+use super::tables::TIMESERIES;
 use crate::experiment::Scenario;
 use crate::experiment::census::{Census, census};
 use crate::experiment::classics::{Check, Classic, Measure, Rule};
@@ -51,65 +49,6 @@ pub fn describe(rule: Rule) -> String {
         Rule::Near { tolerance, .. } => format!("within {tolerance:e} of the published value"),
         Rule::Above(x) => format!("95% CI entirely above {x}"),
         Rule::Below(x) => format!("95% CI entirely below {x}"),
-    }
-}
-
-/// One run's recorded rows: the metrics the checks read, by name.
-struct Series {
-    run: u32,
-    regime: String,
-    seed: u64,
-    steps: Vec<u32>,
-    metrics: HashMap<String, Vec<f64>>,
-}
-
-impl Series {
-    fn metric(&self, name: &str) -> Result<&[f64]> {
-        self.metrics
-            .get(name)
-            .map(Vec::as_slice)
-            .ok_or_else(|| anyhow!("metric {name} was not read"))
-    }
-
-    fn last(&self, name: &str) -> Result<f64> {
-        self.metric(name)?
-            .last()
-            .copied()
-            .ok_or_else(|| anyhow!("run {} recorded no step", self.run))
-    }
-
-    fn at(&self, name: &str, step: u32) -> Result<f64> {
-        let k = self.steps.binary_search(&step).map_err(|_| {
-            anyhow!(
-                "run {} did not record step {step} (see record_every)",
-                self.run
-            )
-        })?;
-        Ok(self.metric(name)?[k])
-    }
-}
-
-impl Series {
-    /// The mean of `name` over the recorded steps in `from..=to`, NaN steps skipped (a step
-    /// with nothing to divide). An error if the run recorded no step there.
-    fn window_mean(&self, name: &str, (from, to): (u32, u32)) -> Result<f64> {
-        let values = self.metric(name)?;
-        let inside = self
-            .steps
-            .iter()
-            .zip(values)
-            .filter(|&(&t, _)| from <= t && t <= to);
-        let recorded = inside.clone().count();
-        if recorded == 0 {
-            bail!(
-                "run {} recorded no step in {from}..={to} (see steps)",
-                self.run
-            );
-        }
-        let (sum, n) = inside
-            .filter(|(_, v)| !v.is_nan())
-            .fold((0.0, 0usize), |(s, n), (_, v)| (s + v, n + 1));
-        Ok(sum / n as f64)
     }
 }
 
@@ -341,70 +280,9 @@ fn paired(
         .collect()
 }
 
-/// Reads the listed metrics of every run from a timeseries table.
-fn load(path: &Path, metrics: &[&str]) -> Result<Vec<Series>> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let df = ParquetReader::new(file)
-        .finish()
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let numbers = |name: &str| -> Result<Vec<f64>> {
-        let col = df
-            .column(name)
-            .with_context(|| format!("{}: no column {name}", path.display()))?
-            .cast(&DataType::Float64)?;
-        Ok(col.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
-    let regimes: Vec<String> = text_column(&df, "regime")?;
-    let runs = numbers("run")?;
-    let steps = numbers("step")?;
-    let seeds: Vec<u64> = df
-        .column("seed")?
-        .cast(&DataType::UInt64)?
-        .u64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let columns: Vec<(&str, Vec<f64>)> = metrics
-        .iter()
-        .map(|&m| Ok((m, numbers(m)?)))
-        .collect::<Result<_>>()?;
-    // The world's rows (a mixed world's tables have one more per population).
-    let world: Vec<bool> = match df.column(POPULATION) {
-        Ok(_) => text_column(&df, POPULATION)?
-            .iter()
-            .map(|p| p == ALL)
-            .collect(),
-        Err(_) => vec![true; df.height()],
-    };
-    let mut by_run: BTreeMap<u32, Series> = BTreeMap::new();
-    for row in (0..df.height()).filter(|&row| world[row]) {
-        let run = runs[row] as u32;
-        let s = by_run.entry(run).or_insert_with(|| Series {
-            run,
-            regime: regimes[row].clone(),
-            seed: seeds[row],
-            steps: Vec::new(),
-            metrics: HashMap::new(),
-        });
-        s.steps.push(steps[row] as u32);
-        for (name, values) in &columns {
-            s.metrics
-                .entry((*name).to_string())
-                .or_default()
-                .push(values[row]);
-        }
-    }
-    Ok(by_run.into_values().collect())
-}
+mod series;
 
-fn text_column(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    Ok(df
-        .column(name)?
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect())
-}
+use series::{Series, load};
 
 #[cfg(test)]
 mod tests;
