@@ -5,7 +5,8 @@
 //! [`style`] holds the font and palette; [`frame`] lays out title,
 //! legend, caption and panels; [`timeseries`], [`sweep`], [`bars`],
 //! [`overview`] and [`shares`] (a mixed world's populations) draw the five
-//! kinds ([`panel`], [`titles`] and [`ticks`] lay out their panels); [`svg`]
+//! kinds ([`panel`], [`titles`] and [`ticks`] lay out their panels, [`words`]
+//! names parameters and metrics); [`svg`]
 //! makes plotters' SVG smaller. `docs/CHARTS.md` says how to read them.
 
 pub mod bars;
@@ -24,18 +25,22 @@ pub mod sweep;
 pub mod ticks;
 pub mod timeseries;
 pub mod titles;
+pub mod words;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::experiment::chart_spec::{Look, YScale};
+use crate::experiment::chart_spec::Look;
 use crate::model::{Unit, metric_info};
 use crate::output::stats::Stats;
 use data::{By, Outputs};
+use frame::{Frame, LegendKind};
 use page::Page;
 pub use render::{Drawing, Drawn, Want, draw, kept_look};
 use style::RegimeStyle;
+use words::population_key;
+pub use words::{axis_notes, metric_label, param_words, title_case};
 
 /// Which files to write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -110,7 +115,30 @@ pub struct Ctx<'a> {
     pub page: Page,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The frame around this chart's panels: its title, subtitle and caption,
+    /// and a legend of `legend` kind whose heading says what an entry stands for.
+    pub fn frame<'t>(
+        &self,
+        title: &'t str,
+        subtitle: &'t str,
+        caption: &'t str,
+        legend: LegendKind,
+    ) -> Frame<'t>
+    where
+        'a: 't,
+    {
+        Frame {
+            page: self.page,
+            title,
+            subtitle,
+            caption,
+            regimes: self.styles,
+            legend_title: self.legend_title(),
+            legend,
+        }
+    }
+
     /// The legend's heading: what a line, bar or area stands for.
     pub fn legend_title(&self) -> &'static str {
         match self.job.by {
@@ -198,61 +226,6 @@ impl Ctx<'_> {
     }
 }
 
-/// `populations.NAME.KEY` as `(NAME, KEY)`.
-fn population_key(path: &str) -> Option<(&str, &str)> {
-    path.strip_prefix("populations.")?.split_once('.')
-}
-
-/// A parameter path in words, from its meaning in `regimes explain`:
-/// "world.problems" reads "number of problems (M)", "regime.patent_term" reads
-/// "patent term".
-pub fn param_words(path: &str) -> String {
-    // A population's setting reads as that population's: "open population's
-    // share of producers", "closed population's levy ..." (spec §5).
-    if let Some((population, key)) = population_key(path) {
-        let words = match key {
-            "share" => "share of producers".to_string(),
-            key => param_words(&format!("regime.{key}")),
-        };
-        return format!("{population} population's {words}");
-    }
-    let key = path.rsplit('.').next().unwrap_or(path);
-    let plain = key.replace('_', " ");
-    let Some(param) = crate::model::params::find(path) else {
-        return plain;
-    };
-    // Meanings of symbols read "K, epistatic neighbours per locus: ...".
-    let symbol = param.symbol;
-    let Some(rest) = param
-        .meaning
-        .strip_prefix(symbol)
-        .and_then(|r| r.strip_prefix(", "))
-        .filter(|_| !symbol.is_empty())
-    else {
-        return plain;
-    };
-    let phrase = rest
-        .split([':', '(', '.', ';', ','])
-        .next()
-        .unwrap_or(rest)
-        .trim();
-    let phrase = phrase.strip_prefix("the ").unwrap_or(phrase);
-    if phrase.is_empty() {
-        plain
-    } else {
-        format!("{phrase} ({symbol})")
-    }
-}
-
-/// The axis label of a metric, in plain words with its unit.
-pub fn metric_label(metric: &str) -> String {
-    match metric_info(metric) {
-        Some(m) => m.label.to_string(),
-        None if metric == "cumulative_welfare" => "cumulative welfare (sum over the run)".into(),
-        None => metric.replace('_', " "),
-    }
-}
-
 /// The range a metric's mean can take: shares, qualities and concentration
 /// indices lie in [0, 1], counts and ratios are not negative. A t-interval
 /// reaching past it is clipped there (a share of effort cannot be below 0).
@@ -289,15 +262,6 @@ fn clip(stats: &mut [Stats], (min, max): (f64, f64)) {
     }
 }
 
-/// "duplicated effort (share of trials)" -> "Duplicated effort", for titles.
-pub fn title_case(label: &str) -> String {
-    let head = label.split(" (").next().unwrap_or(label);
-    let mut c = head.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
-}
-
 /// At most 16 evenly spaced indices of `0..n`, and a note saying so.
 pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
     if n <= MAX_PANELS {
@@ -307,21 +271,6 @@ pub fn pick_panels(n: usize) -> (Vec<usize>, String) {
         .map(|i| (i * (n - 1) + (MAX_PANELS - 1) / 2) / (MAX_PANELS - 1))
         .collect();
     (picked, format!(" ({MAX_PANELS} of {n} shown)"))
-}
-
-/// What a chart's caption must say about its value axes: a log scale, or an
-/// axis that leaves zero out (small gaps then look large).
-pub fn axis_notes(axes: &[ticks::Axis], look: &Look) -> String {
-    let mut notes = String::new();
-    if axes.iter().any(|a| a.log) {
-        notes += " Logarithmic value axis: equal steps are equal ratios.";
-    } else if look.y_scale == Some(YScale::Log) {
-        notes += " Linear value axis: a log scale cannot show means at or below zero.";
-    }
-    if axes.iter().any(scale::excludes_zero) {
-        notes += " The value axis does not start at zero: differences look larger than they are.";
-    }
-    notes
 }
 
 /// Draws every chart of the output directory `dir` into `dir/charts/` with
@@ -349,19 +298,6 @@ pub fn warn(drawing: &Drawing, quiet: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_populations_setting_reads_as_that_populations() {
-        assert_eq!(
-            param_words("populations.open.share"),
-            "open population's share of producers"
-        );
-        assert_eq!(
-            param_words("populations.closed.patent_term"),
-            format!("closed population's {}", param_words("regime.patent_term"))
-        );
-        assert_eq!(population_key("world.problems"), None);
-    }
 
     #[test]
     fn titles_and_panels() {
