@@ -7,7 +7,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::data::By;
-use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::frame::{self, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::scale::{self, YRule};
 use super::style::{self, INK, MUTED, RegimeStyle, font};
@@ -198,15 +198,7 @@ pub fn draw<DB: DrawingBackend>(
         out.replicates_label(),
         axis_notes(&axes, look)
     );
-    let frame = Frame {
-        page: ctx.page,
-        title: &title,
-        subtitle: &subtitle,
-        caption: &caption,
-        regimes: ctx.styles,
-        legend_title: ctx.legend_title(),
-        legend: LegendKind::Swatch,
-    };
+    let frame = ctx.frame(&title, &subtitle, &caption, LegendKind::Swatch);
     let content = frame::draw_frame(root, &frame)?;
     let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
     let sizes = Sizes::for_grid(rows, cols, ctx.page);

@@ -8,7 +8,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::bars::{bar_rule, bars_panel, with_headroom};
-use super::frame::{self, Frame, LegendKind, Sizes};
+use super::frame::{self, LegendKind, Sizes};
 use super::panel::{self, PanelSpec, XAxis};
 use super::sweep::{sweep_panel, x_axis};
 use super::titles;
@@ -108,19 +108,12 @@ pub fn draw<DB: DrawingBackend>(
         .title
         .clone()
         .unwrap_or_else(|| ctx.titled(format!("{}: the headline measures", out.name)));
-    let frame = Frame {
-        page: ctx.page,
-        title: &title,
-        subtitle: &subtitle,
-        caption: &caption,
-        regimes: ctx.styles,
-        legend_title: ctx.legend_title(),
-        legend: if swept {
-            LegendKind::Line
-        } else {
-            LegendKind::Swatch
-        },
+    let legend = if swept {
+        LegendKind::Line
+    } else {
+        LegendKind::Swatch
     };
+    let frame = ctx.frame(&title, &subtitle, &caption, legend);
     let content = frame::draw_frame(root, &frame)?;
     let x_desc = x
         .as_ref()

@@ -7,7 +7,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::TimeSeries;
-use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::frame::{self, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::style::RegimeStyle;
 use super::ticks::{self, Axis};
@@ -128,15 +128,7 @@ pub fn draw<DB: DrawingBackend>(
          make all producers. Shares change only by migration between populations.",
         out.replicates_label()
     );
-    let frame = Frame {
-        page: ctx.page,
-        title: &title,
-        subtitle: &subtitle,
-        caption: &caption,
-        regimes: ctx.styles,
-        legend_title: ctx.legend_title(),
-        legend: LegendKind::Swatch,
-    };
+    let frame = ctx.frame(&title, &subtitle, &caption, LegendKind::Swatch);
     let content = frame::draw_frame(root, &frame)?;
     let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
     let sizes = Sizes::for_grid(rows, cols, ctx.page);

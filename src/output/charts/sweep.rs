@@ -10,7 +10,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use super::data::{By, Values};
-use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::frame::{self, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, RegimeStyle};
 use super::ticks::{self, Axis};
@@ -277,15 +277,7 @@ pub fn draw<DB: DrawingBackend>(
         out.replicates_label(),
         axis_notes(&axes, look)
     );
-    let frame = Frame {
-        page: ctx.page,
-        title: &title,
-        subtitle: &subtitle,
-        caption: &caption,
-        regimes: ctx.styles,
-        legend_title: ctx.legend_title(),
-        legend: LegendKind::Line,
-    };
+    let frame = ctx.frame(&title, &subtitle, &caption, LegendKind::Line);
     let content = frame::draw_frame(root, &frame)?;
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
     let facets: Vec<(String, String)> = match others.is_empty() {

@@ -6,7 +6,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::data::TimeSeries;
-use super::frame::{self, Frame, LegendKind, Sizes, err};
+use super::frame::{self, LegendKind, Sizes, err};
 use super::panel::{self, PanelSpec, XAxis};
 use super::style::{self, RegimeStyle};
 use super::ticks;
@@ -184,15 +184,7 @@ pub fn draw<DB: DrawingBackend>(
         out.replicates_label(),
         axis_notes(&axes, look)
     );
-    let frame = Frame {
-        page: ctx.page,
-        title: &title,
-        subtitle: &subtitle,
-        caption: &caption,
-        regimes: ctx.styles,
-        legend_title: ctx.legend_title(),
-        legend: LegendKind::Line,
-    };
+    let frame = ctx.frame(&title, &subtitle, &caption, LegendKind::Line);
     let content = frame::draw_frame(root, &frame)?;
     let (rows, cols) = frame::grid(points.len(), look.rows, look.cols);
     let sizes = Sizes::for_grid(rows, cols, ctx.page);
