@@ -368,16 +368,7 @@ function buildCharts(info) {
     const m = cat.metrics.find((x) => x.name === name);
     const blank = () => xs.map(() => null);
     const lines = names.map(() => ({ live: blank(), mean: blank(), lo: blank(), hi: blank(), reps: [] }));
-    const series = [{ label: "step" }];
-    const bands = [];
-    names.forEach((r, g) => {
-      const base = series.length;
-      series.push({ label: r, stroke: colors[g], width: 1.2 });
-      series.push({ label: `${r} mean`, stroke: colors[g], width: 2.6 });
-      series.push({ label: `${r} lowest`, stroke: "transparent", width: 0, points: { show: false } });
-      series.push({ label: `${r} highest`, stroke: "transparent", width: 0, points: { show: false } });
-      bands.push({ series: [base + 3, base + 2], fill: colors[g] + "33" });
-    });
+    const { series, bands } = shares ? stackedSeries(names, colors) : lineSeries(names, colors);
     const latest = el("p", { class: "latest" });
     const plot = el("div", { class: "plot" });
     const title = shares ? "share of the producers in each population" : m.label;
@@ -385,19 +376,74 @@ function buildCharts(info) {
       el("span", { class: "regime" }, el("span", { class: "swatch", style: `background:${colors[g]}` }), el("span", { text: n })))) : "";
     const card = el("div", { class: "card", "data-metric": name, "data-points": "0" },
       el("div", {}, el("h3", { text: title }), plot),
-      el("div", { class: "text" }, el("p", { text: m.description }), key, latest,
+      el("div", { class: "text" }, el("p", { text: m.description }), key, shares ? el("p", { text: STACKED }) : "", latest,
         el("p", { text: `Column ${name} of the tables; \`regimes explain ${name}\` says more.` })));
     holder.append(card);
     const width = Math.max(320, plot.clientWidth || card.clientWidth - 300);
-    const u = new uPlot({
-      width, height: 220, series, bands,
-      scales: { x: { time: false } },
+    const scales = shares ? { x: { time: false }, y: { range: [0, 1] } } : { x: { time: false } };
+    const chart = { name, names, shares: !!shares, xs, lines, card, latest, points: 0 };
+    chart.u = new uPlot({
+      width, height: 220, series, bands, scales,
       axes: [{ label: "step" }, { size: 60 }],
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
-    }, [xs, ...lines.flatMap((l) => [l.live, l.mean, l.lo, l.hi])], plot);
-    return { name, names, shares: !!shares, xs, lines, u, card, latest, points: 0 };
+    }, chartData(chart), plot);
+    return chart;
   });
+}
+
+// Per regime: its live replicate, the mean of the finished ones, and their
+// lowest and highest as a band.
+function lineSeries(names, colors) {
+  const series = [{ label: "step" }];
+  const bands = [];
+  names.forEach((r, g) => {
+    const base = series.length;
+    series.push({ label: r, stroke: colors[g], width: 1.2 });
+    series.push({ label: `${r} mean`, stroke: colors[g], width: 2.6 });
+    series.push({ label: `${r} lowest`, stroke: "transparent", width: 0, points: { show: false } });
+    series.push({ label: `${r} highest`, stroke: "transparent", width: 0, points: { show: false } });
+    bands.push({ series: [base + 3, base + 2], fill: colors[g] + "33" });
+  });
+  return { series, bands };
+}
+
+const STACKED = "Stacked: each population's band is its share. The bands are the mean over the finished " +
+  "replicates (the running replicate's until one has finished); dashed lines are the running replicate's edges.";
+
+// A mixed world's shares of the producers, stacked as in the PNG chart
+// (population_shares), so that equal shares do not hide each other: each
+// population's area lies between the sum of the shares before it and the sum
+// with it. The areas are the mean over the finished replicates (the live
+// replicate's until one has finished); dashed lines are the live replicate's edges.
+function stackedSeries(names, colors) {
+  const series = [{ label: "step" }];
+  const bands = [];
+  names.forEach((r, g) => {
+    series.push({ label: r, stroke: colors[g], width: 1, points: { show: false },
+      ...(g === 0 ? { fill: colors[g] + "aa", fillTo: () => 0 } : {}) });
+    if (g > 0) bands.push({ series: [g + 1, g], fill: colors[g] + "aa" });
+  });
+  names.forEach((r) => series.push({ label: `${r} live`, stroke: "#222", width: 1, dash: [4, 3], points: { show: false } }));
+  return { series, bands };
+}
+
+// The running sums over the populations of `pick`'s values, step by step.
+function cumulative(c, pick) {
+  const sum = c.xs.map(() => 0);
+  return c.lines.map((l) => sum.map((s, i) => {
+    const v = pick(l)[i];
+    sum[i] = s === null || v === null || v === undefined ? null : s + v;
+    return sum[i];
+  }));
+}
+
+function chartData(c) {
+  if (!c.shares) return [c.xs, ...c.lines.flatMap((l) => [l.live, l.mean, l.lo, l.hi])];
+  const finished = c.lines.every((l) => l.reps.length > 0);
+  const areas = cumulative(c, (l) => (finished ? l.mean : l.live));
+  const live = finished ? cumulative(c, (l) => l.live) : c.lines.map(() => c.xs.map(() => null));
+  return [c.xs, ...areas, ...live];
 }
 
 let dirty = false;
@@ -405,7 +451,7 @@ function redraw() {
   dirty = false;
   if (!run || !run.charts) return;
   for (const c of run.charts) {
-    c.u.setData([c.xs, ...c.lines.flatMap((l) => [l.live, l.mean, l.lo, l.hi])]);
+    c.u.setData(chartData(c));
     c.card.dataset.points = String(c.points);
   }
   progress(run.over ? run.phaseWord : undefined);
