@@ -23,7 +23,6 @@ use rand::distr::Bernoulli;
 use super::allocation::plan_blocks;
 use super::{Context, per_population};
 use crate::model::config::{Adopt, Allocation, CreditRule};
-use crate::model::csr::Csr;
 use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::{Head, exhausted, merge_tried};
 use crate::model::kernels::fork::fork_choice;
@@ -33,6 +32,10 @@ use crate::model::landscape::Landscapes;
 use crate::model::network::{federation_links, federation_links_mixed};
 use crate::model::rng::{PROBLEM_ENTITY, Phase, Stream, Streams};
 use crate::model::state::{Problems, Producers, Solution};
+
+mod crowds;
+
+use crowds::Crowds;
 
 /// A new lineage id, unique per (step, entity).
 #[inline]
@@ -60,11 +63,8 @@ struct Start {
 #[derive(Default)]
 pub struct Workspace {
     starts: Vec<Start>,
-    /// Per problem, its stayers' lineages with their counts, sorted by lineage:
-    /// `crowds[crowd_start[j]..crowd_start[j + 1]]`.
-    crowds: Vec<(u64, u32)>,
-    crowd_start: Vec<u32>,
-    lineages: Vec<u64>,
+    /// The fork rule's stayers per lineage and problem.
+    crowds: Crowds,
     /// Members of each planned team slot (`M x plan_lineages`).
     slot_members: Vec<u32>,
     /// Each population's draw of `adopt_prob`.
@@ -134,7 +134,7 @@ pub fn adoption(
     };
     let (loci, flip_bits) = (nk.loci(), w.flip_bits);
     if cx.any(|r| r.adopt == Adopt::Fork && r.allocation != Allocation::Plan) {
-        count_crowds(p, q.len(), switched, teams, space);
+        space.crowds.count(p, q.len(), switched, teams);
     }
     if planning {
         let sizes = &mut space.slot_members;
@@ -153,20 +153,14 @@ pub fn adoption(
     let Workspace {
         starts,
         crowds,
-        crowd_start,
         slot_members,
         adopts,
         own,
         ..
     } = &mut *space;
     let own = &*own;
-    let (crowds, crowd_start, slot_members) = (&*crowds, &*crowd_start, &*slot_members);
+    let (crowds, slot_members) = (&*crowds, &*slot_members);
     let adopts = &adopts[..];
-    let crowd = |j: usize, lineage: u64| {
-        let row = &crowds[crowd_start[j] as usize..crowd_start[j + 1] as usize];
-        row.binary_search_by_key(&lineage, |c| c.0)
-            .map_or(0, |at| row[at].1)
-    };
 
     let streams = Streams::new(cx.clock.seed, t, Phase::Adoption);
     let explore_streams = Streams::new(cx.clock.seed, t, Phase::Explore);
@@ -284,7 +278,9 @@ pub fn adoption(
                 keep(if adopt { best } else { current })
             }
             (Some(best), Adopt::Fork, true) => {
-                let chosen = fork_choice(heads.visible(), &best, r.fork_tolerance, |l| crowd(j, l));
+                let chosen = fork_choice(heads.visible(), &best, r.fork_tolerance, |l| {
+                    crowds.of(j, l)
+                });
                 keep(chosen.map_or(best, |h| h.solution))
             }
             (Some(best), Adopt::Fork, false) => {
@@ -384,34 +380,4 @@ pub fn adoption(
         }
     }
     ledger.new_lineages = new_lineages;
-}
-
-/// The fork rule's crowds: per problem, how many of the producers who did not
-/// switch work in each lineage at the start of adoption (spec §2.3).
-fn count_crowds(p: &Producers, m: usize, switched: &[bool], teams: &Csr, space: &mut Workspace) {
-    let Workspace {
-        crowds,
-        crowd_start,
-        lineages,
-        ..
-    } = space;
-    crowds.clear();
-    crowd_start.clear();
-    crowd_start.push(0);
-    for j in 0..m {
-        lineages.clear();
-        let stayers = teams.on(j).iter().filter(|&&i| !switched[i as usize]);
-        lineages.extend(stayers.map(|&i| p.lineage[i as usize]));
-        lineages.sort_unstable();
-        let first = crowds.len();
-        for &l in lineages.iter() {
-            let last = crowds.len().wrapping_sub(1);
-            if crowds.len() > first && crowds[last].0 == l {
-                crowds[last].1 += 1;
-            } else {
-                crowds.push((l, 1));
-            }
-        }
-        crowd_start.push(crowds.len() as u32);
-    }
 }
