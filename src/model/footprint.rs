@@ -33,7 +33,8 @@ const FIXED: u64 = 8 << 20;
 /// that estimate): the others are added. Planning is another exception: each
 /// planning population keeps its own team lineages for every problem (an
 /// `M x plan_lineages` block each), and they share the stale values of the
-/// longest lag.
+/// longest lag. Circles (populations with a complete network, D48) add
+/// allocation's index of their members by problem.
 pub fn estimate(config: &Config) -> Option<u64> {
     let m = config.world.problems as u64;
     if config.populations.is_empty() {
@@ -63,7 +64,25 @@ pub fn estimate(config: &Config) -> Option<u64> {
     let planning = m.checked_mul(lineages.checked_add(history)?)?;
     most.checked_add(planning)?
         .checked_add(10 * config.world.producers as u64)?
-        .checked_add(PER_RECORD.checked_mul(other_rings)?)
+        .checked_add(PER_RECORD.checked_mul(other_rings)?)?
+        .checked_add(circle_index(config)?)
+}
+
+/// Allocation's index of the circles' members by problem
+/// (`ProblemFlows::circles`): a key and a member (u32 each) per producer, and a
+/// start and a cursor (u32 each) per problem and circle, plus two; nothing
+/// without circles.
+fn circle_index(config: &Config) -> Option<u64> {
+    let circles = (config.populations.iter())
+        .filter(|p| {
+            p.regime.visibility == Visibility::Network && p.regime.network == NetworkKind::Complete
+        })
+        .count() as u64;
+    if circles == 0 {
+        return Some(0);
+    }
+    let keys = (config.world.problems as u64).checked_mul(circles)?;
+    (8 * config.world.producers as u64).checked_add(keys.checked_add(2)?.checked_mul(8)?)
 }
 
 /// A planner's bytes per problem: its team lineages and its stale values (one
@@ -181,6 +200,49 @@ mod tests {
         // Terms 5 and 20: a ring of 5 beside the ring of 20 of either alone.
         assert_eq!(with_terms(20, 5), with_terms(20, 20) + 200 * 5 * PER_RECORD);
         assert_eq!(with_terms(5, 20), with_terms(20, 5));
+    }
+
+    #[test]
+    fn a_mixed_world_counts_the_index_of_its_circles() {
+        let complete = Regime {
+            visibility: Visibility::Network,
+            network: NetworkKind::Complete,
+            ..Regime::default()
+        };
+        let open = Regime {
+            visibility: Visibility::Open,
+            ..Regime::default()
+        };
+        let world = |regimes: [&Regime; 3]| {
+            let mut cfg = Config::default();
+            for (name, regime) in ["a", "b", "c"].into_iter().zip(regimes) {
+                cfg.populations.push(Population {
+                    name: name.into(),
+                    share: 1.0 / 3.0,
+                    regime: regime.clone(),
+                });
+            }
+            estimate(&cfg).unwrap()
+        };
+        let cfg = Config::default();
+        let (n, m) = (cfg.world.producers as u64, cfg.world.problems as u64);
+        // A complete network stores no graph: all that a circle adds is the index.
+        let none = world([&open, &open, &open]);
+        // One circle: 8 bytes a producer, 8 a problem and circle, plus 16.
+        let one = world([&complete, &open, &open]);
+        assert_eq!(one, none + 8 * n + 8 * (m + 2));
+        let two = world([&complete, &open, &complete]);
+        assert_eq!(two, none + 8 * n + 8 * (2 * m + 2));
+        // The same regime alone is no circle (no mixed sight, no index).
+        let alone = Config {
+            regime: complete,
+            ..Config::default()
+        };
+        let open_alone = Config {
+            regime: open,
+            ..Config::default()
+        };
+        assert_eq!(estimate(&alone), estimate(&open_alone));
     }
 
     #[test]
