@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end against a real SLURM: starts a single-node SLURM (.ci/slurm.sh), then runs the
-# ignored tests of tests/it/slurm.rs: `regimes slurm --submit` for a small sweep must give tables
+# ignored tests of tests/it/slurm/real.rs: `regimes slurm --submit` for a small sweep must give tables
 # byte-identical to a local `regimes run`, also after one array task is killed and resubmitted
 # alone. Needs root and Debian's slurmctld, slurmd, slurm-client and munge; where they cannot be
 # had it says so loudly and skips. The daemons are stopped on exit, whatever happens.
