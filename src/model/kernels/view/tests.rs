@@ -3,6 +3,23 @@ use crate::model::config::{NetworkKind, Regime};
 use crate::model::heads::{OPEN_HOLDER, sees_head};
 use crate::model::rng::mix64;
 
+/// Every visibility rule, in the order the random cases index them.
+const VISIBILITIES: [Visibility; 5] = [
+    Visibility::Open,
+    Visibility::Private,
+    Visibility::Groups,
+    Visibility::Network,
+    Visibility::Federated,
+];
+
+/// A test's stream of draws: `next(k)` is uniform-ish in `0..k`.
+fn draws(mut x: u64) -> impl FnMut(u64) -> u64 {
+    move |k| {
+        x = mix64(x);
+        x % k
+    }
+}
+
 fn solution(quality: f64, lineage: u64) -> Solution {
     Solution {
         genome: lineage,
@@ -162,18 +179,7 @@ fn a_network_shows_only_linked_holders_and_workers() {
 
 #[test]
 fn the_shortcuts_equal_the_references() {
-    let mut x = 3u64;
-    let mut next = |k: u64| {
-        x = mix64(x);
-        x % k
-    };
-    let visibilities = [
-        Visibility::Open,
-        Visibility::Private,
-        Visibility::Groups,
-        Visibility::Network,
-        Visibility::Federated,
-    ];
+    let mut next = draws(3);
     for case in 0..900 {
         let n = 2 + next(7) as usize;
         let m = 1 + next(3) as usize;
@@ -185,7 +191,7 @@ fn the_shortcuts_equal_the_references() {
             .collect();
         let p = producers(&group, &target, &own);
         let switched: Vec<bool> = (0..n).map(|_| next(4) == 0).collect();
-        let visibility = visibilities[case % 5];
+        let visibility = VISIBILITIES[case % 5];
         // One case in three is a mixed world of two populations (spec §5), whose
         // two groups' records are held by group holders `n` and `n + 1`.
         let mixed = case % 3 == 2;
@@ -259,21 +265,10 @@ fn the_shortcuts_equal_the_references() {
 #[test]
 fn the_heads_seen_equal_the_rule_of_sees_head() {
     use crate::model::network::NO_LINK;
-    let mut x = 5u64;
-    let mut next = |k: u64| {
-        x = mix64(x);
-        x % k
-    };
-    let visibilities = [
-        Visibility::Open,
-        Visibility::Private,
-        Visibility::Groups,
-        Visibility::Network,
-        Visibility::Federated,
-    ];
+    let mut next = draws(5);
     for case in 0..500 {
         let n = 2 + next(9) as usize;
-        let sight = sight(visibilities[case % 5], n);
+        let sight = sight(VISIBILITIES[case % 5], n);
         // Each group sees another group this step, or none; sometimes no links at all.
         let links: Vec<u32> = match next(3) {
             0 => vec![],
@@ -303,25 +298,14 @@ fn the_heads_seen_equal_the_rule_of_sees_head() {
 #[test]
 fn a_mixed_worlds_holders_and_heads_seen_equal_its_rule() {
     use crate::model::network::NO_LINK;
-    let mut x = 7u64;
-    let mut next = |k: u64| {
-        x = mix64(x);
-        x % k
-    };
-    let visibilities = [
-        Visibility::Open,
-        Visibility::Private,
-        Visibility::Groups,
-        Visibility::Network,
-        Visibility::Federated,
-    ];
+    let mut next = draws(7);
     for case in 0..400 {
         // Two or three populations in blocks, each under a random rule.
         let n = 4 + next(9) as usize;
         let k = 2 + next(2) as usize;
         let regimes: Vec<Regime> = (0..k)
             .map(|_| Regime {
-                visibility: visibilities[next(5) as usize],
+                visibility: VISIBILITIES[next(5) as usize],
                 network: network_kind(next(2)),
                 network_k: 1,
                 ..Regime::default()
