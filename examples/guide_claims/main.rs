@@ -7,6 +7,9 @@
 //! - `unpaired`: a swept setting's value minus a base value, other settings equal (sweep points
 //!   have seeds of their own, so the interval is Welch's).
 //!
+//! A scenario without runs at both seeds keeps its rows of the table as it was, so that
+//! `ONLY=... docs/guide/regenerate.sh` needs no output of the other scenarios.
+//!
 //! `robust` says whether the mean has the same sign at both seeds. `tests/docs.rs` checks
 //! every figure the guide marks with `<!--c ID-->` against this table.
 //!
@@ -136,10 +139,22 @@ fn level(runs: &Runs, regime: &str, population: &str, point: &str, metric: &str)
     Stats::of(&v)
 }
 
+/// The rows of `scenario` in a claims table (its second column), each with its newline.
+fn kept_rows(table: &str, scenario: &str) -> String {
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| line.split(',').nth(1) == Some(scenario))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let out = Path::new(args.get(1).map_or("output/guide", String::as_str));
     let csv = args.get(2).map_or("docs/guide/claims.csv", String::as_str);
+    // A scenario not run this time (`ONLY=`) keeps its rows of the table as it was.
+    let previous = std::fs::read_to_string(csv).unwrap_or_default();
     let mut text = String::from(
         "id,scenario,regime,population,point,metric,kind,n_a,mean_a,ci_low_a,ci_high_a,n_b,mean_b,ci_low_b,ci_high_b,robust\n",
     );
@@ -150,7 +165,13 @@ fn main() -> Result<()> {
             dir.join("seed-B/runs.parquet"),
         );
         if !a.exists() || !b.exists() {
-            eprintln!("{}: no runs at both seeds, left out", spec.scenario);
+            let kept = kept_rows(&previous, spec.scenario);
+            eprintln!(
+                "{}: no runs at both seeds, {} rows kept from {csv}",
+                spec.scenario,
+                kept.lines().count()
+            );
+            text.push_str(&kept);
             continue;
         }
         let mut metrics: Vec<&str> = spec.levels.to_vec();
