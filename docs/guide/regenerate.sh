@@ -9,7 +9,7 @@
 # `cargo test --test docs` checks every figure the guide quotes against that table.
 #
 #   docs/guide/regenerate.sh                 # everything (10,000 runs: 49 min on 2 busy cores)
-#   ONLY="rent ai_labs" docs/guide/regenerate.sh
+#   ONLY="rent ai_labs" docs/guide/regenerate.sh   # the other scenarios keep their rows of claims.csv
 #   SKIP_RUN=1 docs/guide/regenerate.sh      # charts and claims from existing output/guide
 #
 # Needs ImageMagick's `convert` (or IMAGEMAGICK=/path/to/convert): the charts are shrunk to 900
@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 SCENARIOS=(rent ai_labs long_tail shocks tragedy inequality collaboration calculation monoculture duplication
-    open_vs_closed unplugging federation)
+    open_vs_closed unplugging federation patent_terms circle)
 [ -n "${ONLY:-}" ] && read -r -a SCENARIOS <<<"$ONLY"
 NICE="nice -n ${NICE_LEVEL:-10}"
 BIN=target/release/regimes
@@ -78,6 +78,10 @@ chart open_vs_closed sweep_producer_revenue_by_populations-open-share open_vs_cl
 chart open_vs_closed population_sweep_welfare_by_populations-open-share open_vs_closed_welfare
 chart unplugging population_shares unplugging
 chart federation population_sweep_approach_diversity_by_populations-federation-federation_link federation
+chart patent_terms population_sweep_producer_revenue_by_populations-short-patent_term patent_terms
+chart patent_terms population_sweep_catchup_share_by_populations-short-patent_term patent_terms_catchup
+chart circle population_sweep_frontier_quality_by_populations-circle-share circle
+chart circle population_sweep_producer_revenue_by_populations-circle-share circle_revenue
 
 cargo build --release --quiet --example guide_claims
 $NICE target/release/examples/guide_claims "$OUT" docs/guide/claims.csv docs/guide/GUIDE.in.md docs/GUIDE.md
