@@ -11,7 +11,8 @@
 //! does not depend on the landscape, so it is tabulated once per world (for the
 //! default L = 20, K = 5: 1280 entries, 10 KiB), which halves the cost of a trial.
 //! A small world goes further: [`Tables`] holds every contribution of every
-//! problem (the default world: 1 MiB), so that a contribution is one load.
+//! problem (the default world: 1.25 MiB, with the rows copied for the one-bit
+//! flip), so that a contribution is one load.
 //! Hashed or tabulated, the numbers are the same.
 
 use super::rng::mix64;
@@ -78,6 +79,17 @@ impl Nk {
 
     pub fn genome_mask(&self) -> u64 {
         self.genome_mask
+    }
+
+    /// Rows a problem's table holds after locus `L-1`: copies of loci `0..K`
+    /// when the one-bit flip is compiled per window size ([`Rows`], `L <= 32`,
+    /// `K` = 1..7), so that the loci it changes are always a run of rows.
+    pub(crate) fn extra_rows(&self) -> u32 {
+        if self.loci <= 32 && (1..=7).contains(&self.interactions) {
+            self.interactions
+        } else {
+            0
+        }
     }
 
     /// Quality in [0, 1) of an exact fitness.

@@ -90,7 +90,9 @@ pub trait VisitFlipOne {
 
 /// A tabulated landscape with `L <= 32` and `W = 2^(K+1)` windows known when
 /// compiled: a one-bit flip's loop over the `K + 1` loci is unrolled, and a
-/// locus's row is an array indexed by its window without a bounds check.
+/// locus's row is an array indexed by its window without a bounds check. Its
+/// `L + K` rows end with copies of loci `0..K`, so that the loci a flip changes
+/// are always a run of rows.
 #[derive(Clone, Copy)]
 pub struct Rows<'a, const W: usize> {
     rows: &'a [[u32; W]],
@@ -101,35 +103,29 @@ impl<const W: usize> FlipOne for Rows<'_, W> {
     #[inline(always)]
     fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
         let (l, k) = (self.loci, W.trailing_zeros() - 1);
-        let doubled = g | g << l;
+        // The loci `b-K ..= b` are a run of rows: from `b-K`, or, when they wrap
+        // below locus 0, from `b-K+L` into the copies of loci `0..K` after row
+        // `L-1` ([`Nk::extra_rows`]). Their windows are the bits from the run's
+        // start on of the genome repeated (bit `p` is `g_(p mod L)`), each at a
+        // shift known when compiled: no wrap is tested per locus.
+        let start = if b >= k { b - k } else { b + l - k };
+        let (run, bits) = (
+            &self.rows[start as usize..=(start + k) as usize],
+            (g | g << l | (g << l) << l) >> start,
+        );
         let mut sum = f;
-        if b >= k {
-            // No locus wraps: the loci `b-K ..= b` are a run of rows, and their windows
-            // are the bits from `b-K` on, each at a shift known when compiled.
-            let (run, bits) = (
-                &self.rows[(b - k) as usize..=b as usize],
-                doubled >> (b - k),
-            );
-            for d in 0..W.trailing_zeros() {
-                let row = &run[(k - d) as usize];
-                let w = (bits >> (k - d)) as usize & (W - 1);
-                sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
-            }
-            return sum;
-        }
         for d in 0..W.trailing_zeros() {
-            // Locus `b - d` (mod L); the flipped bit is bit `d` of its window.
-            let i = if b >= d { b - d } else { b + l - d };
-            let row = &self.rows[i as usize];
-            let w = (doubled >> i) as usize & (W - 1);
+            let row = &run[(k - d) as usize];
+            let w = (bits >> (k - d)) as usize & (W - 1);
             sum = sum + row[w ^ 1 << d] as u64 - row[w] as u64;
         }
         sum
     }
 }
 
-/// The contributions of every problem's landscape, `L * 2^(K+1)` per problem, when
-/// all of them fit in `TABLES_BYTES`; otherwise empty, and contributions are hashed.
+/// The contributions of every problem's landscape, `(L + E) * 2^(K+1)` per problem
+/// (`E` rows copied for the one-bit flip, [`Nk::extra_rows`]), when all of them
+/// fit in `TABLES_BYTES`; otherwise empty, and contributions are hashed.
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
     /// Entries per problem.
@@ -140,8 +136,9 @@ pub struct Tables {
 impl Tables {
     /// Tables of the landscapes with these seeds (one per problem), if they fit.
     pub fn new(nk: &Nk, seeds: &[u64]) -> Tables {
-        let len = nk.inner.len();
-        if len == 0 || seeds.len().saturating_mul(len * 4) > TABLES_BYTES {
+        let windows = nk.inner.len() / nk.loci as usize;
+        let len = nk.inner.len() + nk.extra_rows() as usize * windows;
+        if nk.inner.is_empty() || seeds.len().saturating_mul(len * 4) > TABLES_BYTES {
             return Tables::default();
         }
         let mut tables = Tables {
@@ -163,6 +160,13 @@ impl Tables {
         for (slot, &inner) in row.iter_mut().zip(&nk.inner) {
             *slot = (mix64(seed ^ inner) >> 32) as u32;
         }
+        Self::copy_extra_rows(nk, row);
+    }
+
+    /// Rows `L..L+E` of a problem's table are copies of its loci `0..E`.
+    fn copy_extra_rows(nk: &Nk, row: &mut [u32]) {
+        let (whole, extra) = (nk.inner.len(), row.len() - nk.inner.len());
+        row.copy_within(0..extra, whole);
     }
 
     /// Problem `j`'s loci have these seeds (one per locus).
@@ -170,7 +174,7 @@ impl Tables {
         if self.phi.is_empty() {
             return;
         }
-        let windows = self.len / seeds.len();
+        let windows = nk.inner.len() / seeds.len();
         let row = &mut self.phi[j * self.len..(j + 1) * self.len];
         let cells = row.chunks_mut(windows).zip(nk.inner.chunks(windows));
         for ((slots, inner), &seed) in cells.zip(seeds) {
@@ -178,6 +182,7 @@ impl Tables {
                 *slot = (mix64(seed ^ inner) >> 32) as u32;
             }
         }
+        Self::copy_extra_rows(nk, row);
     }
 
     /// Problem `j`'s landscape, whose seed is `seed`.

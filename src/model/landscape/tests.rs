@@ -71,7 +71,8 @@ fn contribution_tables_agree_with_hashes_and_follow_new_seeds() {
     let nk = Nk::new(20, 5);
     let mut seeds: Vec<u64> = (0..50).map(mix64).collect();
     let mut tables = Tables::new(&nk, &seeds);
-    assert_eq!(tables.bytes(), 50 * 20 * 64 * 4);
+    // 20 loci and copies of the first 5 (for the one-bit flip), 64 windows each.
+    assert_eq!(tables.bytes(), 50 * (20 + 5) * 64 * 4);
     seeds[7] = 12345;
     tables.update(&nk, 7, seeds[7]);
     for (j, &seed) in seeds.iter().enumerate() {
@@ -140,6 +141,32 @@ fn a_shock_keeps_the_contributions_of_the_kept_loci_and_redraws_the_others() {
             nk.fitness(seeds[0], g)
         );
     }
+}
+
+#[test]
+fn one_bit_flips_read_the_copied_rows_of_loci_that_a_shock_kept_or_redrew() {
+    // Flips of bits 0..K change loci that wrap below 0: the one-bit flip reads
+    // them from the copies after row L-1, which must follow every update.
+    let nk = Nk::new(12, 3);
+    let seeds: Vec<u64> = (0..3).map(mix64).collect();
+    let mut landscapes = Landscapes::new(nk.clone(), &seeds);
+    assert!(landscapes.tables.bytes() > 0);
+    let check = |landscapes: &Landscapes, seed: u64| {
+        let land = landscapes.get(1, seed);
+        for g in 0..64u64 {
+            let g = mix64(g ^ seed) & nk.genome_mask();
+            let f = land.fitness(g);
+            for b in 0..12 {
+                assert_eq!(land.flip_one(g, f, b), land.fitness(g ^ 1 << b), "bit {b}");
+            }
+        }
+    };
+    check(&landscapes, seeds[1]);
+    landscapes.shock(1, seeds[1], 77, 0b0000_0101_0110);
+    check(&landscapes, 77);
+    landscapes.update(1, 88);
+    check(&landscapes, 88);
+    assert_eq!(landscapes.get(1, 88).fitness(5), nk.fitness(88, 5));
 }
 
 proptest! {
