@@ -9,6 +9,10 @@
 //! and walks the runs of equal genomes: `O(e log e)` for `e` evaluations, no
 //! allocation. Its reference, [`redundant_naive`], reads like the rule: for
 //! each evaluation, look for another producer's evaluation of the same genome.
+//!
+//! Most problems share no genome at all (in enclosure a few dozen genomes in
+//! 150 steps of 200 problems): [`Shared::any`] finds that in one pass of a hash
+//! table, and only a problem that does share one is sorted.
 
 /// One evaluation of a step on a problem: the genome a trial evaluated and the
 /// producer who made it.
@@ -63,6 +67,78 @@ pub fn redundant(
             }
         }
         start = end;
+    }
+}
+
+/// Does a problem share a genome between two producers? An open-addressing
+/// table of genomes, each with the producer who evaluated it first; a slot
+/// whose stamp is not this call's is empty, so nothing is cleared between
+/// calls. `O(e)` for `e` evaluations; the table (twice `e`, rounded up to a
+/// power of two) is kept between calls and grows to the largest problem.
+#[derive(Clone, Debug, Default)]
+pub struct Shared {
+    slots: Vec<Slot>,
+    stamp: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    genome: u64,
+    stamp: u32,
+    producer: u32,
+}
+
+impl Shared {
+    /// Did two of `producers` (each with the genomes it evaluated) evaluate a
+    /// common genome? `evaluations` is their total number of genomes.
+    #[inline]
+    pub fn any<'a>(
+        &mut self,
+        evaluations: usize,
+        producers: impl Iterator<Item = (u32, &'a [u64])>,
+    ) -> bool {
+        let bits = (2 * evaluations)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let size = 1usize << bits;
+        if self.slots.len() < size {
+            self.slots.clear();
+            self.slots.resize(size, Slot::default());
+            self.stamp = 0;
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            // Wrapped: a stale slot could carry the new stamp.
+            self.slots.fill(Slot::default());
+            self.stamp = 1;
+        }
+        let (slots, stamp, mask) = (&mut self.slots[..size], self.stamp, size - 1);
+        for (producer, genomes) in producers {
+            for &genome in genomes {
+                // Fibonacci hashing: the top bits of the product.
+                let mut k = (genome.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
+                loop {
+                    let slot = &mut slots[k];
+                    if slot.stamp != stamp {
+                        *slot = Slot {
+                            genome,
+                            stamp,
+                            producer,
+                        };
+                        break;
+                    }
+                    if slot.genome == genome {
+                        if slot.producer != producer {
+                            return true;
+                        }
+                        break;
+                    }
+                    k = (k + 1) & mask;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -134,6 +210,33 @@ mod tests {
             // genomes minus the original's.
             let total: u32 = naive.iter().map(|&r| r as u32).sum();
             prop_assert!(total as usize <= evaluations.len());
+        }
+
+        #[test]
+        fn shared_finds_exactly_a_genome_of_two_producers(
+            problems in proptest::collection::vec(
+                proptest::collection::vec((0u64..40, 0u32..6), 0..60), 1..6),
+            wrap: bool,
+        ) {
+            // One table across problems of different sizes: stale slots of the
+            // problems before must not count (nor a wrapped stamp's).
+            let mut shared = Shared::default();
+            if wrap {
+                shared.any(200, std::iter::empty());
+                shared.stamp = u32::MAX - 1;
+            }
+            for raw in &problems {
+                // Genomes spread over high and low bits.
+                let raw: Vec<(u64, u32)> =
+                    raw.iter().map(|&(g, i)| (g.rotate_left(g as u32 * 7), i)).collect();
+                let mut by_producer = vec![Vec::new(); 6];
+                for &(g, i) in &raw {
+                    by_producer[i as usize].push(g);
+                }
+                let expected = raw.iter().any(|&(g, i)| raw.iter().any(|&(h, k)| h == g && k != i));
+                let producers = by_producer.iter().enumerate().map(|(i, v)| (i as u32, &v[..]));
+                prop_assert_eq!(shared.any(raw.len(), producers), expected);
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ use crate::model::config::{CreditRule, Visibility};
 use crate::model::flows::{Ledger, Pool, ProblemFlows, ProducerFlows};
 use crate::model::heads::head_holder;
 use crate::model::kernels::par::{map_into, parallel};
-use crate::model::kernels::redundancy::{Evaluation, redundant};
+use crate::model::kernels::redundancy::{Evaluation, Shared, redundant};
 use crate::model::rng::Originals;
 use crate::model::state::{NONE, Problems, Producers};
 
@@ -45,6 +45,8 @@ pub struct Workspace {
     /// The producer ended on a genome another producer evaluated first (the
     /// original): it earns no credit for it.
     unoriginal_end: Vec<bool>,
+    /// Finds the problems whose producers share no genome (no sort needed).
+    shared: Shared,
     /// One problem's evaluations, sorted by the redundancy kernel.
     evaluations: Vec<Evaluation>,
     /// The lineages worked on one problem, sorted (a head's crowd is 0 if its
@@ -228,6 +230,7 @@ fn redundancy(
     let Workspace {
         redundant: counts,
         unoriginal_end,
+        shared,
         evaluations,
         ..
     } = space;
@@ -240,9 +243,15 @@ fn redundancy(
     let teams = &problem_flows.teams;
     for j in 0..teams.start.len().saturating_sub(1) {
         let members = teams.on(j);
-        // Redundancy needs two producers who evaluated something.
-        let evaluators = members.iter().filter(|&&i| evaluated.count[i as usize] > 0);
-        if evaluators.take(2).count() < 2 {
+        // Redundancy needs two producers who evaluated a common genome.
+        let (mut evaluators, mut total) = (0, 0);
+        for &i in members {
+            let count = evaluated.count[i as usize] as usize;
+            evaluators += (count > 0) as usize;
+            total += count;
+        }
+        let genomes = members.iter().map(|&i| (i, evaluated.of(i as usize)));
+        if evaluators < 2 || !shared.any(total, genomes) {
             continue;
         }
         evaluations.clear();
