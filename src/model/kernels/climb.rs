@@ -20,12 +20,15 @@ use crate::model::rng::Stream;
 
 /// Whether `genome` is a one-bit local optimum of the landscape with seed
 /// `landscape`: an objective property of the genome, cached per producer
-/// because most trials are made from the same genome step after step.
+/// because most trials are made from the same genome step after step. The
+/// flips the check found not to improve the genome are kept too, so that the
+/// climb's later trials of them need not evaluate them again ([`climb_one`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Climb {
     landscape: u64,
     genome: u64,
     optimum: Option<bool>,
+    fails: u64,
 }
 
 impl Climb {
@@ -44,28 +47,44 @@ impl Climb {
     ) -> bool {
         if self.landscape != seed || self.genome != genome || self.optimum.is_none() {
             let mut untried = nk.genome_mask() & !known;
-            let mut optimum = true;
+            let (mut optimum, mut fails) = (true, 0);
             while untried != 0 {
-                if landscape.flip_one(genome, fitness, untried.trailing_zeros()) > fitness {
+                let bit = untried.trailing_zeros();
+                if landscape.flip_one(genome, fitness, bit) > fitness {
                     optimum = false;
                     break;
                 }
+                fails |= 1 << bit;
                 untried &= untried - 1;
             }
             *self = Climb {
                 landscape: seed,
                 genome,
                 optimum: Some(optimum),
+                fails,
             };
         }
         self.optimum == Some(true)
+    }
+
+    /// The flips of `genome` on the landscape with seed `seed` that the check
+    /// evaluated and found not to improve it (none if it checked another genome).
+    #[inline]
+    pub fn fails(&self, seed: u64, genome: u64) -> u64 {
+        if self.landscape == seed && self.genome == genome {
+            self.fails
+        } else {
+            0
+        }
     }
 }
 
 /// `trials` one-bit trials from `genome`, whose flips in `tried` are known not
 /// to improve it; `tried` is left as what is known of the final genome, and
 /// every genome evaluated is pushed on `evaluated`. Returns how many trials
-/// were made from the final genome (after its last improvement).
+/// were made from the final genome (after its last improvement). The flips in
+/// `fails` are known (to the engine, not to the producer) not to improve
+/// `genome`: drawn and counted as evaluated like any other, but not computed.
 #[inline]
 #[allow(clippy::too_many_arguments)]
 pub fn climb_one(
@@ -76,6 +95,7 @@ pub fn climb_one(
     genome: &mut u64,
     fitness: &mut Fitness,
     tried: &mut u64,
+    mut fails: u64,
     evaluated: &mut Vec<u64>,
 ) -> u32 {
     let every = nk.genome_mask();
@@ -90,11 +110,16 @@ pub fn climb_one(
         let bit = nth_one(untried, rng.random_range(0..untried.count_ones()));
         let flip = 1u64 << bit;
         evaluated.push(*genome ^ flip);
+        if fails & flip != 0 {
+            *tried |= flip;
+            continue;
+        }
         let candidate = landscape.flip_one(*genome, *fitness, bit);
         if candidate > *fitness {
             *genome ^= flip;
             *fitness = candidate;
             *tried = 0;
+            fails = 0;
             since = 0;
         } else {
             *tried |= flip;
@@ -238,6 +263,10 @@ mod tests {
                 let mut cache = Climb::default();
                 let mut evaluated = Vec::new();
                 for step in 0..30 {
+                    if step % 5 == 4 {
+                        // What is known of the genome is forgotten (as adoption may do).
+                        (fast.2, slow.2) = (0, 0);
+                    }
                     let trials = (step * 7 + case as u32) % 13;
                     let rng = stream(case, step, Phase::Search, 0);
                     let stuck = {
@@ -254,6 +283,8 @@ mod tests {
                     };
                     let (g, f, t) = &mut slow;
                     climb_one_naive(&landscape, &nk, trials, &mut rng.clone(), g, f, t);
+                    // The flips the last check found to fail are not computed again.
+                    let fails = cache.fails(seed, fast.0);
                     let (g, f, t) = &mut fast;
                     let before = evaluated.len();
                     let since = climb_one(
@@ -264,6 +295,7 @@ mod tests {
                         g,
                         f,
                         t,
+                        fails,
                         &mut evaluated,
                     );
                     assert_eq!(fast, slow, "L={loci} case {case} step {step}");
@@ -296,6 +328,7 @@ mod tests {
                 &mut g,
                 &mut f,
                 &mut tried,
+                0,
                 &mut evaluated,
             );
             assert_eq!(tried, nk.genome_mask(), "case {case}");
@@ -311,12 +344,88 @@ mod tests {
                 &mut g,
                 &mut f,
                 &mut tried,
+                0,
                 &mut evaluated,
             );
             assert_eq!(
                 (rng.random::<u64>(), evaluated.len(), since),
                 (before, seen, 5)
             );
+        }
+    }
+
+    /// A landscape that counts the flips it computes.
+    struct Counting<'a>(&'a Landscape<'a>, std::cell::Cell<u32>);
+
+    impl FlipOne for Counting<'_> {
+        fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {
+            self.1.set(self.1.get() + 1);
+            self.0.flip_one(g, f, b)
+        }
+    }
+
+    #[test]
+    fn flips_the_check_found_to_fail_are_drawn_and_counted_but_not_computed() {
+        let nk = Nk::new(12, 3);
+        for case in 0..20u64 {
+            let landscape = nk.landscape(case);
+            // A local optimum: every flip fails, and the check computes all 12.
+            let (mut g, mut tried) = (case & nk.genome_mask(), 0);
+            let mut f = landscape.fitness(g);
+            let mut rng = stream(case, 0, Phase::Search, 2);
+            let (mut evaluated, mut cache) = (Vec::new(), Climb::default());
+            let walk = (&mut rng, &mut g, &mut f, &mut tried);
+            climb_one(
+                &landscape,
+                &nk,
+                5000,
+                walk.0,
+                walk.1,
+                walk.2,
+                walk.3,
+                0,
+                &mut evaluated,
+            );
+            let counting = Counting(&landscape, Default::default());
+            assert!(cache.local_optimum(case, &counting, &nk, g, f, 0));
+            assert_eq!(
+                (counting.1.get(), cache.fails(case, g)),
+                (12, nk.genome_mask())
+            );
+            assert_eq!(cache.fails(case + 1, g), 0, "another landscape");
+            // Forgotten by the producer, known to the engine: 7 trials draw and push
+            // 7 flips, as without the check, and compute none.
+            let (mut plain, mut known) = ((g, f, 0u64), (g, f, 0u64));
+            let mut without = Vec::new();
+            let step = stream(case, 1, Phase::Search, 2);
+            let (a, b, c) = &mut plain;
+            climb_one(
+                &landscape,
+                &nk,
+                7,
+                &mut step.clone(),
+                a,
+                b,
+                c,
+                0,
+                &mut without,
+            );
+            let (a, b, c) = &mut known;
+            let fails = cache.fails(case, g);
+            let (mut with, before) = (Vec::new(), counting.1.get());
+            climb_one(
+                &counting,
+                &nk,
+                7,
+                &mut step.clone(),
+                a,
+                b,
+                c,
+                fails,
+                &mut with,
+            );
+            assert_eq!((known, &with), (plain, &without));
+            assert_eq!((with.len(), counting.1.get()), (7, before));
         }
     }
 

@@ -259,7 +259,10 @@ impl VisitFlipOne for OneBit<'_> {
             climb,
             evaluated,
         } = self;
-        let since = climb_one(flip, nk, trials, rng, genome, fitness, tried, evaluated);
+        let fails = climb.fails(seed, *genome);
+        let since = climb_one(
+            flip, nk, trials, rng, genome, fitness, tried, fails, evaluated,
+        );
         let stuck = since > 0 && climb.local_optimum(seed, flip, nk, *genome, *fitness, *tried);
         if stuck { since } else { 0 }
     }
