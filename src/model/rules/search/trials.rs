@@ -183,6 +183,12 @@ impl Search<'_> {
         }
         let (nk, flip_bits) = (&self.landscapes.nk, self.cx.world.flip_bits);
         if flip_bits == 1 {
+            if nk.genome_mask() & !*tried == 0 {
+                // Every flip known to fail: a local optimum, where the trials are
+                // spent without a draw or an evaluation ([`climb_one`]).
+                climb.local_optimum(seed, landscape, nk, *genome, *fitness, *tried);
+                return trials;
+            }
             let one_bit = OneBit {
                 seed,
                 nk,
