@@ -56,6 +56,10 @@ struct Start {
     new_lineage: bool,
     /// Took a visible solution other than its own.
     copied: bool,
+    /// The head of its lineage as it sees it, at least its start's quality
+    /// (for those credited by lineage, else 0): found here, with the heads
+    /// it saw, rather than by a second look at them after the loop.
+    lineage_head: f64,
 }
 
 /// Space kept between steps: the producers' starts, the fork rule's crowds
@@ -203,6 +207,7 @@ pub fn adoption(
                 new_team_lineage: false,
                 new_lineage: false,
                 copied: solution.genome != current.genome || solution.lineage != current.lineage,
+                lineage_head: 0.0,
             }
         };
         let fresh = |solution: Solution| Start {
@@ -212,100 +217,114 @@ pub fn adoption(
             new_team_lineage: false,
             new_lineage: true,
             copied: false,
+            lineage_head: 0.0,
         };
 
-        if let Some(slot) = slot(i) {
-            let lineage = q.plan_lineage[slot];
-            let lineage_best = if lineage != 0 {
-                better(
-                    view.lineage_best(i, j, lineage, None),
-                    heads.lineage(lineage),
-                )
-            } else {
-                None
-            };
-            let entity = PROBLEM_ENTITY + slot as u64;
-            // An exhausted team lineage restarts as often as its members would
-            // if free: every member draws the same chance and genome from the
-            // slot's stream.
-            if let Some(b) = lineage_best
-                && w.explore_rate > 0.0
-                && exhausted(heads.tried(&b, flip_bits), loci, flip_bits)
-            {
-                let mut slot_rng = explore_streams.get(entity);
-                let members = slot_members[slot] as i32;
-                let chance = 1.0 - (1.0 - w.explore_rate).powi(members);
-                if slot_rng.random::<f64>() < chance {
-                    return Start {
-                        new_team_lineage: true,
-                        ..fresh(random(&mut slot_rng, entity))
-                    };
-                }
-            }
-            return match lineage_best {
-                // Newcomers and members of another lineage join the team's lineage.
-                Some(b) if switched || current.lineage != lineage => keep(b),
-                Some(b) => {
-                    // As under `best`: both tests, then a select (no coin-flip branch).
-                    let adopt = rng.sample(adopts) & (b.quality > current.quality);
-                    keep(if adopt { b } else { current })
-                }
-                None if switched => {
-                    // Every member of the slot draws the same genome from the slot's stream.
-                    let mut slot_rng = streams.get(entity);
-                    Start {
-                        new_team_lineage: true,
-                        ..fresh(random(&mut slot_rng, entity))
-                    }
-                }
-                _ => keep(current),
-            };
-        }
-
-        let mut xrng = explore_streams.get(i as u64);
-        if switched && explore(&mut xrng) {
-            // A new approach instead of adopting.
-            return fresh(random(&mut xrng, i as u64));
-        }
-        let start = match (best, r.adopt, switched) {
-            (None, _, true) => fresh(random(&mut rng, i as u64)),
-            (None, _, false) => keep(current),
-            (Some(best), Adopt::Best, true) => keep(best),
-            (Some(best), Adopt::Best, false) => {
-                // Both tests are evaluated (no short circuit): a coin flip is a
-                // branch that mispredicts half the time.
-                let adopt = rng.sample(adopts) & (best.quality > current.quality);
-                keep(if adopt { best } else { current })
-            }
-            (Some(best), Adopt::Fork, true) => {
-                let chosen = fork_choice(heads.visible(), &best, r.fork_tolerance, |l| {
-                    crowds.of(j, l)
-                });
-                keep(chosen.map_or(best, |h| h.solution))
-            }
-            (Some(best), Adopt::Fork, false) => {
-                if !rng.sample(adopts) {
-                    keep(current)
+        let credit = r.credit_rule == CreditRule::Lineage;
+        let start = 'start: {
+            if let Some(slot) = slot(i) {
+                let lineage = q.plan_lineage[slot];
+                let lineage_best = if lineage != 0 {
+                    better(
+                        view.lineage_best(i, j, lineage, None),
+                        heads.lineage(lineage),
+                    )
                 } else {
-                    let own_head = heads.lineage(current.lineage);
-                    let seen = view.lineage_best(i, j, current.lineage, Some(current));
-                    let lineage_best = better(seen, own_head).unwrap_or(current);
-                    // Patience: one's head improved within the last `fork_patience` steps.
-                    let patient = own_head
-                        .is_some_and(|h| t.saturating_sub(h.last_improved) < r.fork_patience);
-                    if best.quality > lineage_best.quality + r.fork_tolerance && !patient {
-                        keep(best)
-                    } else {
-                        keep(lineage_best)
+                    None
+                };
+                let entity = PROBLEM_ENTITY + slot as u64;
+                // An exhausted team lineage restarts as often as its members would
+                // if free: every member draws the same chance and genome from the
+                // slot's stream.
+                if let Some(b) = lineage_best
+                    && w.explore_rate > 0.0
+                    && exhausted(heads.tried(&b, flip_bits), loci, flip_bits)
+                {
+                    let mut slot_rng = explore_streams.get(entity);
+                    let members = slot_members[slot] as i32;
+                    let chance = 1.0 - (1.0 - w.explore_rate).powi(members);
+                    if slot_rng.random::<f64>() < chance {
+                        break 'start Start {
+                            new_team_lineage: true,
+                            ..fresh(random(&mut slot_rng, entity))
+                        };
                     }
                 }
+                break 'start match lineage_best {
+                    // Newcomers and members of another lineage join the team's lineage.
+                    Some(b) if switched || current.lineage != lineage => keep(b),
+                    Some(b) => {
+                        // As under `best`: both tests, then a select (no coin-flip branch).
+                        let adopt = rng.sample(adopts) & (b.quality > current.quality);
+                        keep(if adopt { b } else { current })
+                    }
+                    None if switched => {
+                        // Every member of the slot draws the same genome from the slot's stream.
+                        let mut slot_rng = streams.get(entity);
+                        Start {
+                            new_team_lineage: true,
+                            ..fresh(random(&mut slot_rng, entity))
+                        }
+                    }
+                    _ => keep(current),
+                };
             }
+
+            let mut xrng = explore_streams.get(i as u64);
+            if switched && explore(&mut xrng) {
+                // A new approach instead of adopting.
+                break 'start fresh(random(&mut xrng, i as u64));
+            }
+            let start = match (best, r.adopt, switched) {
+                (None, _, true) => fresh(random(&mut rng, i as u64)),
+                (None, _, false) => keep(current),
+                (Some(best), Adopt::Best, true) => keep(best),
+                (Some(best), Adopt::Best, false) => {
+                    // Both tests are evaluated (no short circuit): a coin flip is a
+                    // branch that mispredicts half the time.
+                    let adopt = rng.sample(adopts) & (best.quality > current.quality);
+                    keep(if adopt { best } else { current })
+                }
+                (Some(best), Adopt::Fork, true) => {
+                    let chosen = fork_choice(heads.visible(), &best, r.fork_tolerance, |l| {
+                        crowds.of(j, l)
+                    });
+                    keep(chosen.map_or(best, |h| h.solution))
+                }
+                (Some(best), Adopt::Fork, false) => {
+                    if !rng.sample(adopts) {
+                        keep(current)
+                    } else {
+                        let own_head = heads.lineage(current.lineage);
+                        let seen = view.lineage_best(i, j, current.lineage, Some(current));
+                        let lineage_best = better(seen, own_head).unwrap_or(current);
+                        // Patience: one's head improved within the last `fork_patience` steps.
+                        let patient = own_head
+                            .is_some_and(|h| t.saturating_sub(h.last_improved) < r.fork_patience);
+                        if best.quality > lineage_best.quality + r.fork_tolerance && !patient {
+                            keep(best)
+                        } else {
+                            keep(lineage_best)
+                        }
+                    }
+                }
+            };
+            if exhausted(start.tried, loci, flip_bits) && explore(&mut xrng) {
+                // A known dead end: a new approach.
+                break 'start fresh(random(&mut xrng, i as u64));
+            }
+            start
         };
-        if exhausted(start.tried, loci, flip_bits) && explore(&mut xrng) {
-            // A known dead end: a new approach.
-            return fresh(random(&mut xrng, i as u64));
+        if !credit {
+            return start;
         }
-        start
+        let quality = start.solution.quality;
+        let head = heads.lineage(start.solution.lineage);
+        let head = head.map_or(quality, |h| h.solution.quality);
+        Start {
+            lineage_head: head.max(quality),
+            ..start
+        }
     });
 
     let lineage_credit = |k: u8| cx.regime(k).credit_rule == CreditRule::Lineage;
@@ -330,27 +349,18 @@ pub fn adoption(
         copied[i] = s.copied;
         new_lineages += (s.new_lineage & !s.new_team_lineage) as u32;
     }
+    let mixed = cx.single().is_none();
     if cx.any(|r| r.credit_rule == CreditRule::Lineage) {
         // The head of the lineage each producer starts in, as it saw it (its
         // start for a lineage started this step); for those credited by lineage.
-        let (q, sight, heads_start) = (
-            &*problems,
-            &cx.setting.sight,
-            &mut producer_flows.lineage_head,
-        );
-        let mixed = cx.single().is_none();
+        let heads_start = &mut producer_flows.lineage_head[..n];
         for (i, s) in starts.iter().enumerate() {
             if mixed && !lineage_credit(p.population[i]) {
                 continue;
             }
-            let j = p.target[i] as usize;
-            let seen = HeadsSeen::new(q, sight, links, p, i, j).with_own(space.own.of(i));
-            let head = seen.lineage(s.solution.lineage);
-            let h = head.map_or(s.solution.quality, |h| h.solution.quality);
-            heads_start[i] = h.max(s.solution.quality);
+            heads_start[i] = s.lineage_head;
         }
     }
-    let mixed = cx.single().is_none();
     if mixed {
         // Each population's part of the count (spec §5 "Observation").
         for (i, s) in starts.iter().enumerate() {
