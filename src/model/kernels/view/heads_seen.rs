@@ -185,7 +185,14 @@ impl<'a> HeadsSeen<'a> {
                 .filter(|h| on(h))
                 .fold(0, |known, h| merge_tried(known, h.tried, flip_bits));
         }
-        let first = self.row.partition_point(|h| h.solution.quality > s.quality);
+        // Most starts are of the row's best quality (the best head, copied):
+        // then the run starts at 0 without the binary search.
+        let first = match self.row.first() {
+            Some(h) if h.solution.quality > s.quality => {
+                self.row.partition_point(|h| h.solution.quality > s.quality)
+            }
+            _ => 0,
+        };
         self.row[first..]
             .iter()
             .take_while(|h| h.solution.quality == s.quality)
