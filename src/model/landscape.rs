@@ -219,8 +219,35 @@ impl Landscape<'_> {
     /// Full evaluation: `L` contributions.
     pub fn fitness(&self, g: u64) -> Fitness {
         let nk = self.nk;
+        if !self.table.is_empty() && nk.loci <= 32 {
+            // The common window sizes have their own copy, indexing rows without checks.
+            match nk.interactions {
+                1 => return self.rows::<4>().fitness(g),
+                2 => return self.rows::<8>().fitness(g),
+                3 => return self.rows::<16>().fitness(g),
+                4 => return self.rows::<32>().fitness(g),
+                5 => return self.rows::<64>().fitness(g),
+                6 => return self.rows::<128>().fitness(g),
+                7 => return self.rows::<256>().fitness(g),
+                _ => {}
+            }
+        }
         let d = nk.doubled(g);
         (0..nk.loci).map(|i| self.phi(i, nk.window(d, i))).sum()
+    }
+
+    /// Fitness of `h` given the fitness `f` of `g`: incrementally when they
+    /// differ in at most one bit (at most `K + 1` contributions, two loads each),
+    /// else a full evaluation (`L` contributions, one load each), which is
+    /// cheaper from two bits on in the default world. Exact either way.
+    #[inline]
+    pub fn fitness_near(&self, g: u64, f: Fitness, h: u64) -> Fitness {
+        let diff = g ^ h;
+        if diff & diff.wrapping_sub(1) == 0 {
+            self.flip(g, f, diff)
+        } else {
+            self.fitness(h)
+        }
     }
 
     /// Fitness of `g ^ flips` given the fitness `f` of `g`: only the affected

@@ -178,6 +178,26 @@ impl Originals {
     }
 }
 
+/// A probability `p` to be drawn against often: `Chance::new(p).hit(rng)` is
+/// `rng.random::<f64>() < p` (the same draw, the same answer), without turning
+/// each draw into a float. That float is `(x >> 11) 2^-53` for the stream's next
+/// `u64` `x`, below `p` exactly when `x >> 11` is below `ceil(p 2^53)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Chance(u64);
+
+impl Chance {
+    #[inline]
+    pub fn new(p: f64) -> Chance {
+        // Scaling by a power of two is exact; a negative or NaN `p` is never hit.
+        Chance((p * (1u64 << 53) as f64).ceil() as u64)
+    }
+
+    #[inline]
+    pub fn hit(self, rng: &mut Stream) -> bool {
+        rng.random::<u64>() >> 11 < self.0
+    }
+}
+
 /// Rounds `x >= 0` to a neighbouring integer with probabilities that keep its mean.
 #[inline]
 pub fn stochastic_round(x: f64, rng: &mut impl rand::Rng) -> u32 {
@@ -199,6 +219,30 @@ pub fn gumbel(rng: &mut impl rand::Rng) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chance_is_hit_exactly_when_the_float_draw_is_below_it() {
+        let ulp = 1.0 / (1u64 << 53) as f64;
+        let mut ps = vec![0.0, 1.0, 0.5, 0.3, 1e-9, 0.999_999, -0.1, f64::NAN];
+        // Probabilities on the grid of the draws, and just beside them.
+        for k in [1u64, 2, 12345, 1 << 52, (1 << 53) - 1] {
+            let p = k as f64 * ulp;
+            ps.extend([p, p * (1.0 + f64::EPSILON), p * (1.0 - f64::EPSILON)]);
+        }
+        for (case, &p) in ps.iter().enumerate() {
+            let (mut a, mut b) = (stream(9, 0, Phase::Merge, case as u64), Stream::new(0));
+            b.clone_from(&a);
+            for _ in 0..2000 {
+                assert_eq!(Chance::new(p).hit(&mut a), b.random::<f64>() < p, "p = {p}");
+            }
+        }
+        // Draws on either side of a grid probability: `(x >> 11) 2^-53` against it.
+        let p = 12345.0 * ulp;
+        for x in [12344u64 << 11, 12345 << 11, (12345 << 11) - 1, 12346 << 11] {
+            let chance = Chance::new(p);
+            assert_eq!(x >> 11 < chance.0, ((x >> 11) as f64 * ulp) < p, "{x}");
+        }
+    }
 
     #[test]
     fn streams_are_keyed_and_repeatable() {

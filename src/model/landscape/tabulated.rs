@@ -99,6 +99,20 @@ pub struct Rows<'a, const W: usize> {
     loci: u32,
 }
 
+impl<const W: usize> Rows<'_, W> {
+    /// Full evaluation: locus `i`'s window is bits `i ..= i+K` of the genome
+    /// doubled, and its row an array indexed without a check.
+    #[inline]
+    pub(super) fn fitness(&self, g: u64) -> Fitness {
+        let doubled = g | g << self.loci;
+        let rows = &self.rows[..self.loci as usize];
+        let windows = rows.iter().enumerate();
+        windows
+            .map(|(i, row)| row[(doubled >> i) as usize & (W - 1)] as u64)
+            .sum()
+    }
+}
+
 impl<const W: usize> FlipOne for Rows<'_, W> {
     #[inline(always)]
     fn flip_one(&self, g: u64, f: Fitness, b: u32) -> Fitness {

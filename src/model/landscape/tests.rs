@@ -183,10 +183,11 @@ proptest! {
 
 proptest! {
     /// A one-bit flip from the tables (the fast path of `L <= 32`) equals a full
-    /// evaluation of the flipped genome and the hashed flip, wrapped windows included.
+    /// evaluation of the flipped genome and the hashed flip, wrapped windows included;
+    /// so do the tables' full evaluation and the evaluation of a genome near another.
     #[test]
     fn tabulated_one_bit_flips_equal_full_evaluations(
-        loci in 1u32..=32, k in 0u32..32, seed: u64, g: u64, b in 0u32..32,
+        loci in 1u32..=32, k in 0u32..32, seed: u64, g: u64, b in 0u32..32, h: u64,
     ) {
         let (k, b) = (k % loci, b % loci);
         let nk = Nk::new(loci, k);
@@ -194,6 +195,11 @@ proptest! {
         prop_assume!(tables.bytes() > 0);
         let (land, g) = (tables.landscape(&nk, 0, seed), g & nk.genome_mask());
         let f = land.fitness(g);
+        prop_assert_eq!(f, nk.fitness(seed, g));
+        // A genome near another one: the same, one bit apart, or anywhere.
+        for h in [g, g ^ 1 << b, h & nk.genome_mask()] {
+            prop_assert_eq!(land.fitness_near(g, f, h), nk.fitness(seed, h));
+        }
         let flipped = land.flip_one(g, f, b);
         prop_assert_eq!(flipped, nk.fitness(seed, g ^ 1 << b));
         prop_assert_eq!(flipped, nk.landscape(seed).flip_one(g, f, b));

@@ -16,7 +16,7 @@ use crate::model::flows::{Evaluations, ProblemFlows, ProducerFlows};
 use crate::model::kernels::climb::Climb;
 use crate::model::kernels::par::{PAR_CHUNK, parallel};
 use crate::model::landscape::Landscapes;
-use crate::model::rng::{Phase, Stream, Streams};
+use crate::model::rng::{Chance, Phase, Stream, Streams};
 use crate::model::state::{Problems, Producers};
 
 mod trials;
@@ -64,6 +64,7 @@ pub fn search(
         flows: problem_flows,
         streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Search),
         merge_streams: Streams::new(cx.clock.seed, cx.clock.time, Phase::Merge),
+        merge: Chance::new(cx.world.merge_rate),
         population,
     };
     let ProducerFlows {

@@ -11,7 +11,7 @@ use crate::model::heads::Head;
 use crate::model::kernels::climb::{Climb, climb_many, climb_one};
 use crate::model::kernels::view::HeadsSeen;
 use crate::model::landscape::{FlipOne, Landscape, Landscapes, Nk, VisitFlipOne};
-use crate::model::rng::{Stream, Streams, stochastic_round};
+use crate::model::rng::{Chance, Stream, Streams, stochastic_round};
 use crate::model::state::Problems;
 
 /// Who climbs: a producer's index, group and lineage (what merges may see).
@@ -30,6 +30,8 @@ pub(super) struct Search<'a> {
     pub(super) flows: &'a ProblemFlows,
     pub(super) streams: Streams,
     pub(super) merge_streams: Streams,
+    /// `merge_rate`, drawn against once per trial.
+    pub(super) merge: Chance,
     /// Each producer's population: its rule of coordination overhead.
     pub(super) population: &'a [u8],
 }
@@ -118,7 +120,7 @@ impl Search<'_> {
         };
         let mut partners = None;
         for _ in 0..effective {
-            let count = if draws.random::<f64>() < rate {
+            let count = if self.merge.hit(&mut draws) {
                 partners.get_or_insert_with(&find).count
             } else {
                 0
@@ -149,7 +151,7 @@ impl Search<'_> {
             let child = (*genome & !mask) | (partner & mask);
             evaluated.push(child);
             merged += 1;
-            let f = landscape.fitness(child);
+            let f = landscape.fitness_near(*genome, *fitness, child);
             if f > *fitness {
                 // The merge stays in the producer's lineage; nothing is known of the new genome.
                 (*genome, *fitness, *tried) = (child, f, 0);
