@@ -76,12 +76,19 @@ impl<'a> HeadsSeen<'a> {
             (None, Visibility::Network) if sight.graph.is_some() => (Beyond::Graph, &[][..]),
             _ => (Beyond::None, &[][..]),
         };
+        // In a mixed world the producer's rule is one load from `rules`
+        // (`Sight::holder` calls the out-of-line `MixedSight::holder`).
+        let mine = match &sight.mixed {
+            Some(m) if m.rules[i].by_group() => m.group_base + group,
+            Some(_) => i as u32,
+            None => sight.holder(i, group),
+        };
         HeadsSeen {
             row,
             sight,
             i,
             all: v == Visibility::Open,
-            mine: sight.holder(i, group),
+            mine,
             link,
             beyond,
             rules,
