@@ -138,8 +138,10 @@ impl<const W: usize> FlipOne for Rows<'_, W> {
 }
 
 /// The contributions of every problem's landscape, `(L + E) * 2^(K+1)` per problem
-/// (`E` rows copied for the one-bit flip, [`Nk::extra_rows`]), when all of them
-/// fit in `TABLES_BYTES`; otherwise empty, and contributions are hashed.
+/// (`E` rows copied for the one-bit flip, [`Nk::extra_rows`]), when their `L` rows
+/// fit in `TABLES_BYTES`; otherwise empty, and contributions are hashed. The budget
+/// counts the `L` rows only, so the copies (at most 7 of at least 8 rows: under
+/// 7.5 MiB in all) do not change which worlds are tabulated.
 #[derive(Clone, Debug, Default)]
 pub struct Tables {
     /// Entries per problem.
@@ -152,7 +154,7 @@ impl Tables {
     pub fn new(nk: &Nk, seeds: &[u64]) -> Tables {
         let windows = nk.inner.len() / nk.loci as usize;
         let len = nk.inner.len() + nk.extra_rows() as usize * windows;
-        if nk.inner.is_empty() || seeds.len().saturating_mul(len * 4) > TABLES_BYTES {
+        if nk.inner.is_empty() || seeds.len().saturating_mul(nk.inner.len() * 4) > TABLES_BYTES {
             return Tables::default();
         }
         let mut tables = Tables {
