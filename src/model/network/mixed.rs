@@ -134,14 +134,22 @@ impl MixedSight {
         self.visibility[self.holder_population(holder) as usize] == Visibility::Open
     }
 
-    // Out of line, so that a single-regime run's visibility stays small enough to inline.
-    #[inline(never)]
-    pub(super) fn holder(&self, i: usize, group: u32) -> u32 {
-        if self.rule(i).by_group() {
+    /// The holder of what producer `i` discovers: its group's number under a
+    /// group rule, else itself. One load of its rule; inlined where a mixed
+    /// world's caller is hot (`HeadsSeen::of`).
+    #[inline]
+    pub fn own_holder(&self, i: usize, group: u32) -> u32 {
+        if self.rules[i].by_group() {
             self.group_base + group
         } else {
             i as u32
         }
+    }
+
+    // Out of line, so that a single-regime run's visibility stays small enough to inline.
+    #[inline(never)]
+    pub(super) fn holder(&self, i: usize, group: u32) -> u32 {
+        self.own_holder(i, group)
     }
 
     /// The holder of producer `i`'s heads: open in an open population, else

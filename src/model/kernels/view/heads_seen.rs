@@ -76,11 +76,9 @@ impl<'a> HeadsSeen<'a> {
             (None, Visibility::Network) if sight.graph.is_some() => (Beyond::Graph, &[][..]),
             _ => (Beyond::None, &[][..]),
         };
-        // In a mixed world the producer's rule is one load from `rules`
-        // (`Sight::holder` calls the out-of-line `MixedSight::holder`).
+        // `Sight::holder` would call the out-of-line `MixedSight::holder`.
         let mine = match &sight.mixed {
-            Some(m) if m.rules[i].by_group() => m.group_base + group,
-            Some(_) => i as u32,
+            Some(m) => m.own_holder(i, group),
             None => sight.holder(i, group),
         };
         HeadsSeen {
